@@ -1,0 +1,1 @@
+"""Workbook input and output: safe reading, validation, template and plan writing."""

@@ -1,0 +1,119 @@
+"""Command-line interface. Thin: parse options, call one pipeline function, render with rich.
+
+Heavy libraries (pandas, Pyomo, openpyxl) are imported inside the commands so that
+`forceplan --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from forceplan import __version__
+from forceplan.errors import ExitCode, ForceplanError
+from forceplan.ui import UI
+
+app = typer.Typer(
+    name="forceplan",
+    help="Force-structure planning optimizer: Excel workbooks in, optimal year-by-year plans out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+ui = UI()
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
+WorkbookArg = Annotated[
+    Path, typer.Argument(help="Input workbook (.xlsx).", show_default=False, dir_okay=True)
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"forceplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors and results.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More detail.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Plan recruiting, training, promotion, units, equipment and money, year by year."""
+    ui.quiet, ui.verbose = quiet, verbose
+
+
+@app.command()
+def validate(workbook: WorkbookArg, json: JsonOpt = False) -> None:
+    """Check a workbook and list every problem with its sheet and cell (exit 2 on errors)."""
+    from forceplan.workbook.validate import validate_workbook
+
+    inputs, issues = validate_workbook(workbook)
+    errors = sum(i.severity == "error" for i in issues)
+    if json:
+        ui.print_json(
+            {
+                "workbook": str(workbook),
+                "valid": errors == 0,
+                "errors": errors,
+                "warnings": len(issues) - errors,
+                "issues": [i.to_dict() for i in issues],
+            }
+        )
+    else:
+        ui.issues_table(issues, title=f"Problems in {workbook.name}")
+        ui.verdict(workbook, issues)
+    raise typer.Exit(ExitCode.INPUT if errors else ExitCode.OK)
+
+
+@app.command()
+def template(
+    path: Annotated[Path, typer.Argument(help="Workbook to create (.xlsx).", show_default=False)],
+    example: Annotated[
+        str | None,
+        typer.Option("--example", help="Write this bundled example instead of a blank template."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a blank input workbook (every sheet, headers with help) or a bundled example."""
+    from forceplan.workbook.template import write_example, write_template
+
+    if example:
+        write_example(example, path, overwrite=force)
+        ui.info(f"Wrote example [bold]{example}[/] to {path}")
+    else:
+        write_template(path, overwrite=force)
+        ui.info(f"Wrote a blank workbook to {path}: fill it in, then `forceplan validate {path}`")
+
+
+def main() -> None:
+    """Console-script entry point: maps every outcome to the documented exit codes.
+
+    typer handles usage errors itself (exit 2, like any input error); a user mistake raised
+    as ForceplanError prints one line (or a table of issues); anything else is a bug.
+    """
+    try:
+        app()
+    except ForceplanError as exc:
+        ui.user_error(exc)
+        sys.exit(int(exc.exit_code))
+    except KeyboardInterrupt:
+        ui.error("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # a bug: one line here, the traceback in a log file
+        log = ui.log_crash(exc)
+        ui.error(f"internal error ({type(exc).__name__}: {exc}); details in {log}")
+        sys.exit(int(ExitCode.INTERNAL))
+
+
+if __name__ == "__main__":
+    main()

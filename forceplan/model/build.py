@@ -1,0 +1,113 @@
+"""Assemble the linear program from its modules.
+
+Each module (personnel, transitions, training, units, equipment, strength, budget) first
+declares its variables, then its constraints, and adds its cost terms to the shared cost
+ledger. `budget` turns the ledger into spending per line and year (B1) and funding (B2,
+B3); `objective` sets the objective. Every constraint family is registered under its ID
+(P1 ... B3) so that results, reports and the audit use the same names.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyomo.environ as pyo
+
+from forceplan.model.data import ModelData
+
+#: Label of one index of a constraint or variable, and the input cells behind it.
+Describe = Callable[[Any], tuple[str, list[str]]]
+
+
+@dataclass
+class Family:
+    """One constraint family's rows: a Pyomo constraint, or bounds of a Pyomo variable."""
+
+    id: str
+    kind: str  # what the rows say, e.g. "balance", "class cap", "total cap"
+    component: Any  # pyo.Constraint or pyo.Var
+    describe: Describe
+    is_bound: bool = False  # True: rows are the variable's bounds
+
+
+@dataclass
+class CostLedger:
+    """Cost terms per (budget line, year): (coefficient, variable) pairs."""
+
+    terms: dict[tuple[str, int], list[tuple[float, Any]]] = field(
+        default_factory=lambda: defaultdict(list))
+
+    def add(self, line: str, year: int, coef: float, var: Any) -> None:
+        if coef:
+            self.terms[(line, year)].append((coef, var))
+
+    def add_many(self, line: str, items: Iterable[tuple[int, float, Any]]) -> None:
+        for year, coef, var in items:
+            self.add(line, year, coef, var)
+
+
+@dataclass
+class Builder:
+    data: ModelData
+    model: pyo.ConcreteModel
+    ledger: CostLedger = field(default_factory=CostLedger)
+    families: list[Family] = field(default_factory=list)
+    #: shortfall kind -> list of (variable component) in elastic mode
+    shortfalls: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    #: index maps: class tuple -> int and back, arc -> int
+    class_ids: dict[Any, int] = field(default_factory=dict)
+    arc_ids: dict[Any, int] = field(default_factory=dict)
+
+    def family(self, id: str, kind: str, component: Any, describe: Describe,
+               is_bound: bool = False) -> None:
+        self.families.append(Family(id, kind, component, describe, is_bound))
+
+    def bounded(self, value: float) -> float | None:
+        """Pyomo bound from a model number: inf becomes None (unbounded)."""
+        return None if math.isinf(value) else value
+
+
+@dataclass
+class BuiltModel:
+    model: pyo.ConcreteModel
+    data: ModelData
+    ledger: CostLedger
+    families: list[Family]
+    shortfalls: dict[str, list[Any]]
+    class_ids: dict[Any, int]
+    arc_ids: dict[Any, int]
+    classes: list[Any]
+    arcs: list[Any]
+    sense: str  # "min" or "max" of the reported objective
+
+
+def build_model(data: ModelData) -> BuiltModel:
+    from forceplan.model import (
+        budget,
+        equipment,
+        objective,
+        personnel,
+        strength,
+        training,
+        transitions,
+        units,
+    )
+
+    m = pyo.ConcreteModel(name="forceplan")
+    b = Builder(data, m)
+    classes = list(data.classes)
+    arcs = list(data.arcs)
+    b.class_ids = {p: i for i, p in enumerate(classes)}
+    b.arc_ids = {a: k for k, a in enumerate(arcs)}
+    modules = (personnel, transitions, training, units, equipment, strength, budget)
+    for module in modules:
+        module.add_variables(b)
+    for module in modules:
+        module.add_constraints(b)
+    sense = objective.set_objective(b)
+    return BuiltModel(m, data, b.ledger, b.families, dict(b.shortfalls), b.class_ids,
+                      b.arc_ids, classes, arcs, sense)

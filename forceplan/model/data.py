@@ -1,0 +1,416 @@
+"""Indexed model data, built once from the typed input tables.
+
+Everything the model rules need is here as plain dicts and lists keyed by names and years,
+with per-year overrides already resolved (MODEL.md §7.1). Rules never look anything up in
+the input tables. Each parameter also remembers the input cell it came from, so that
+constraint rows and infeasibility reports can name cells.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from forceplan.inputs import Inputs, Record, Table
+
+Class = tuple[str, str]  # (trade, grade)
+Arc = tuple[Class, Class]
+
+INF = math.inf
+
+
+@dataclass
+class ClassData:
+    init: float
+    attr: float
+    fyattr: float
+    annual_cost: float
+    accession_cost: float
+    separation_cost: float
+    overstrength_cost: float
+    overstrength_max: float
+    ld_max: float
+    ld_avail: float
+    ld_cost: float
+    courses: tuple[str, ...]
+    row: int
+
+
+@dataclass
+class ArcData:
+    cost: float
+    max_per_year: float
+    max_share: float
+    loss: float
+    courses: tuple[str, ...]
+    row: int
+
+
+@dataclass
+class CourseData:
+    cost: float
+    duration: float
+    instructor: Class | None
+    trainees_per_instructor: float
+    expansion_cost: float
+    expansion_max: float
+    row: int
+
+    @property
+    def instructor_ratio(self) -> float:
+        """Instructor posts per trainee: duration / trainees_per_instructor (0 if none)."""
+        if self.instructor is None or math.isinf(self.trainees_per_instructor):
+            return 0.0
+        return self.duration / self.trainees_per_instructor
+
+
+@dataclass
+class UnitData:
+    init: float
+    capability: float
+    om_cost: float
+    activation_cost: float
+    activation_max: float
+    disbandment_cost: float
+    manning: list[tuple[Class, float]]
+    equipping: list[tuple[str, float]]
+    row: int
+
+
+@dataclass
+class EquipmentData:
+    init: float
+    om_cost: float
+    attr: float
+    lead: int
+    line: str
+    integer: bool
+    row: int
+
+
+@dataclass
+class RatioData:
+    name: str
+    numerator: list[Class]
+    denominator: list[Class]
+    min_ratio: float | None
+    max_ratio: float | None
+    years: list[int]
+    row: int
+
+
+@dataclass
+class SourceData:
+    lines: tuple[str, ...]
+    carryover: bool
+    amount: dict[int, float]
+    first_year: int  # first year with a row (carry-over starts there)
+
+
+@dataclass
+class ModelData:
+    years: list[int]
+    first_year: int
+    settings: dict[str, Any]
+    settings_cells: dict[str, str]  # key -> 'Settings!B3'
+    objective: str
+    elastic: bool
+    integer_units: bool
+    discount: dict[int, float]
+    classes: dict[Class, ClassData]
+    class_years: dict[str, dict[tuple[Class, int], float]]  # acc_min, acc_max, ... per (p, y)
+    arcs: dict[Arc, ArcData]
+    courses: dict[str, CourseData]
+    capacity: dict[tuple[str, int], float]
+    units: dict[str, UnitData]
+    unit_min: dict[tuple[str, int], float]
+    unit_max: dict[tuple[str, int], float]
+    equipment: dict[str, EquipmentData]
+    equipment_years: dict[str, dict[tuple[str, int], float]]  # price, proc_max, don_max, ...
+    end_strength: dict[int, tuple[float, float]]
+    ratios: list[RatioData]
+    funding: dict[str, SourceData] | None  # None: no Funding records, spending unconstrained
+    lines: list[str]
+    line_limits: dict[tuple[str, int], tuple[float, float]]
+    objective_weights: dict[str, float]
+    penalties: dict[str, float]
+    #: (entity kind, key) -> input cells, e.g. ("class", ("inf", "E1")) -> ["Personnel!A2"]
+    cells: dict[tuple[str, Any], list[str]] = field(default_factory=dict)
+
+
+def build_data(inputs: Inputs, objective: str | None = None,
+               elastic: bool | None = None, integer_units: bool | None = None) -> ModelData:
+    """Model data from valid inputs; keyword options override the Settings sheet."""
+    s = inputs.settings
+    years = list(inputs.years)
+    y0 = years[0]
+    rate = float(s["discount_rate"])
+    cells: dict[tuple[str, Any], list[str]] = defaultdict(list)
+
+    classes = _classes(inputs["Personnel"], cells)
+    class_years = _class_years(inputs, classes, years, cells)
+    courses, capacity = _courses(inputs, years, cells)
+    units, unit_min, unit_max = _units(inputs, years, cells)
+    equipment, equipment_years = _equipment(inputs, years, cells)
+    data = ModelData(
+        years=years,
+        first_year=y0,
+        settings=dict(s),
+        settings_cells={k: f"Settings!{v}" for k, v in inputs.settings_cells.items()},
+        objective=objective or s["objective"],
+        elastic=bool(s["elastic"] if elastic is None else elastic),
+        integer_units=bool(s["integer_units"] if integer_units is None else integer_units),
+        discount={y: (1.0 + rate) ** -(y - y0) for y in years},
+        classes=classes,
+        class_years=class_years,
+        arcs=_arcs(inputs["Transitions"], cells),
+        courses=courses,
+        capacity=capacity,
+        units=units,
+        unit_min=unit_min,
+        unit_max=unit_max,
+        equipment=equipment,
+        equipment_years=equipment_years,
+        end_strength=_end_strength(inputs["EndStrength"], cells),
+        ratios=_ratios(inputs, classes, years, cells),
+        funding=_funding(inputs["Funding"], cells),
+        lines=inputs.budget_lines(),
+        line_limits=_line_limits(inputs["LineLimits"], cells),
+        objective_weights={r["metric"]: float(r["weight"]) for r in inputs["Objective"]},
+        penalties={},
+        cells=dict(cells),
+    )
+    data.penalties = penalties(data, {r["kind"]: r["penalty"] for r in inputs["Penalties"]
+                                      if r["penalty"] is not None})
+    return data
+
+
+def _note(cells: dict, kind: str, key: Any, table: Table, rec: Record, *cols: str) -> None:
+    cells[(kind, key)].extend(table.where(rec, c) for c in cols)
+
+
+def _classes(table: Table, cells: dict) -> dict[Class, ClassData]:
+    out = {}
+    for r in table:
+        p = (r["trade"], r["grade"])
+        out[p] = ClassData(
+            init=r["initial_strength"] or 0.0,
+            attr=r["attrition_rate"],
+            fyattr=r["first_year_attrition_rate"],
+            annual_cost=r["annual_cost"],
+            accession_cost=r["accession_cost"],
+            separation_cost=r["separation_cost"],
+            overstrength_cost=r["overstrength_cost"],
+            overstrength_max=r["overstrength_max"],
+            ld_max=r["limited_duty_max"],
+            ld_avail=r["limited_duty_availability"],
+            ld_cost=r["limited_duty_cost"],
+            courses=tuple(r["accession_courses"]),
+            row=r["_row"],
+        )
+        _note(cells, "class", p, table, r, "trade")
+    return out
+
+
+_CLASS_YEAR_COLUMNS = {  # parameter -> (PersonnelYears column, Personnel column or default)
+    "acc_min": ("accession_min", "accession_min"),
+    "acc_max": ("accession_max", "accession_max"),
+    "sep_min": ("separation_min", "separation_min"),
+    "sep_max": ("separation_max", "separation_max"),
+    "requirement": ("requirement", 0.0),
+    "min_strength": ("min_strength", 0.0),
+    "max_strength": ("max_strength", INF),
+}
+
+
+def _class_years(inputs: Inputs, classes: dict[Class, ClassData], years: list[int],
+                 cells: dict) -> dict[str, dict[tuple[Class, int], float]]:
+    personnel = {(r["trade"], r["grade"]): r for r in inputs["Personnel"]}
+    out: dict[str, dict[tuple[Class, int], float]] = {}
+    for param, (_col, base) in _CLASS_YEAR_COLUMNS.items():
+        if isinstance(base, str):
+            out[param] = {(p, y): float(personnel[p][base]) for p in classes for y in years}
+        else:
+            out[param] = {}  # sparse: only (p, y) that differ from the default
+    table = inputs["PersonnelYears"]
+    for r in table:
+        p, y = (r["trade"], r["grade"]), r["year"]
+        for param, (col, _base) in _CLASS_YEAR_COLUMNS.items():
+            if r[col] is not None:
+                out[param][(p, y)] = float(r[col])
+                _note(cells, f"class_year:{param}", (p, y), table, r, col)
+    return out
+
+
+def _arcs(table: Table, cells: dict) -> dict[Arc, ArcData]:
+    out = {}
+    for r in table:
+        a = ((r["from_trade"], r["from_grade"]), (r["to_trade"], r["to_grade"]))
+        out[a] = ArcData(r["cost"], r["max_per_year"], r["max_share_of_destination"],
+                         r["loss_rate"], tuple(r["course"]), r["_row"])
+        _note(cells, "arc", a, table, r, "from_trade")
+    return out
+
+
+def _courses(inputs: Inputs, years: list[int], cells: dict
+             ) -> tuple[dict[str, CourseData], dict[tuple[str, int], float]]:
+    courses, capacity = {}, {}
+    table = inputs["Courses"]
+    for r in table:
+        c = r["course"]
+        instructor = (r["instructor_trade"], r["instructor_grade"]) \
+            if r["instructor_trade"] and r["instructor_grade"] else None
+        courses[c] = CourseData(r["cost_per_trainee"], r["duration_years"], instructor,
+                                r["trainees_per_instructor"], r["expansion_cost"],
+                                r["expansion_max"], r["_row"])
+        for y in years:
+            capacity[(c, y)] = r["capacity"]
+        _note(cells, "course", c, table, r, "capacity")
+    table = inputs["CourseYears"]
+    for r in table:
+        if r["capacity"] is not None:
+            capacity[(r["course"], r["year"])] = r["capacity"]
+            _note(cells, "course_year", (r["course"], r["year"]), table, r, "capacity")
+    return courses, capacity
+
+
+def _units(inputs: Inputs, years: list[int], cells: dict):
+    units, umin, umax = {}, {}, {}
+    table = inputs["UnitTypes"]
+    for r in table:
+        u = r["unit_type"]
+        units[u] = UnitData(r["initial_units"], r["capability_score"], r["om_cost"],
+                            r["activation_cost"], r["activation_max"], r["disbandment_cost"],
+                            [], [], r["_row"])
+        for y in years:
+            umin[(u, y)], umax[(u, y)] = r["min_units"], r["max_units"]
+        _note(cells, "unit", u, table, r, "unit_type")
+    table = inputs["UnitYears"]
+    for r in table:
+        key = (r["unit_type"], r["year"])
+        if r["min_units"] is not None:
+            umin[key] = r["min_units"]
+        if r["max_units"] is not None:
+            umax[key] = r["max_units"]
+        _note(cells, "unit_year", key, table, r, "unit_type")
+    for r in inputs["Manning"]:
+        if r["personnel"]:
+            units[r["unit_type"]].manning.append(((r["trade"], r["grade"]), r["personnel"]))
+    for r in inputs["Equipping"]:
+        if r["quantity"]:
+            units[r["unit_type"]].equipping.append((r["equipment"], r["quantity"]))
+    return units, umin, umax
+
+
+def _equipment(inputs: Inputs, years: list[int], cells: dict):
+    equipment: dict[str, EquipmentData] = {}
+    per_year: dict[str, dict[tuple[str, int], float]] = {
+        "price": {}, "proc_max": {}, "don_max": {}, "scheduled": {}, "requirement": {}}
+    table = inputs["Equipment"]
+    for r in table:
+        e = r["equipment"]
+        equipment[e] = EquipmentData(r["initial_stock"], r["om_cost"], r["attrition_rate"],
+                                     int(r["lead_time_years"]), r["budget_line"] or "procurement",
+                                     bool(r["integer"]), r["_row"])
+        for y in years:
+            per_year["price"][(e, y)] = r["unit_price"]
+            per_year["proc_max"][(e, y)] = r["procurement_max"]
+        _note(cells, "equipment", e, table, r, "equipment")
+    table = inputs["EquipmentYears"]
+    for r in table:
+        key = (r["equipment"], r["year"])
+        if r["unit_price"] is not None:
+            per_year["price"][key] = r["unit_price"]
+        if r["procurement_max"] is not None:
+            per_year["proc_max"][key] = r["procurement_max"]
+        for param, col in (("don_max", "donations_max"), ("scheduled", "scheduled_deliveries"),
+                           ("requirement", "requirement")):
+            if r[col]:
+                per_year[param][key] = r[col]
+        _note(cells, "equipment_year", key, table, r, "equipment")
+    return equipment, per_year
+
+
+def _end_strength(table: Table, cells: dict) -> dict[int, tuple[float, float]]:
+    out = {}
+    for r in table:
+        out[r["year"]] = (r["min_total"] or 0.0, r["max_total"])
+        _note(cells, "end_strength", r["year"], table, r, "min_total", "max_total")
+    return out
+
+
+def _select(names: tuple[str, ...], classes: dict[Class, ClassData], index: int) -> set[str]:
+    if not names or "*" in names:
+        return {p[index] for p in classes}
+    return set(names)
+
+
+def _ratios(inputs: Inputs, classes: dict[Class, ClassData], years: list[int],
+            cells: dict) -> list[RatioData]:
+    out = []
+    table = inputs["Ratios"]
+    for r in table:
+        nt = _select(r["numerator_trades"], classes, 0)
+        ng = _select(r["numerator_grades"], classes, 1)
+        dt = _select(r["denominator_trades"], classes, 0)
+        dg = _select(r["denominator_grades"], classes, 1)
+        yrs = r["years"]
+        ratio_years = years if not yrs or "*" in yrs else sorted({int(float(y)) for y in yrs})
+        out.append(RatioData(
+            name=r["name"],
+            numerator=[p for p in classes if p[0] in nt and p[1] in ng],
+            denominator=[p for p in classes if p[0] in dt and p[1] in dg],
+            min_ratio=r["min_ratio"], max_ratio=r["max_ratio"],
+            years=[y for y in ratio_years if y in years], row=r["_row"]))
+        _note(cells, "ratio", r["name"], table, r, "min_ratio", "max_ratio")
+    return out
+
+
+def _funding(table: Table, cells: dict) -> dict[str, SourceData] | None:
+    if not len(table):
+        return None
+    out: dict[str, SourceData] = {}
+    for r in table:
+        s = r["source"]
+        if s not in out:
+            lines = tuple(r["lines"]) if r["lines"] and "*" not in r["lines"] else ("*",)
+            out[s] = SourceData(lines, bool(r["carryover"]), {}, r["year"])
+        out[s].amount[r["year"]] = out[s].amount.get(r["year"], 0.0) + r["amount"]
+        out[s].first_year = min(out[s].first_year, r["year"])
+        _note(cells, "funding", (s, r["year"]), table, r, "amount")
+    return out
+
+
+def _line_limits(table: Table, cells: dict) -> dict[tuple[str, int], tuple[float, float]]:
+    out = {}
+    for r in table:
+        out[(r["line"], r["year"])] = (r["min_amount"] or 0.0, r["max_amount"])
+        _note(cells, "line_limit", (r["line"], r["year"]), table, r, "min_amount", "max_amount")
+    return out
+
+
+def penalties(data: ModelData, given: dict[str, float]) -> dict[str, float]:
+    """Shortfall prices per unit per year: the Penalties sheet, else MODEL.md §7.7 defaults."""
+    top_price = {e: max(data.equipment_years["price"].get((e, y), 0.0) for y in data.years)
+                 for e in data.equipment}
+    c_person = max((c.annual_cost + c.accession_cost + c.separation_cost + c.overstrength_cost
+                    + c.ld_cost for c in data.classes.values()), default=0.0)
+    c_person += max((a.cost for a in data.arcs.values()), default=0.0)
+    c_person += max((c.cost for c in data.courses.values()), default=0.0)
+    c_equip = max((top_price[e] + d.om_cost for e, d in data.equipment.items()), default=0.0)
+    c_unit = max((u.om_cost + u.activation_cost + u.disbandment_cost
+                  + sum(q * data.classes[p].annual_cost for p, q in u.manning)
+                  + sum(q * (top_price[e] + data.equipment[e].om_cost) for e, q in u.equipping)
+                  for u in data.units.values()), default=0.0)
+    person = 1000.0 * max(1.0, c_person)
+    defaults = {
+        "funding": 100.0,
+        "end_strength": person,
+        "manning": person,
+        "ratio": person,
+        "equipment": 1000.0 * max(1.0, c_equip),
+        "units": 1000.0 * max(1.0, c_unit),
+    }
+    return defaults | {k: float(v) for k, v in given.items()}

@@ -1,0 +1,76 @@
+"""Equipment: stock balance with lead times, donations and disposals (E1), the stock
+requirement of units and outside units (E2), and procurement and upkeep costs."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+from pyomo.core.util import quicksum
+
+from forceplan.model.build import Builder
+
+
+def add_variables(b: Builder) -> None:
+    d, m = b.data, b.model
+    ey = d.equipment_years
+    m.QY = pyo.Set(initialize=[(e, y) for e in d.equipment for y in d.years], dimen=2,
+                   ordered=True)
+    m.Q = pyo.Var(m.QY, domain=pyo.NonNegativeReals)
+    m.ORD = pyo.Var(m.QY, within=lambda _m, e, y: pyo.NonNegativeIntegers
+                    if d.equipment[e].integer else pyo.NonNegativeReals,
+                    bounds=lambda _m, e, y: (0.0, b.bounded(ey["proc_max"][(e, y)])))
+    m.DON = pyo.Var(m.QY, domain=pyo.NonNegativeReals,
+                    bounds=lambda _m, e, y: (0.0, ey["don_max"].get((e, y), 0.0)))
+    m.DSP = pyo.Var(m.QY, domain=pyo.NonNegativeReals)
+    describe = _describer(b)
+    b.family("E1", "order cap", m.ORD, describe, is_bound=True)
+    b.family("E1", "donations on offer", m.DON, describe, is_bound=True)
+    if d.elastic:
+        m.SH_equipment = pyo.Var(m.QY, domain=pyo.NonNegativeReals)
+        b.shortfalls["equipment"].append(m.SH_equipment)
+    for e, y in m.QY:  # orders are paid in the order year, also when they arrive after the horizon
+        item = d.equipment[e]
+        b.ledger.add(item.line, y, ey["price"][(e, y)], m.ORD[e, y])
+        b.ledger.add("sustainment", y, item.om_cost, m.Q[e, y])
+
+
+def _describer(b: Builder):
+    cells = b.data.cells
+
+    def describe(index):
+        e, y = index
+        return f"{e} {y}", cells.get(("equipment", e), []) + cells.get(
+            ("equipment_year", (e, y)), [])
+
+    return describe
+
+
+def add_constraints(b: Builder) -> None:
+    d, m = b.data, b.model
+    ey = d.equipment_years
+    y0 = d.first_year
+
+    def balance(_m, e, y):  # E1: attrition applies to the previous stock only
+        item = d.equipment[e]
+        prev = item.init if y == y0 else m.Q[e, y - 1]
+        arriving = m.ORD[e, y - item.lead] if y - item.lead >= y0 else 0.0
+        return m.Q[e, y] == (1 - item.attr) * prev + arriving + ey["scheduled"].get(
+            (e, y), 0.0) + m.DON[e, y] - m.DSP[e, y]
+
+    m.E1_balance = pyo.Constraint(m.QY, rule=balance)
+    describe = _describer(b)
+    b.family("E1", "balance", m.E1_balance, describe)
+
+    fill = float(d.settings["equipment_fill_rate"])
+    users: dict[str, list[tuple[str, float]]] = {e: [] for e in d.equipment}
+    for u, unit in d.units.items():
+        for e, qty in unit.equipping:
+            users[e].append((u, qty))
+    needed = [(e, y) for (e, y) in m.QY if users[e] or ey["requirement"].get((e, y), 0.0)]
+
+    def requirement(_m, e, y):  # E2
+        need = quicksum(fill * qty * m.N[u, y] for u, qty in users[e])
+        have = m.Q[e, y] + (m.SH_equipment[e, y] if d.elastic else 0.0)
+        return have - need >= ey["requirement"].get((e, y), 0.0)
+
+    m.E2_requirement = pyo.Constraint(needed, rule=requirement)
+    b.family("E2", "stock ≥ requirement", m.E2_requirement, describe)

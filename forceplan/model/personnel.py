@@ -1,0 +1,150 @@
+"""Personnel classes: strength balance (P1), manning (P2), overstrength, accession and
+separation limits (P3-P5), limited duty and strength bounds (P6), and their costs."""
+
+from __future__ import annotations
+
+import math
+
+import pyomo.environ as pyo
+from pyomo.core.util import quicksum
+
+from forceplan.model.build import Builder
+
+NonNeg = pyo.NonNegativeReals
+
+
+def add_variables(b: Builder) -> None:
+    d, m = b.data, b.model
+    cy = d.class_years
+    classes = list(d.classes)
+    m.PY = pyo.Set(initialize=[(i, y) for i in range(len(classes)) for y in d.years],
+                   dimen=2, ordered=True)
+
+    def bounds(lo_key: str, hi_key: str, lo_default: float = 0.0, hi_default: float = math.inf):
+        def rule(_m, i, y):
+            key = (classes[i], y)
+            return (cy[lo_key].get(key, lo_default), b.bounded(cy[hi_key].get(key, hi_default)))
+        return rule
+
+    m.S = pyo.Var(m.PY, domain=NonNeg, bounds=bounds("min_strength", "max_strength"))
+    m.A = pyo.Var(m.PY, domain=NonNeg, bounds=bounds("acc_min", "acc_max"))
+    m.X = pyo.Var(m.PY, domain=NonNeg, bounds=bounds("sep_min", "sep_max"))
+    m.O = pyo.Var(m.PY, domain=NonNeg,
+                  bounds=lambda _m, i, y: (0.0, b.bounded(d.classes[classes[i]].overstrength_max)))
+    m.LD = pyo.Set(initialize=[(i, y) for (i, y) in m.PY if d.classes[classes[i]].ld_max > 0],
+                   dimen=2, ordered=True)
+    m.L = pyo.Var(m.LD, domain=NonNeg,
+                  bounds=lambda _m, i, y: (0.0, d.classes[classes[i]].ld_max))
+    if d.elastic:
+        m.SH_manning = pyo.Var(m.PY, domain=NonNeg)
+        b.shortfalls["manning"].append(m.SH_manning)
+
+    describe = _class_year_describer(b)
+    b.family("P3", "class cap", m.O, describe, is_bound=True)
+    b.family("P4", "class limits", m.A, describe, is_bound=True)
+    b.family("P5", "class limits", m.X, describe, is_bound=True)
+    b.family("P6", "strength limits", m.S, describe, is_bound=True)
+    b.family("P6", "limited-duty cap", m.L, describe, is_bound=True)
+
+    for i, y in m.PY:
+        c = d.classes[classes[i]]
+        b.ledger.add("personnel", y, c.annual_cost, m.S[i, y])
+        b.ledger.add("personnel", y, c.overstrength_cost, m.O[i, y])
+        b.ledger.add("recruiting", y, c.accession_cost, m.A[i, y])
+        b.ledger.add("separation", y, c.separation_cost, m.X[i, y])
+        if (i, y) in m.LD:
+            b.ledger.add("personnel", y, c.ld_cost, m.L[i, y])
+
+
+def _class_year_describer(b: Builder):
+    classes = list(b.data.classes)
+    cells = b.data.cells
+
+    def describe(index):
+        i, y = index
+        p = classes[i]
+        src = list(cells.get(("class", p), []))
+        for param in b.data.class_years:
+            src += cells.get((f"class_year:{param}", (p, y)), [])
+        return f"{p[0]}/{p[1]} {y}", src
+
+    return describe
+
+
+def add_constraints(b: Builder) -> None:
+    d, m = b.data, b.model
+    classes = list(d.classes)
+    arcs = list(d.arcs)
+    y0 = d.first_year
+    in_arcs: dict[int, list[int]] = {i: [] for i in range(len(classes))}
+    out_arcs: dict[int, list[int]] = {i: [] for i in range(len(classes))}
+    for k, (src, dst) in enumerate(arcs):
+        out_arcs[b.class_ids[src]].append(k)
+        in_arcs[b.class_ids[dst]].append(k)
+    describe = _class_year_describer(b)
+
+    def balance(_m, i, y):  # P1
+        c = d.classes[classes[i]]
+        prev = (1 - c.attr) * (c.init if y == y0 else m.S[i, y - 1])
+        moves_in = quicksum((1 - d.arcs[arcs[k]].loss) * m.M[k, y] for k in in_arcs[i])
+        moves_out = quicksum(m.M[k, y] for k in out_arcs[i])
+        return m.S[i, y] == prev + (1 - c.fyattr) * m.A[i, y] + moves_in - moves_out - m.X[i, y]
+
+    m.P1_balance = pyo.Constraint(m.PY, rule=balance)
+    b.family("P1", "balance", m.P1_balance, describe)
+
+    # P2: requirement = unit posts + direct posts + instructor posts; training load is absent
+    fill = float(d.settings["unit_fill_rate"])
+    manning: dict[int, list[tuple[str, float]]] = {i: [] for i in range(len(classes))}
+    for u, unit in d.units.items():
+        for p, qty in unit.manning:
+            manning[b.class_ids[p]].append((u, qty))
+    instructors: dict[int, list[tuple[str, float]]] = {i: [] for i in range(len(classes))}
+    for c, course in d.courses.items():
+        if course.instructor_ratio:
+            instructors[b.class_ids[course.instructor]].append((c, course.instructor_ratio))
+    acc_load = [sum(d.courses[c].duration for c in d.classes[p].courses) for p in classes]
+    arc_load = [sum(d.courses[c].duration for c in d.arcs[a].courses) for a in arcs]
+    requirement = d.class_years["requirement"]
+
+    def manning_rule(_m, i, y):  # P2
+        c = d.classes[classes[i]]
+        lhs = m.S[i, y] - m.O[i, y]
+        if (i, y) in m.LD:
+            lhs -= (1 - c.ld_avail) * m.L[i, y]
+        if acc_load[i]:
+            lhs -= acc_load[i] * m.A[i, y]
+        lhs -= quicksum(arc_load[k] * m.M[k, y] for k in in_arcs[i] if arc_load[k])
+        lhs -= quicksum(fill * qty * m.N[u, y] for u, qty in manning[i])
+        lhs -= quicksum(ratio * m.TR[cname, y] for cname, ratio in instructors[i])
+        if d.elastic:
+            lhs += m.SH_manning[i, y]
+        return lhs == requirement.get((classes[i], y), 0.0)
+
+    m.P2_manning = pyo.Constraint(m.PY, rule=manning_rule)
+    b.family("P2", "manning", m.P2_manning, describe)
+
+    settings = d.settings
+    years = d.years
+    n = len(classes)
+
+    def total_rule(var, key):
+        cap = float(settings[key])
+        if math.isinf(cap):
+            return None
+        return pyo.Constraint(years, rule=lambda _m, y: quicksum(var[i, y] for i in range(n)) <= cap)
+
+    def describe_total(key):
+        return lambda y: (f"all classes {y}", [d.settings_cells[key]]
+                          if key in d.settings_cells else [])
+
+    for cid, var, key in (("P3", m.O, "overstrength_max_total"),
+                          ("P4", m.A, "accession_max_total"),
+                          ("P5", m.X, "separation_max_total")):
+        con = total_rule(var, key)
+        if con is not None:
+            m.add_component(f"{cid}_total", con)
+            b.family(cid, "total cap", con, describe_total(key))
+
+    m.P6_limited_duty = pyo.Constraint(m.LD, rule=lambda _m, i, y: m.L[i, y] <= m.S[i, y])
+    b.family("P6", "limited duty ≤ strength", m.P6_limited_duty, describe)

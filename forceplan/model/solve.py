@@ -1,0 +1,175 @@
+"""Talking to HiGHS: solve, statuses, duals and reduced costs, and the IIS of an
+infeasible model.
+
+We use Pyomo's persistent HiGHS interface (`pyomo.contrib.solver`): the model is handed to
+HiGHS once, and later changes (the lexicographic cost stage of `max_capability`, sweep
+scenarios) are sent as updates instead of rebuilding.
+
+Sign convention (documented in models/FORMULATION.md and tested on a toy model): the
+shadow price of a row is the change of the *minimised* objective per unit increase of the
+row's right-hand side (or bound). HiGHS reports duals in that sense for minimisation;
+for maximisation we flip the sign so that the price always refers to the objective the
+user sees ("one more seat lowers cost by X" / "raises capability by X").
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyomo.environ as pyo
+
+from forceplan.model.build import BuiltModel
+
+#: Relative slack of the capability floor in the cost stage of max_capability.
+CAPABILITY_FLOOR_RTOL = 1e-9
+
+
+@dataclass
+class SolveOptions:
+    time_limit: float | None = None
+    mip_gap: float | None = None
+    threads: int | None = None
+    log: bool = False
+
+
+@dataclass
+class SolveOutcome:
+    status: str  # optimal | infeasible | unbounded | time_limit | iteration_limit | not_optimal
+    message: str
+    has_solution: bool
+    is_mip: bool
+    objective: float | None = None  # the reported objective (MODEL.md §7.8)
+    bound: float | None = None
+    gap: float | None = None
+    solver_seconds: float = 0.0
+    stages: list[str] = field(default_factory=list)
+    duals: dict[Any, float] = field(default_factory=dict)  # constraint data -> shadow price
+    reduced_costs: dict[int, float] = field(default_factory=dict)  # id(var data) -> reduced cost
+    highs: Any = None  # the highspy.Highs instance (for IIS)
+    solver: Any = None  # the persistent Pyomo solver
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "optimal"
+
+
+def is_mip(built: BuiltModel) -> bool:
+    m = built.model
+    return any(not v.is_continuous() for v in m.component_data_objects(pyo.Var, active=True))
+
+
+def solve(built: BuiltModel, options: SolveOptions | None = None) -> SolveOutcome:
+    """Solve the model; for max_capability, run the cost tie-break stage as well."""
+    from pyomo.contrib.solver.solvers.highs import Highs
+
+    options = options or SolveOptions()
+    m = built.model
+    mip = is_mip(built)
+    solver = Highs()
+    started = time.perf_counter()
+    result = _run(solver, m, options, options.time_limit)
+    outcome = _outcome(result, solver, mip)
+    outcome.stages.append(built.data.objective)
+    if built.sense == "max" and outcome.has_solution and outcome.optimal:
+        outcome = _cost_stage(built, solver, options, outcome, started)
+    outcome.solver_seconds = time.perf_counter() - started
+    if outcome.has_solution:
+        result_loader = solver
+        if not mip and outcome.optimal:
+            outcome.duals = result_loader._get_duals()
+            outcome.reduced_costs = {id(v): r for v, r in
+                                     result_loader._get_reduced_costs().items()}
+            if built.sense == "max" and len(outcome.stages) == 1:
+                outcome.duals = {c: -v for c, v in outcome.duals.items()}
+                outcome.reduced_costs = {k: -r for k, r in outcome.reduced_costs.items()}
+        outcome.objective = _reported_objective(built)
+    outcome.highs = solver._solver_model
+    outcome.solver = solver
+    return outcome
+
+
+def _run(solver: Any, m: pyo.ConcreteModel, options: SolveOptions, time_limit: float | None):
+    config: dict[str, Any] = {
+        "load_solutions": False,
+        "raise_exception_on_nonoptimal_result": False,
+        "tee": options.log,
+        # HiGHS's time limit is cumulative over runs of one instance: pass it every run
+        "time_limit": time_limit,
+        "solver_options": {"random_seed": 0},
+    }
+    if options.mip_gap is not None:
+        config["rel_gap"] = options.mip_gap
+    if options.threads is not None:
+        config["threads"] = options.threads
+    result = solver.solve(m, **config)
+    if result.solution_status.name in ("optimal", "feasible"):
+        result.solution_loader.load_vars()
+    return result
+
+
+def _outcome(result: Any, solver: Any, mip: bool) -> SolveOutcome:
+    term = result.termination_condition.name
+    has_solution = result.solution_status.name in ("optimal", "feasible")
+    status = {
+        "convergenceCriteriaSatisfied": "optimal",
+        "provenInfeasible": "infeasible",
+        "locallyInfeasible": "infeasible",
+        "infeasibleOrUnbounded": "infeasible_or_unbounded",
+        "unbounded": "unbounded",
+        "maxTimeLimit": "time_limit",
+        "iterationLimit": "iteration_limit",
+        "interrupted": "interrupted",
+    }.get(term, "not_optimal")
+    bound = result.objective_bound
+    incumbent = result.incumbent_objective
+    gap = None
+    if mip and incumbent is not None and bound is not None and math.isfinite(bound):
+        gap = abs(incumbent - bound) / max(1e-10, abs(incumbent))
+    return SolveOutcome(status, _MESSAGES.get(status, f"solver stopped: {term}"), has_solution,
+                        mip, bound=bound, gap=gap, solver=solver)
+
+
+_MESSAGES = {
+    "optimal": "proven optimal",
+    "infeasible": "no plan satisfies every requirement",
+    "infeasible_or_unbounded": "no plan satisfies every requirement (or cost is unbounded)",
+    "unbounded": "the objective is unbounded: some cost or capability has no limit",
+    "time_limit": "time limit reached before the optimum was proven",
+    "iteration_limit": "iteration limit reached before the optimum was proven",
+    "interrupted": "interrupted before the optimum was proven",
+}
+
+
+def _cost_stage(built: BuiltModel, solver: Any, options: SolveOptions, first: SolveOutcome,
+                started: float) -> SolveOutcome:
+    """max_capability: hold capability - penalties at its optimum and minimise cost."""
+    m = built.model
+    best = pyo.value(m.capability - m.penalty)
+    floor = best - CAPABILITY_FLOOR_RTOL * max(1.0, abs(best))
+    m.capability_floor = pyo.Constraint(expr=m.capability - m.penalty >= floor)
+    m.objective.deactivate()
+    m.cost_tie_break = pyo.Objective(expr=m.cost, sense=pyo.minimize)
+    remaining = None
+    if options.time_limit is not None:
+        remaining = max(1.0, options.time_limit - (time.perf_counter() - started))
+    result = _run(solver, m, options, remaining)
+    outcome = _outcome(result, solver, first.is_mip)
+    outcome.stages = [*first.stages, "cost tie-break"]
+    if not outcome.has_solution:  # keep the capability-stage solution and say so
+        m.del_component(m.capability_floor)
+        m.del_component(m.cost_tie_break)
+        m.objective.activate()
+        _run(solver, m, options, remaining)
+        first.message += "; the cost tie-break stage failed, cost is not minimised"
+        return first
+    return outcome
+
+
+def _reported_objective(built: BuiltModel) -> float:
+    m = built.model
+    if built.sense == "max":
+        return float(pyo.value(m.capability - m.penalty))
+    return float(pyo.value(m.objective))

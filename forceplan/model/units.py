@@ -1,0 +1,62 @@
+"""Units (brigades, regiments...): count balance and limits (U1), and their cost.
+
+Unit posts enter the manning balance P2 (personnel); unit equipment enters E2.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from forceplan.model.build import Builder
+
+
+def add_variables(b: Builder) -> None:
+    d, m = b.data, b.model
+    m.UY = pyo.Set(initialize=[(u, y) for u in d.units for y in d.years], dimen=2, ordered=True)
+    domain = pyo.NonNegativeIntegers if d.integer_units else pyo.NonNegativeReals
+    # elastic mode: the minimum becomes a priced constraint; the maximum always stays hard
+    lower = (lambda _m, u, y: 0.0) if d.elastic else (lambda _m, u, y: d.unit_min[(u, y)])
+    m.N = pyo.Var(m.UY, domain=domain,
+                  bounds=lambda _m, u, y: (lower(_m, u, y), b.bounded(d.unit_max[(u, y)])))
+    m.ACT = pyo.Var(m.UY, domain=domain,
+                    bounds=lambda _m, u, y: (0.0, b.bounded(d.units[u].activation_max)))
+    m.DIS = pyo.Var(m.UY, domain=domain)
+    describe = _describer(b)
+    b.family("U1", "unit limits", m.N, describe, is_bound=True)
+    b.family("U1", "activation cap", m.ACT, describe, is_bound=True)
+    if d.elastic:
+        m.SH_units = pyo.Var(m.UY, domain=pyo.NonNegativeReals)
+        b.shortfalls["units"].append(m.SH_units)
+    for u, y in m.UY:
+        unit = d.units[u]
+        b.ledger.add("units", y, unit.om_cost, m.N[u, y])
+        b.ledger.add("units", y, unit.activation_cost, m.ACT[u, y])
+        b.ledger.add("units", y, unit.disbandment_cost, m.DIS[u, y])
+
+
+def _describer(b: Builder):
+    cells = b.data.cells
+
+    def describe(index):
+        u, y = index
+        return f"{u} {y}", cells.get(("unit", u), []) + cells.get(("unit_year", (u, y)), [])
+
+    return describe
+
+
+def add_constraints(b: Builder) -> None:
+    d, m = b.data, b.model
+    y0 = d.first_year
+
+    def balance(_m, u, y):
+        prev = d.units[u].init if y == y0 else m.N[u, y - 1]
+        return m.N[u, y] == prev + m.ACT[u, y] - m.DIS[u, y]
+
+    m.U1_balance = pyo.Constraint(m.UY, rule=balance)
+    describe = _describer(b)
+    b.family("U1", "balance", m.U1_balance, describe)
+    if d.elastic:
+        floors = [(u, y) for (u, y) in m.UY if d.unit_min[(u, y)] > 0]
+        m.U1_minimum = pyo.Constraint(
+            floors, rule=lambda _m, u, y: m.N[u, y] + m.SH_units[u, y] >= d.unit_min[(u, y)])
+        b.family("U1", "minimum (elastic)", m.U1_minimum, describe)

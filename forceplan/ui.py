@@ -1,0 +1,116 @@
+"""Terminal output with rich: messages, issue tables, JSON, and crash logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from forceplan.errors import ForceplanError, InputError, Issue
+
+
+def state_dir() -> Path:
+    """Per-user folder for logs and the run ledger ($FORCEPLAN_HOME overrides)."""
+    if env := os.environ.get("FORCEPLAN_HOME"):
+        return Path(env)
+    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base) / "forceplan"
+
+
+class UI:
+    def __init__(self) -> None:
+        self.out = Console(highlight=False, soft_wrap=False)
+        self.err = Console(stderr=True, highlight=False)
+        self.quiet = False
+        self.verbose = False
+
+    # --- messages -------------------------------------------------------------------------
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            self.err.print(message)
+
+    def detail(self, message: str) -> None:
+        if self.verbose:
+            self.err.print(f"[dim]{message}[/]")
+
+    def error(self, message: str) -> None:
+        self.err.print(f"[bold red]error:[/] {message}", markup=True)
+
+    def user_error(self, exc: ForceplanError) -> None:
+        if isinstance(exc, InputError) and len(exc.issues) > 1:
+            self.issues_table(exc.issues, title="Problems found", console=self.err)
+        self.error(str(exc))
+
+    def print_json(self, payload: dict[str, Any]) -> None:
+        text = json.dumps(_finite(payload), default=_json_default, allow_nan=False)
+        self.out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    # --- issues -----------------------------------------------------------------------------
+    def issues_table(self, issues: list[Issue], title: str, console: Console | None = None) -> None:
+        console = console or self.out
+        shown = [i for i in issues if i.severity == "error" or not self.quiet]
+        if not shown:
+            return
+        table = Table(title=title, show_lines=False, header_style="bold")
+        table.add_column("severity")
+        table.add_column("sheet")
+        table.add_column("cell")
+        table.add_column("problem", overflow="fold")
+        for issue in shown:
+            style = "red" if issue.severity == "error" else "yellow"
+            table.add_row(f"[{style}]{issue.severity}[/]", issue.sheet, issue.cell, issue.message)
+        console.print(table)
+
+    def verdict(self, workbook: Path, issues: list[Issue]) -> None:
+        errors = sum(i.severity == "error" for i in issues)
+        warnings = len(issues) - errors
+        if errors:
+            self.out.print(f"[bold red]{workbook.name}: {errors} error(s), {warnings} warning(s)"
+                           " — fix the errors and run again[/]")
+        else:
+            self.out.print(f"[bold green]{workbook.name} is valid[/]"
+                           + (f" ({warnings} warning(s))" if warnings else ""))
+
+    # --- crashes ----------------------------------------------------------------------------
+    def log_crash(self, exc: BaseException) -> Path:
+        """Write the traceback of an unexpected error to a log file and return its path."""
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        text = "".join(traceback.format_exception(exc))
+        for folder in (state_dir() / "logs", Path(tempfile.gettempdir())):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                path = folder / f"forceplan-crash-{stamp}-{os.getpid()}.log"
+                path.write_text(text, encoding="utf-8")
+                return path
+            except OSError:
+                continue
+        return Path("<no writable log folder>")
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no inf/nan: unbounded and undefined numbers become null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, set | tuple):
+        return list(value)
+    return str(value)

@@ -95,6 +95,114 @@ def template(
         ui.info(f"Wrote a blank workbook to {path}: fill it in, then `forceplan validate {path}`")
 
 
+ObjectiveOpt = Annotated[
+    str | None,
+    typer.Option("--objective", help="min_cost | max_capability | custom (overrides Settings)."),
+]
+
+
+def _solve_request(workbook: Path, **options: object):
+    from forceplan.pipeline import SolveRequest
+
+    objective = options.get("objective")
+    if objective is not None and objective not in ("min_cost", "max_capability", "custom"):
+        raise typer.BadParameter("use min_cost, max_capability or custom", param_hint="--objective")
+    return SolveRequest(workbook, **options)  # type: ignore[arg-type]
+
+
+def _run_pipeline(request, json: bool):
+    from forceplan.pipeline import run_solve
+
+    with ui.phases(enabled=not json) as progress:
+        return run_solve(request, progress)
+
+
+@app.command()
+def solve(
+    workbook: WorkbookArg,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Plan workbook to write [default: WORKBOOK.plan.xlsx]."
+        ),
+    ] = None,
+    objective: ObjectiveOpt = None,
+    elastic: Annotated[
+        bool | None,
+        typer.Option("--elastic/--strict", help="Price shortfalls instead of failing."),
+    ] = None,
+    integer_units: Annotated[
+        bool | None,
+        typer.Option("--integer-units/--fractional-units", help="Whole units (MILP)."),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", min=0.0, help="Solver time limit, seconds.")
+    ] = None,
+    mip_gap: Annotated[
+        float | None, typer.Option("--mip-gap", min=0.0, help="Relative MIP gap to stop at.")
+    ] = None,
+    threads: Annotated[int | None, typer.Option("--threads", min=1, help="Solver threads.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Allow -o to name the input or an open workbook.")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Find the optimal plan and write it as a workbook (exit 3 infeasible, 4 not optimal)."""
+    from forceplan.views import show_solve, solve_payload
+
+    request = _solve_request(
+        workbook,
+        output=output,
+        objective=objective,
+        elastic=elastic,
+        integer_units=integer_units,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        threads=threads,
+        force=force,
+    )
+    run = _run_pipeline(request, json)
+    if json:
+        ui.print_json(solve_payload(run))
+    else:
+        ui.issues_table([i for i in run.issues if i.severity == "warning"], "Warnings")
+        show_solve(ui.out, run, quiet=ui.quiet)
+    raise typer.Exit(int(run.exit_code))
+
+
+@app.command()
+def diagnose(
+    workbook: WorkbookArg,
+    objective: ObjectiveOpt = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", min=0.0, help="Solver time limit, seconds.")
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Explain why a workbook has no plan: conflicting requirements and smallest shortfalls."""
+    from forceplan.pipeline import explain_infeasible
+    from forceplan.views import show_solve, solve_payload
+
+    request = _solve_request(
+        workbook,
+        objective=objective,
+        elastic=False,
+        time_limit=time_limit,
+        write=False,
+        diagnose=False,
+    )
+    run = _run_pipeline(request, json)
+    if run.exit_code == ExitCode.INFEASIBLE:
+        explain_infeasible(run)
+    if json:
+        ui.print_json(solve_payload(run))
+    else:
+        show_solve(ui.out, run, quiet=True)
+        if run.exit_code == ExitCode.OK:
+            ui.out.print("[green]A plan exists: nothing to diagnose.[/]")
+    raise typer.Exit(int(run.exit_code))
+
+
 def main() -> None:
     """Console-script entry point: maps every outcome to the documented exit codes.
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
 import os
 import tempfile
+import time
 import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +56,23 @@ class UI:
         text = json.dumps(_finite(payload), default=_json_default, allow_nan=False)
         self.out.print(text, markup=False, highlight=False, soft_wrap=True)
 
+    @contextlib.contextmanager
+    def phases(self, enabled: bool = True) -> Iterator[Callable[[str], Any]]:
+        """A progress display for pipeline phases; yields `progress(phase)` context managers."""
+        if not enabled or self.quiet:
+            yield lambda _phase: contextlib.nullcontext()
+            return
+        with self.err.status("starting") as status:
+
+            @contextlib.contextmanager
+            def progress(phase: str) -> Iterator[None]:
+                status.update(f"[bold]{phase}[/] …")
+                started = time.perf_counter()
+                yield
+                self.err.print(f"[green]✓[/] {phase:<9} {time.perf_counter() - started:7.2f} s")
+
+            yield progress
+
     # --- issues -----------------------------------------------------------------------------
     def issues_table(self, issues: list[Issue], title: str, console: Console | None = None) -> None:
         console = console or self.out
@@ -73,11 +93,15 @@ class UI:
         errors = sum(i.severity == "error" for i in issues)
         warnings = len(issues) - errors
         if errors:
-            self.out.print(f"[bold red]{workbook.name}: {errors} error(s), {warnings} warning(s)"
-                           " — fix the errors and run again[/]")
+            self.out.print(
+                f"[bold red]{workbook.name}: {errors} error(s), {warnings} warning(s)"
+                " — fix the errors and run again[/]"
+            )
         else:
-            self.out.print(f"[bold green]{workbook.name} is valid[/]"
-                           + (f" ({warnings} warning(s))" if warnings else ""))
+            self.out.print(
+                f"[bold green]{workbook.name} is valid[/]"
+                + (f" ({warnings} warning(s))" if warnings else "")
+            )
 
     # --- crashes ----------------------------------------------------------------------------
     def log_crash(self, exc: BaseException) -> Path:

@@ -11,8 +11,9 @@ from forceplan.model.build import Builder
 
 def add_variables(b: Builder) -> None:
     d, m = b.data, b.model
-    m.BY = pyo.Set(initialize=[(line, y) for line in d.lines for y in d.years], dimen=2,
-                   ordered=True)
+    m.BY = pyo.Set(
+        initialize=[(line, y) for line in d.lines for y in d.years], dimen=2, ordered=True
+    )
 
     def limits(_m, line, y):  # B3 bounds undiscounted spending
         lo, hi = d.line_limits.get((line, y), (0.0, float("inf")))
@@ -23,16 +24,30 @@ def add_variables(b: Builder) -> None:
     if d.funding is None:
         return
     sources = d.funding
-    m.FY = pyo.Set(initialize=[(s, y) for s, src in sources.items() for y in d.years
-                               if src.amount.get(y, 0.0) > 0 or
-                               (src.carryover and y >= src.first_year)],
-                   dimen=2, ordered=True)
-    m.F_index = pyo.Set(initialize=[(s, line, y) for (s, y) in m.FY for line in d.lines
-                                    if "*" in sources[s].lines or line in sources[s].lines],
-                        dimen=3, ordered=True)
+    m.FY = pyo.Set(
+        initialize=[
+            (s, y)
+            for s, src in sources.items()
+            for y in d.years
+            if src.amount.get(y, 0.0) > 0 or (src.carryover and y >= src.first_year)
+        ],
+        dimen=2,
+        ordered=True,
+    )
+    m.F_index = pyo.Set(
+        initialize=[
+            (s, line, y)
+            for (s, y) in m.FY
+            for line in d.lines
+            if "*" in sources[s].lines or line in sources[s].lines
+        ],
+        dimen=3,
+        ordered=True,
+    )
     m.F = pyo.Var(m.F_index, domain=pyo.NonNegativeReals)
-    m.CY_carry = pyo.Set(initialize=[(s, y) for (s, y) in m.FY if sources[s].carryover],
-                         dimen=2, ordered=True)
+    m.CY_carry = pyo.Set(
+        initialize=[(s, y) for (s, y) in m.FY if sources[s].carryover], dimen=2, ordered=True
+    )
     m.CARRY = pyo.Var(m.CY_carry, domain=pyo.NonNegativeReals)
     if d.elastic:
         m.GAP = pyo.Var(m.BY, domain=pyo.NonNegativeReals)

@@ -39,7 +39,8 @@ class CostLedger:
     """Cost terms per (budget line, year): (coefficient, variable) pairs."""
 
     terms: dict[tuple[str, int], list[tuple[float, Any]]] = field(
-        default_factory=lambda: defaultdict(list))
+        default_factory=lambda: defaultdict(list)
+    )
 
     def add(self, line: str, year: int, coef: float, var: Any) -> None:
         if coef:
@@ -62,8 +63,9 @@ class Builder:
     class_ids: dict[Any, int] = field(default_factory=dict)
     arc_ids: dict[Any, int] = field(default_factory=dict)
 
-    def family(self, id: str, kind: str, component: Any, describe: Describe,
-               is_bound: bool = False) -> None:
+    def family(
+        self, id: str, kind: str, component: Any, describe: Describe, is_bound: bool = False
+    ) -> None:
         self.families.append(Family(id, kind, component, describe, is_bound))
 
     def bounded(self, value: float) -> float | None:
@@ -109,5 +111,15 @@ def build_model(data: ModelData) -> BuiltModel:
     for module in modules:
         module.add_constraints(b)
     sense = objective.set_objective(b)
-    return BuiltModel(m, data, b.ledger, b.families, dict(b.shortfalls), b.class_ids,
-                      b.arc_ids, classes, arcs, sense)
+    return BuiltModel(
+        m,
+        data,
+        b.ledger,
+        b.families,
+        dict(b.shortfalls),
+        b.class_ids,
+        b.arc_ids,
+        classes,
+        arcs,
+        sense,
+    )

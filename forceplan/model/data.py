@@ -140,8 +140,12 @@ class ModelData:
     cells: dict[tuple[str, Any], list[str]] = field(default_factory=dict)
 
 
-def build_data(inputs: Inputs, objective: str | None = None,
-               elastic: bool | None = None, integer_units: bool | None = None) -> ModelData:
+def build_data(
+    inputs: Inputs,
+    objective: str | None = None,
+    elastic: bool | None = None,
+    integer_units: bool | None = None,
+) -> ModelData:
     """Model data from valid inputs; keyword options override the Settings sheet."""
     s = inputs.settings
     years = list(inputs.years)
@@ -182,8 +186,9 @@ def build_data(inputs: Inputs, objective: str | None = None,
         penalties={},
         cells=dict(cells),
     )
-    data.penalties = penalties(data, {r["kind"]: r["penalty"] for r in inputs["Penalties"]
-                                      if r["penalty"] is not None})
+    data.penalties = penalties(
+        data, {r["kind"]: r["penalty"] for r in inputs["Penalties"] if r["penalty"] is not None}
+    )
     return data
 
 
@@ -225,8 +230,9 @@ _CLASS_YEAR_COLUMNS = {  # parameter -> (PersonnelYears column, Personnel column
 }
 
 
-def _class_years(inputs: Inputs, classes: dict[Class, ClassData], years: list[int],
-                 cells: dict) -> dict[str, dict[tuple[Class, int], float]]:
+def _class_years(
+    inputs: Inputs, classes: dict[Class, ClassData], years: list[int], cells: dict
+) -> dict[str, dict[tuple[Class, int], float]]:
     personnel = {(r["trade"], r["grade"]): r for r in inputs["Personnel"]}
     out: dict[str, dict[tuple[Class, int], float]] = {}
     for param, (_col, base) in _CLASS_YEAR_COLUMNS.items():
@@ -248,23 +254,39 @@ def _arcs(table: Table, cells: dict) -> dict[Arc, ArcData]:
     out = {}
     for r in table:
         a = ((r["from_trade"], r["from_grade"]), (r["to_trade"], r["to_grade"]))
-        out[a] = ArcData(r["cost"], r["max_per_year"], r["max_share_of_destination"],
-                         r["loss_rate"], tuple(r["course"]), r["_row"])
+        out[a] = ArcData(
+            r["cost"],
+            r["max_per_year"],
+            r["max_share_of_destination"],
+            r["loss_rate"],
+            tuple(r["course"]),
+            r["_row"],
+        )
         _note(cells, "arc", a, table, r, "from_trade")
     return out
 
 
-def _courses(inputs: Inputs, years: list[int], cells: dict
-             ) -> tuple[dict[str, CourseData], dict[tuple[str, int], float]]:
+def _courses(
+    inputs: Inputs, years: list[int], cells: dict
+) -> tuple[dict[str, CourseData], dict[tuple[str, int], float]]:
     courses, capacity = {}, {}
     table = inputs["Courses"]
     for r in table:
         c = r["course"]
-        instructor = (r["instructor_trade"], r["instructor_grade"]) \
-            if r["instructor_trade"] and r["instructor_grade"] else None
-        courses[c] = CourseData(r["cost_per_trainee"], r["duration_years"], instructor,
-                                r["trainees_per_instructor"], r["expansion_cost"],
-                                r["expansion_max"], r["_row"])
+        instructor = (
+            (r["instructor_trade"], r["instructor_grade"])
+            if r["instructor_trade"] and r["instructor_grade"]
+            else None
+        )
+        courses[c] = CourseData(
+            r["cost_per_trainee"],
+            r["duration_years"],
+            instructor,
+            r["trainees_per_instructor"],
+            r["expansion_cost"],
+            r["expansion_max"],
+            r["_row"],
+        )
         for y in years:
             capacity[(c, y)] = r["capacity"]
         _note(cells, "course", c, table, r, "capacity")
@@ -281,9 +303,17 @@ def _units(inputs: Inputs, years: list[int], cells: dict):
     table = inputs["UnitTypes"]
     for r in table:
         u = r["unit_type"]
-        units[u] = UnitData(r["initial_units"], r["capability_score"], r["om_cost"],
-                            r["activation_cost"], r["activation_max"], r["disbandment_cost"],
-                            [], [], r["_row"])
+        units[u] = UnitData(
+            r["initial_units"],
+            r["capability_score"],
+            r["om_cost"],
+            r["activation_cost"],
+            r["activation_max"],
+            r["disbandment_cost"],
+            [],
+            [],
+            r["_row"],
+        )
         for y in years:
             umin[(u, y)], umax[(u, y)] = r["min_units"], r["max_units"]
         _note(cells, "unit", u, table, r, "unit_type")
@@ -307,13 +337,24 @@ def _units(inputs: Inputs, years: list[int], cells: dict):
 def _equipment(inputs: Inputs, years: list[int], cells: dict):
     equipment: dict[str, EquipmentData] = {}
     per_year: dict[str, dict[tuple[str, int], float]] = {
-        "price": {}, "proc_max": {}, "don_max": {}, "scheduled": {}, "requirement": {}}
+        "price": {},
+        "proc_max": {},
+        "don_max": {},
+        "scheduled": {},
+        "requirement": {},
+    }
     table = inputs["Equipment"]
     for r in table:
         e = r["equipment"]
-        equipment[e] = EquipmentData(r["initial_stock"], r["om_cost"], r["attrition_rate"],
-                                     int(r["lead_time_years"]), r["budget_line"] or "procurement",
-                                     bool(r["integer"]), r["_row"])
+        equipment[e] = EquipmentData(
+            r["initial_stock"],
+            r["om_cost"],
+            r["attrition_rate"],
+            int(r["lead_time_years"]),
+            r["budget_line"] or "procurement",
+            bool(r["integer"]),
+            r["_row"],
+        )
         for y in years:
             per_year["price"][(e, y)] = r["unit_price"]
             per_year["proc_max"][(e, y)] = r["procurement_max"]
@@ -325,8 +366,11 @@ def _equipment(inputs: Inputs, years: list[int], cells: dict):
             per_year["price"][key] = r["unit_price"]
         if r["procurement_max"] is not None:
             per_year["proc_max"][key] = r["procurement_max"]
-        for param, col in (("don_max", "donations_max"), ("scheduled", "scheduled_deliveries"),
-                           ("requirement", "requirement")):
+        for param, col in (
+            ("don_max", "donations_max"),
+            ("scheduled", "scheduled_deliveries"),
+            ("requirement", "requirement"),
+        ):
             if r[col]:
                 per_year[param][key] = r[col]
         _note(cells, "equipment_year", key, table, r, "equipment")
@@ -347,8 +391,9 @@ def _select(names: tuple[str, ...], classes: dict[Class, ClassData], index: int)
     return set(names)
 
 
-def _ratios(inputs: Inputs, classes: dict[Class, ClassData], years: list[int],
-            cells: dict) -> list[RatioData]:
+def _ratios(
+    inputs: Inputs, classes: dict[Class, ClassData], years: list[int], cells: dict
+) -> list[RatioData]:
     out = []
     table = inputs["Ratios"]
     for r in table:
@@ -358,12 +403,17 @@ def _ratios(inputs: Inputs, classes: dict[Class, ClassData], years: list[int],
         dg = _select(r["denominator_grades"], classes, 1)
         yrs = r["years"]
         ratio_years = years if not yrs or "*" in yrs else sorted({int(float(y)) for y in yrs})
-        out.append(RatioData(
-            name=r["name"],
-            numerator=[p for p in classes if p[0] in nt and p[1] in ng],
-            denominator=[p for p in classes if p[0] in dt and p[1] in dg],
-            min_ratio=r["min_ratio"], max_ratio=r["max_ratio"],
-            years=[y for y in ratio_years if y in years], row=r["_row"]))
+        out.append(
+            RatioData(
+                name=r["name"],
+                numerator=[p for p in classes if p[0] in nt and p[1] in ng],
+                denominator=[p for p in classes if p[0] in dt and p[1] in dg],
+                min_ratio=r["min_ratio"],
+                max_ratio=r["max_ratio"],
+                years=[y for y in ratio_years if y in years],
+                row=r["_row"],
+            )
+        )
         _note(cells, "ratio", r["name"], table, r, "min_ratio", "max_ratio")
     return out
 
@@ -393,17 +443,31 @@ def _line_limits(table: Table, cells: dict) -> dict[tuple[str, int], tuple[float
 
 def penalties(data: ModelData, given: dict[str, float]) -> dict[str, float]:
     """Shortfall prices per unit per year: the Penalties sheet, else MODEL.md §7.7 defaults."""
-    top_price = {e: max(data.equipment_years["price"].get((e, y), 0.0) for y in data.years)
-                 for e in data.equipment}
-    c_person = max((c.annual_cost + c.accession_cost + c.separation_cost + c.overstrength_cost
-                    + c.ld_cost for c in data.classes.values()), default=0.0)
+    top_price = {
+        e: max(data.equipment_years["price"].get((e, y), 0.0) for y in data.years)
+        for e in data.equipment
+    }
+    c_person = max(
+        (
+            c.annual_cost + c.accession_cost + c.separation_cost + c.overstrength_cost + c.ld_cost
+            for c in data.classes.values()
+        ),
+        default=0.0,
+    )
     c_person += max((a.cost for a in data.arcs.values()), default=0.0)
     c_person += max((c.cost for c in data.courses.values()), default=0.0)
     c_equip = max((top_price[e] + d.om_cost for e, d in data.equipment.items()), default=0.0)
-    c_unit = max((u.om_cost + u.activation_cost + u.disbandment_cost
-                  + sum(q * data.classes[p].annual_cost for p, q in u.manning)
-                  + sum(q * (top_price[e] + data.equipment[e].om_cost) for e, q in u.equipping)
-                  for u in data.units.values()), default=0.0)
+    c_unit = max(
+        (
+            u.om_cost
+            + u.activation_cost
+            + u.disbandment_cost
+            + sum(q * data.classes[p].annual_cost for p, q in u.manning)
+            + sum(q * (top_price[e] + data.equipment[e].om_cost) for e, q in u.equipping)
+            for u in data.units.values()
+        ),
+        default=0.0,
+    )
     person = 1000.0 * max(1.0, c_person)
     defaults = {
         "funding": 100.0,

@@ -12,14 +12,20 @@ from forceplan.model.build import Builder
 def add_variables(b: Builder) -> None:
     d, m = b.data, b.model
     ey = d.equipment_years
-    m.QY = pyo.Set(initialize=[(e, y) for e in d.equipment for y in d.years], dimen=2,
-                   ordered=True)
+    m.QY = pyo.Set(initialize=[(e, y) for e in d.equipment for y in d.years], dimen=2, ordered=True)
     m.Q = pyo.Var(m.QY, domain=pyo.NonNegativeReals)
-    m.ORD = pyo.Var(m.QY, within=lambda _m, e, y: pyo.NonNegativeIntegers
-                    if d.equipment[e].integer else pyo.NonNegativeReals,
-                    bounds=lambda _m, e, y: (0.0, b.bounded(ey["proc_max"][(e, y)])))
-    m.DON = pyo.Var(m.QY, domain=pyo.NonNegativeReals,
-                    bounds=lambda _m, e, y: (0.0, ey["don_max"].get((e, y), 0.0)))
+    m.ORD = pyo.Var(
+        m.QY,
+        within=lambda _m, e, y: (
+            pyo.NonNegativeIntegers if d.equipment[e].integer else pyo.NonNegativeReals
+        ),
+        bounds=lambda _m, e, y: (0.0, b.bounded(ey["proc_max"][(e, y)])),
+    )
+    m.DON = pyo.Var(
+        m.QY,
+        domain=pyo.NonNegativeReals,
+        bounds=lambda _m, e, y: (0.0, ey["don_max"].get((e, y), 0.0)),
+    )
     m.DSP = pyo.Var(m.QY, domain=pyo.NonNegativeReals)
     describe = _describer(b)
     b.family("E1", "order cap", m.ORD, describe, is_bound=True)
@@ -39,7 +45,8 @@ def _describer(b: Builder):
     def describe(index):
         e, y = index
         return f"{e} {y}", cells.get(("equipment", e), []) + cells.get(
-            ("equipment_year", (e, y)), [])
+            ("equipment_year", (e, y)), []
+        )
 
     return describe
 
@@ -53,8 +60,14 @@ def add_constraints(b: Builder) -> None:
         item = d.equipment[e]
         prev = item.init if y == y0 else m.Q[e, y - 1]
         arriving = m.ORD[e, y - item.lead] if y - item.lead >= y0 else 0.0
-        return m.Q[e, y] == (1 - item.attr) * prev + arriving + ey["scheduled"].get(
-            (e, y), 0.0) + m.DON[e, y] - m.DSP[e, y]
+        return (
+            m.Q[e, y]
+            == (1 - item.attr) * prev
+            + arriving
+            + ey["scheduled"].get((e, y), 0.0)
+            + m.DON[e, y]
+            - m.DSP[e, y]
+        )
 
     m.E1_balance = pyo.Constraint(m.QY, rule=balance)
     describe = _describer(b)

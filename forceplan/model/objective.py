@@ -19,11 +19,15 @@ def set_objective(b: Builder) -> str:
     """Add m.cost, m.penalty, m.capability expressions and m.objective; return its sense."""
     d, m = b.data, b.model
     m.cost = pyo.Expression(expr=quicksum(d.discount[y] * m.spend[line, y] for line, y in m.BY))
-    m.penalty = pyo.Expression(expr=quicksum(
-        d.penalties[kind] * quicksum(var[i] for var in vars_ for i in var)
-        for kind, vars_ in b.shortfalls.items()))
-    m.capability = pyo.Expression(expr=quicksum(
-        d.units[u].capability * m.N[u, y] for u, y in m.UY if d.units[u].capability))
+    m.penalty = pyo.Expression(
+        expr=quicksum(
+            d.penalties[kind] * quicksum(var[i] for var in vars_ for i in var)
+            for kind, vars_ in b.shortfalls.items()
+        )
+    )
+    m.capability = pyo.Expression(
+        expr=quicksum(d.units[u].capability * m.N[u, y] for u, y in m.UY if d.units[u].capability)
+    )
     if d.objective == "min_cost":
         m.objective = pyo.Objective(expr=m.cost + m.penalty, sense=pyo.minimize)
         return "min"
@@ -33,8 +37,9 @@ def set_objective(b: Builder) -> str:
     if d.objective == "custom":
         m.objective = pyo.Objective(expr=_custom(b) + m.penalty, sense=pyo.minimize)
         return "min"
-    raise ForceplanError(f"unknown objective {d.objective!r}: use min_cost, max_capability "
-                         "or custom")
+    raise ForceplanError(
+        f"unknown objective {d.objective!r}: use min_cost, max_capability or custom"
+    )
 
 
 def _custom(b: Builder):
@@ -45,8 +50,10 @@ def _custom(b: Builder):
         "accessions": lambda: quicksum(m.A.values()),
         "overstrength": lambda: quicksum(m.O.values()),
         "capability": lambda: -m.capability,  # weight > 0 rewards capability
-        "shortfall": lambda: quicksum(v[i] for vars_ in b.shortfalls.values() for v in vars_
-                                      for i in v),
+        "shortfall": lambda: quicksum(
+            v[i] for vars_ in b.shortfalls.values() for v in vars_ for i in v
+        ),
     }
-    return quicksum(weight * metrics[name]() for name, weight in d.objective_weights.items()
-                    if weight)
+    return quicksum(
+        weight * metrics[name]() for name, weight in d.objective_weights.items() if weight
+    )

@@ -17,24 +17,31 @@ def add_variables(b: Builder) -> None:
     d, m = b.data, b.model
     cy = d.class_years
     classes = list(d.classes)
-    m.PY = pyo.Set(initialize=[(i, y) for i in range(len(classes)) for y in d.years],
-                   dimen=2, ordered=True)
+    m.PY = pyo.Set(
+        initialize=[(i, y) for i in range(len(classes)) for y in d.years], dimen=2, ordered=True
+    )
 
     def bounds(lo_key: str, hi_key: str, lo_default: float = 0.0, hi_default: float = math.inf):
         def rule(_m, i, y):
             key = (classes[i], y)
             return (cy[lo_key].get(key, lo_default), b.bounded(cy[hi_key].get(key, hi_default)))
+
         return rule
 
     m.S = pyo.Var(m.PY, domain=NonNeg, bounds=bounds("min_strength", "max_strength"))
     m.A = pyo.Var(m.PY, domain=NonNeg, bounds=bounds("acc_min", "acc_max"))
     m.X = pyo.Var(m.PY, domain=NonNeg, bounds=bounds("sep_min", "sep_max"))
-    m.O = pyo.Var(m.PY, domain=NonNeg,
-                  bounds=lambda _m, i, y: (0.0, b.bounded(d.classes[classes[i]].overstrength_max)))
-    m.LD = pyo.Set(initialize=[(i, y) for (i, y) in m.PY if d.classes[classes[i]].ld_max > 0],
-                   dimen=2, ordered=True)
-    m.L = pyo.Var(m.LD, domain=NonNeg,
-                  bounds=lambda _m, i, y: (0.0, d.classes[classes[i]].ld_max))
+    m.O = pyo.Var(
+        m.PY,
+        domain=NonNeg,
+        bounds=lambda _m, i, y: (0.0, b.bounded(d.classes[classes[i]].overstrength_max)),
+    )
+    m.LD = pyo.Set(
+        initialize=[(i, y) for (i, y) in m.PY if d.classes[classes[i]].ld_max > 0],
+        dimen=2,
+        ordered=True,
+    )
+    m.L = pyo.Var(m.LD, domain=NonNeg, bounds=lambda _m, i, y: (0.0, d.classes[classes[i]].ld_max))
     if d.elastic:
         m.SH_manning = pyo.Var(m.PY, domain=NonNeg)
         b.shortfalls["manning"].append(m.SH_manning)
@@ -132,15 +139,21 @@ def add_constraints(b: Builder) -> None:
         cap = float(settings[key])
         if math.isinf(cap):
             return None
-        return pyo.Constraint(years, rule=lambda _m, y: quicksum(var[i, y] for i in range(n)) <= cap)
+        return pyo.Constraint(
+            years, rule=lambda _m, y: quicksum(var[i, y] for i in range(n)) <= cap
+        )
 
     def describe_total(key):
-        return lambda y: (f"all classes {y}", [d.settings_cells[key]]
-                          if key in d.settings_cells else [])
+        return lambda y: (
+            f"all classes {y}",
+            [d.settings_cells[key]] if key in d.settings_cells else [],
+        )
 
-    for cid, var, key in (("P3", m.O, "overstrength_max_total"),
-                          ("P4", m.A, "accession_max_total"),
-                          ("P5", m.X, "separation_max_total")):
+    for cid, var, key in (
+        ("P3", m.O, "overstrength_max_total"),
+        ("P4", m.A, "accession_max_total"),
+        ("P5", m.X, "separation_max_total"),
+    ):
         con = total_rule(var, key)
         if con is not None:
             m.add_component(f"{cid}_total", con)

@@ -80,8 +80,9 @@ def solve(built: BuiltModel, options: SolveOptions | None = None) -> SolveOutcom
         result_loader = solver
         if not mip and outcome.optimal:
             outcome.duals = result_loader._get_duals()
-            outcome.reduced_costs = {id(v): r for v, r in
-                                     result_loader._get_reduced_costs().items()}
+            outcome.reduced_costs = {
+                id(v): r for v, r in result_loader._get_reduced_costs().items()
+            }
             if built.sense == "max" and len(outcome.stages) == 1:
                 outcome.duals = {c: -v for c, v in outcome.duals.items()}
                 outcome.reduced_costs = {k: -r for k, r in outcome.reduced_costs.items()}
@@ -128,8 +129,15 @@ def _outcome(result: Any, solver: Any, mip: bool) -> SolveOutcome:
     gap = None
     if mip and incumbent is not None and bound is not None and math.isfinite(bound):
         gap = abs(incumbent - bound) / max(1e-10, abs(incumbent))
-    return SolveOutcome(status, _MESSAGES.get(status, f"solver stopped: {term}"), has_solution,
-                        mip, bound=bound, gap=gap, solver=solver)
+    return SolveOutcome(
+        status,
+        _MESSAGES.get(status, f"solver stopped: {term}"),
+        has_solution,
+        mip,
+        bound=bound,
+        gap=gap,
+        solver=solver,
+    )
 
 
 _MESSAGES = {
@@ -143,8 +151,9 @@ _MESSAGES = {
 }
 
 
-def _cost_stage(built: BuiltModel, solver: Any, options: SolveOptions, first: SolveOutcome,
-                started: float) -> SolveOutcome:
+def _cost_stage(
+    built: BuiltModel, solver: Any, options: SolveOptions, first: SolveOutcome, started: float
+) -> SolveOutcome:
     """max_capability: hold capability - penalties at its optimum and minimise cost."""
     m = built.model
     best = pyo.value(m.capability - m.penalty)
@@ -173,3 +182,49 @@ def _reported_objective(built: BuiltModel) -> float:
     if built.sense == "max":
         return float(pyo.value(m.capability - m.penalty))
     return float(pyo.value(m.objective))
+
+
+@dataclass
+class IisMember:
+    kind: str  # "row" or "column"
+    component: Any  # constraint data or var data
+    bound: str  # which side is in conflict: lower, upper, both, free
+
+
+def irreducible_infeasible_set(outcome: SolveOutcome) -> list[IisMember] | None:
+    """HiGHS's IIS of the last (infeasible) LP, as Pyomo components; None if unavailable.
+
+    `iis_strategy = 2` (from the LP, elastic filter) was the reliable choice in HiGHS 1.16
+    (see ARCHITECTURE.md); MIPs are relaxed to their LP first by HiGHS.
+    """
+    import highspy
+
+    highs, solver = outcome.highs, outcome.solver
+    if highs is None or solver is None:
+        return None
+    highs.setOptionValue("iis_strategy", 2)
+    highs.setOptionValue("output_flag", False)
+    try:
+        status, iis = highs.getIis()
+    except Exception:  # older highspy: no IIS support
+        return None
+    finally:
+        highs.setOptionValue("output_flag", True)
+    if status == highspy.HighsStatus.kError or not iis.valid_:
+        return None
+    rows = solver._solver_con_to_pyomo_con_map
+    columns = {
+        col: solver._vars[vid][0] for vid, col in solver._pyomo_var_to_solver_var_map.items()
+    }
+    sides = {2: "lower", 3: "upper", 4: "both", 1: "free"}
+    members = [
+        IisMember("row", rows[r], sides.get(int(b), "both"))
+        for r, b in zip(iis.row_index_, iis.row_bound_, strict=False)
+        if r in rows
+    ]
+    members += [
+        IisMember("column", columns[c], sides.get(int(b), "both"))
+        for c, b in zip(iis.col_index_, iis.col_bound_, strict=False)
+        if c in columns
+    ]
+    return members

@@ -51,8 +51,12 @@ def add_constraints(b: Builder) -> None:
     b.family("P7", "maximum", m.P7_max, describe_year)
 
     def ratio_rows(bound: str):
-        return [(r, y) for r, ratio in enumerate(d.ratios) for y in ratio.years
-                if getattr(ratio, bound) is not None and not math.isinf(getattr(ratio, bound))]
+        return [
+            (r, y)
+            for r, ratio in enumerate(d.ratios)
+            for y in ratio.years
+            if getattr(ratio, bound) is not None and not math.isinf(getattr(ratio, bound))
+        ]
 
     def ratio_rule(bound: str):
         def rule(_m, r, y):
@@ -64,6 +68,7 @@ def add_constraints(b: Builder) -> None:
             if bound == "min_ratio":
                 return num - den + (m.SH_ratio_low[r, y] if elastic else 0.0) >= 0.0
             return num - den - (m.SH_ratio_high[r, y] if elastic else 0.0) <= 0.0
+
         return rule
 
     m.P8_min = pyo.Constraint(ratio_rows("min_ratio"), rule=ratio_rule("min_ratio"))

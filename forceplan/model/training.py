@@ -15,16 +15,18 @@ from forceplan.model.build import Builder
 
 def add_variables(b: Builder) -> None:
     d, m = b.data, b.model
-    m.CY = pyo.Set(initialize=[(c, y) for c in d.courses for y in d.years], dimen=2,
-                   ordered=True)
+    m.CY = pyo.Set(initialize=[(c, y) for c in d.courses for y in d.years], dimen=2, ordered=True)
     m.TR = pyo.Var(m.CY, domain=pyo.NonNegativeReals)
     # seats can only be added to a course whose capacity is finite in some year
-    expandable = [c for c, course in d.courses.items() if course.expansion_max > 0
-                  and any(not math.isinf(d.capacity[(c, y)]) for y in d.years)]
-    m.EY = pyo.Set(initialize=[(c, y) for c in expandable for y in d.years], dimen=2,
-                   ordered=True)
-    m.EXP = pyo.Var(m.EY, domain=pyo.NonNegativeReals,
-                    bounds=lambda _m, c, y: (0.0, d.courses[c].expansion_max))
+    expandable = [
+        c
+        for c, course in d.courses.items()
+        if course.expansion_max > 0 and any(not math.isinf(d.capacity[(c, y)]) for y in d.years)
+    ]
+    m.EY = pyo.Set(initialize=[(c, y) for c in expandable for y in d.years], dimen=2, ordered=True)
+    m.EXP = pyo.Var(
+        m.EY, domain=pyo.NonNegativeReals, bounds=lambda _m, c, y: (0.0, d.courses[c].expansion_max)
+    )
     b.family("C1", "expansion cap", m.EXP, _describer(b), is_bound=True)
     for c, y in m.CY:
         b.ledger.add("training", y, d.courses[c].cost, m.TR[c, y])
@@ -56,7 +58,8 @@ def add_constraints(b: Builder) -> None:
 
     def trainees_rule(_m, c, y):  # gross flows: before attrition and arc losses (§7.4)
         return m.TR[c, y] == quicksum(m.A[i, y] for i in takers[c]) + quicksum(
-            m.M[k, y] for k in movers[c])
+            m.M[k, y] for k in movers[c]
+        )
 
     m.C1_trainees = pyo.Constraint(m.CY, rule=trainees_rule)
     describe = _describer(b)

@@ -15,10 +15,14 @@ from forceplan.model.build import Builder
 def add_variables(b: Builder) -> None:
     d, m = b.data, b.model
     arcs = list(d.arcs)
-    m.AY = pyo.Set(initialize=[(k, y) for k in range(len(arcs)) for y in d.years], dimen=2,
-                   ordered=True)
-    m.M = pyo.Var(m.AY, domain=pyo.NonNegativeReals,
-                  bounds=lambda _m, k, y: (0.0, b.bounded(d.arcs[arcs[k]].max_per_year)))
+    m.AY = pyo.Set(
+        initialize=[(k, y) for k in range(len(arcs)) for y in d.years], dimen=2, ordered=True
+    )
+    m.M = pyo.Var(
+        m.AY,
+        domain=pyo.NonNegativeReals,
+        bounds=lambda _m, k, y: (0.0, b.bounded(d.arcs[arcs[k]].max_per_year)),
+    )
     b.family("T1", "per-year cap", m.M, _describer(b), is_bound=True)
     for k, y in m.AY:
         b.ledger.add("training", y, d.arcs[arcs[k]].cost, m.M[k, y])

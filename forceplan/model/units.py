@@ -16,10 +16,14 @@ def add_variables(b: Builder) -> None:
     domain = pyo.NonNegativeIntegers if d.integer_units else pyo.NonNegativeReals
     # elastic mode: the minimum becomes a priced constraint; the maximum always stays hard
     lower = (lambda _m, u, y: 0.0) if d.elastic else (lambda _m, u, y: d.unit_min[(u, y)])
-    m.N = pyo.Var(m.UY, domain=domain,
-                  bounds=lambda _m, u, y: (lower(_m, u, y), b.bounded(d.unit_max[(u, y)])))
-    m.ACT = pyo.Var(m.UY, domain=domain,
-                    bounds=lambda _m, u, y: (0.0, b.bounded(d.units[u].activation_max)))
+    m.N = pyo.Var(
+        m.UY,
+        domain=domain,
+        bounds=lambda _m, u, y: (lower(_m, u, y), b.bounded(d.unit_max[(u, y)])),
+    )
+    m.ACT = pyo.Var(
+        m.UY, domain=domain, bounds=lambda _m, u, y: (0.0, b.bounded(d.units[u].activation_max))
+    )
     m.DIS = pyo.Var(m.UY, domain=domain)
     describe = _describer(b)
     b.family("U1", "unit limits", m.N, describe, is_bound=True)
@@ -58,5 +62,6 @@ def add_constraints(b: Builder) -> None:
     if d.elastic:
         floors = [(u, y) for (u, y) in m.UY if d.unit_min[(u, y)] > 0]
         m.U1_minimum = pyo.Constraint(
-            floors, rule=lambda _m, u, y: m.N[u, y] + m.SH_units[u, y] >= d.unit_min[(u, y)])
+            floors, rule=lambda _m, u, y: m.N[u, y] + m.SH_units[u, y] >= d.unit_min[(u, y)]
+        )
         b.family("U1", "minimum (elastic)", m.U1_minimum, describe)

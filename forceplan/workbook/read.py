@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,7 @@ def read_raw_workbook(
 
 def _formulas_without_results(path: Path, titles: set[str]) -> list[Issue]:
     """Formula cells whose file holds no computed value, on the sheets in `titles`."""
-    from defusedxml import ElementTree
+    from defusedxml import DefusedXmlException, ElementTree
 
     issues: list[Issue] = []
     try:
@@ -82,7 +83,13 @@ def _formulas_without_results(path: Path, titles: set[str]) -> list[Issue]:
                         continue
                 with zf.open(part) as fh:
                     issues.extend(_scan_sheet(title, fh, ElementTree))
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+    except DefusedXmlException:
+        raise file_error(
+            path,
+            "the workbook holds XML entity or DTD declarations, which Excel never writes; "
+            "they are refused for safety: open the file in Excel and save it again",
+        ) from None
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, zlib.error, EOFError) as exc:
         raise file_error(path, f"the workbook is damaged and cannot be read ({exc})") from None
     return issues
 
@@ -126,8 +133,9 @@ def _scan_sheet(title: str, fh: Any, et: Any) -> list[Issue]:
                         title,
                         ref,
                         f"formula ={formula.text or ''} has no calculated value stored in the file "
-                        "(it was written by a program that does not calculate): open the workbook "
-                        "in Excel or LibreOffice, let it recalculate, and save it; or type the value",
+                        "(it was written by a program that does not calculate): open the "
+                        "workbook in Excel or LibreOffice, let it recalculate, and save it; "
+                        "or type the value",
                     )
                 )
         elem.clear()

@@ -12,17 +12,14 @@ replaced when the caller asks for it.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import secrets
-from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from forceplan import schema
 from forceplan.errors import ForceplanError
+from forceplan.workbook.atomic import atomic_write, check_target
 from forceplan.workbook.cells import column_letter
 
 #: Data validation (dropdowns) reaches down to this row.
@@ -45,9 +42,9 @@ _COUNT_FORMAT = "#,##0"  # persons and money: thousands separators, no decimals 
 def write_template(path: Path, overwrite: bool = False) -> None:
     """Write a blank input workbook, generated from the registry, to `path`."""
     path = Path(path)
-    _check_target(path, overwrite)
+    check_target(path, overwrite)
     book = build_template()
-    _atomic_write(path, book.save, overwrite)
+    atomic_write(path, book.save, overwrite)
 
 
 def available_examples() -> list[str]:
@@ -72,14 +69,14 @@ def write_example(name: str, path: Path, overwrite: bool = False) -> None:
     if wanted not in names:
         listing = ", ".join(names) if names else "none are installed with this copy of forceplan"
         raise ForceplanError(f"unknown example {name!r}; available examples: {listing}")
-    _check_target(path, overwrite)
+    check_target(path, overwrite)
     data = (
         resources.files(_EXAMPLES_PACKAGE)
         .joinpath(_EXAMPLES_DIR)
         .joinpath(f"{wanted}.xlsx")
         .read_bytes()
     )
-    _atomic_write(path, lambda fh: fh.write(data), overwrite)
+    atomic_write(path, lambda fh: fh.write(data), overwrite)
 
 
 # --- the workbook ----------------------------------------------------------------------
@@ -363,81 +360,3 @@ def _quote(sheet_name: str) -> str:
     from openpyxl.utils import quote_sheetname
 
     return quote_sheetname(sheet_name)
-
-
-# --- safe file writing --------------------------------------------------------------------
-
-
-def _check_target(path: Path, overwrite: bool) -> None:
-    if path.suffix.lower() != ".xlsx":
-        raise ForceplanError(f"{path}: the file name must end in .xlsx")
-    if path.is_dir():
-        raise ForceplanError(f"{path} is a folder: give a file name ending in .xlsx")
-    if not path.parent.is_dir():
-        raise ForceplanError(f"{path}: the folder {path.parent} does not exist")
-    if path.exists() and not overwrite:
-        raise ForceplanError(
-            f"{path} already exists: refusing to overwrite it "
-            "(choose another file name, or overwrite it with --force)"
-        )
-    owner = path.with_name("~$" + path.name)
-    if path.exists() and owner.exists():
-        raise ForceplanError(
-            f"{path} is open in Excel (found {owner.name}): close it first "
-            f"(if Excel is not running, delete {owner.name})"
-        )
-
-
-def _atomic_write(path: Path, write: Callable[[IO[bytes]], Any], overwrite: bool) -> None:
-    """Write through `write(file)` to a temporary file next to `path`, then rename it."""
-    tmp, fh = _open_temp(path)
-    try:
-        with fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        _publish(tmp, path, overwrite)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
-def _open_temp(path: Path) -> tuple[Path, IO[bytes]]:
-    """A new, exclusively created file in `path`'s folder (created with the usual umask)."""
-    for _ in range(100):
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            return tmp, tmp.open("xb")
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise ForceplanError(f"cannot write in {path.parent}: {exc.strerror or exc}") from None
-    raise ForceplanError(f"cannot create a temporary file in {path.parent}")
-
-
-def _publish(tmp: Path, path: Path, overwrite: bool) -> None:
-    try:
-        if overwrite:
-            os.replace(tmp, path)
-            return
-        try:
-            os.link(tmp, path)  # fails if `path` appeared meanwhile: never clobber it
-        except FileExistsError:
-            raise ForceplanError(
-                f"{path} already exists: refusing to overwrite it "
-                "(choose another file name, or overwrite it with --force)"
-            ) from None
-        except OSError:  # no hard links on this file system (FAT, some shares)
-            if path.exists():
-                raise ForceplanError(
-                    f"{path} already exists: refusing to overwrite it "
-                    "(choose another file name, or overwrite it with --force)"
-                ) from None
-            os.replace(tmp, path)
-            return
-        tmp.unlink()
-    except PermissionError as exc:
-        raise ForceplanError(
-            f"cannot write {path}: {exc.strerror or exc} (is it open in Excel?)"
-        ) from None

@@ -300,11 +300,12 @@ def _check_names(
                 )
             continue
         if name not in known:
+            column = "" if col.name == col.ref else f" in {col.name}"
             out.error(
                 table,
                 rec,
                 col.name,
-                f"{entity} {name!r} in {col.name} is not defined: it must be listed in "
+                f"{entity} {name!r}{column} is not defined: it must be listed in "
                 f"{schema.REF_DEFINED_ON[col.ref or '']}.{_suggestion(name, known)}",
             )
 
@@ -617,14 +618,19 @@ def _warn_units_above_end_strength(inputs: Inputs, out: _Collector) -> None:
         in_units = fill * sum(per_unit[u] * n for (u, y), n in min_units.items() if y == year)
         needed = in_units + posts[year]
         if needed > cap * (1 + 1e-9):
-            extra = f" and {_num(posts[year])} direct posts (PersonnelYears)" if posts[year] else ""
+            posts_text = (
+                f", plus {_num(posts[year])} direct posts (PersonnelYears requirement)"
+                if posts[year]
+                else ""
+            )
             out.warning(
                 table,
                 rec,
                 "max_total",
-                f"in {year} the minimum numbers of units need {_num(in_units)} personnel "
-                f"(min_units × Manning × unit_fill_rate {fill:g}){extra}, more than max_total "
-                f"{_num(cap)}: no plan can man them; lower min_units or raise max_total",
+                f"in {year} the minimum unit numbers need {_num(in_units)} personnel "
+                f"(min_units × Manning × unit_fill_rate {fill:g}){posts_text}, more than "
+                f"max_total {_num(cap)} allows: no plan can man them; lower min_units or "
+                "raise max_total",
             )
 
 

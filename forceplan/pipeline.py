@@ -1,0 +1,244 @@
+"""The solve pipeline: read → validate → build → solve → results → write, each phase timed.
+
+The CLI, the tests and the benchmarks all go through `run_solve`, so what is measured is
+what users run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import hashlib
+import json
+import platform
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from forceplan import __version__
+from forceplan.errors import ExitCode, InputError, Issue
+
+PHASES = ("read", "build", "solve", "results", "write")
+
+
+@dataclass
+class SolveRequest:
+    workbook: Path
+    output: Path | None = None
+    objective: str | None = None
+    elastic: bool | None = None
+    integer_units: bool | None = None
+    time_limit: float | None = None
+    mip_gap: float | None = None
+    threads: int | None = None
+    force: bool = False
+    write: bool = True
+    diagnose: bool = True  # explain infeasibility (IIS + elastic re-solve)
+
+
+@dataclass
+class SolveRun:
+    request: SolveRequest
+    issues: list[Issue] = field(default_factory=list)
+    inputs: Any = None
+    data: Any = None
+    built: Any = None
+    outcome: Any = None
+    tables: Any = None
+    output: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    conflicts: list[Any] | None = None  # IIS, when infeasible
+    elastic_run: SolveRun | None = None  # the elastic re-solve, when infeasible
+
+    @property
+    def exit_code(self) -> ExitCode:
+        status = self.outcome.status if self.outcome else "error"
+        if status == "optimal":
+            return ExitCode.OK
+        if status in ("infeasible", "infeasible_or_unbounded"):
+            return ExitCode.INFEASIBLE
+        return ExitCode.NOT_OPTIMAL
+
+
+Progress = Callable[[str], contextlib.AbstractContextManager[Any]]
+
+
+@contextlib.contextmanager
+def _no_progress(_phase: str) -> Iterator[None]:
+    yield
+
+
+@contextlib.contextmanager
+def _timed(run: SolveRun, phase: str, progress: Progress) -> Iterator[None]:
+    started = time.perf_counter()
+    with progress(phase):
+        yield
+    run.timings[phase] = run.timings.get(phase, 0.0) + time.perf_counter() - started
+
+
+def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> SolveRun:
+    """Solve one workbook. Raises InputError (with every issue) if the workbook is invalid."""
+    from forceplan.model.build import build_model
+    from forceplan.model.data import build_data
+    from forceplan.model.solve import SolveOptions, solve
+    from forceplan.workbook.validate import validate_workbook
+    from forceplan.workbook.write import check_output_path, default_output
+
+    run = SolveRun(request)
+    output = request.output or default_output(request.workbook)
+    if request.write:
+        check_output_path(request.workbook, output, request.force)
+    with _timed(run, "read", progress):
+        run.inputs, run.issues = validate_workbook(request.workbook)
+    if any(i.severity == "error" for i in run.issues):
+        raise InputError(run.issues)
+    with _timed(run, "build", progress):
+        run.data = build_data(run.inputs, request.objective, request.elastic, request.integer_units)
+        run.built = build_model(run.data)
+    with _timed(run, "solve", progress):
+        run.outcome = solve(
+            run.built, SolveOptions(request.time_limit, request.mip_gap, request.threads)
+        )
+    if run.outcome.has_solution:
+        from forceplan.results import build_tables
+
+        with _timed(run, "results", progress):
+            run.tables = build_tables(run.built, run.outcome)
+        if request.write:
+            with _timed(run, "write", progress):
+                _write(run, output)
+    elif run.exit_code == ExitCode.INFEASIBLE and request.diagnose:
+        explain_infeasible(run, progress)
+    return run
+
+
+def explain_infeasible(run: SolveRun, progress: Progress = _no_progress) -> None:
+    """Fill run.conflicts (IIS) and run.elastic_run (smallest priced shortfalls)."""
+    from forceplan.diagnose import explain_iis
+    from forceplan.model.build import build_model
+    from forceplan.model.data import build_data
+    from forceplan.model.solve import SolveOptions, solve
+    from forceplan.results import build_tables
+
+    with _timed(run, "diagnose", progress):
+        run.conflicts = explain_iis(run.built, run.outcome)
+        req = run.request
+        elastic = SolveRun(req)
+        elastic.inputs, elastic.issues = run.inputs, run.issues
+        elastic.data = build_data(run.inputs, req.objective, True, req.integer_units)
+        elastic.built = build_model(elastic.data)
+        elastic.outcome = solve(
+            elastic.built, SolveOptions(req.time_limit, req.mip_gap, req.threads)
+        )
+        if elastic.outcome.has_solution:
+            elastic.tables = build_tables(elastic.built, elastic.outcome)
+        run.elastic_run = elastic
+
+
+def _write(run: SolveRun, output: Path) -> None:
+    from forceplan.workbook.write import write_plan
+
+    write_plan(
+        run.request.workbook,
+        output,
+        run.tables.tables,
+        summary_rows(run),
+        run_rows(run),
+        str(run.inputs.settings["classification"]),
+    )
+    run.output = output
+
+
+def summary_rows(run: SolveRun) -> list[tuple[str, Any]]:
+    s = run.tables.summary
+    rows: list[tuple[str, Any]] = [
+        ("title", run.inputs.settings.get("title", "")),
+        ("status", s["status"] + ("" if s["status"] == "optimal" else " — NOT A PROVEN OPTIMUM")),
+        ("objective", s["objective_name"]),
+        ("objective value", s["objective"]),
+        ("total discounted cost", s["cost"]),
+        ("total capability", s["capability"]),
+        ("elastic penalties", s["penalty"]),
+        ("shortfalls", s["shortfalls"]),
+        ("currency", run.inputs.settings.get("currency", "")),
+    ]
+    band = s["end_strength_band"]
+    for year, strength in s["strength"].items():
+        lo, hi = band.get(year, (None, None))
+        text = f"{strength:,.0f}"
+        if lo is not None:
+            text += f" (band {lo:,.0f} – {hi:,.0f})"
+        rows.append((f"strength {year}", text))
+    for year, spend in s["spend_by_year"].items():
+        rows.append((f"spend {year}", spend))
+    return rows
+
+
+def run_rows(run: SolveRun) -> list[tuple[str, Any]]:
+    """Provenance for Plan_Run: inputs' hashes, versions, options, status, timings."""
+    import highspy
+    import openpyxl
+    import pandas
+    import pyomo
+
+    req, outcome = run.request, run.outcome
+    rows: list[tuple[str, Any]] = [
+        ("input_file", str(req.workbook.name)),
+        ("input_sha256", file_sha256(req.workbook)),
+        ("input_content_hash", content_hash(run.inputs)),
+        ("tool", f"forceplan {__version__}"),
+        ("solver", f"HiGHS {'.'.join(map(str, _highs_version(highspy)))}"),
+        ("pyomo", pyomo.version.version),
+        ("pandas", pandas.__version__),
+        ("openpyxl", openpyxl.__version__),
+        ("python", platform.python_version()),
+        ("user", _user()),
+        ("host", platform.node()),
+        ("date", time.strftime("%Y-%m-%dT%H:%M:%S%z")),
+        ("objective", run.data.objective),
+        ("elastic", run.data.elastic),
+        ("integer_units", run.data.integer_units),
+        ("time_limit", req.time_limit),
+        ("mip_gap", req.mip_gap),
+        ("threads", req.threads),
+        ("status", outcome.status),
+        ("objective_value", outcome.objective),
+        ("gap", outcome.gap),
+        ("solve_stages", " + ".join(outcome.stages)),
+    ]
+    rows += [(f"time_{phase}_s", round(sec, 4)) for phase, sec in run.timings.items()]
+    return rows
+
+
+def _highs_version(highspy: Any) -> tuple[int, int, int]:
+    return (highspy.HIGHS_VERSION_MAJOR, highspy.HIGHS_VERSION_MINOR, highspy.HIGHS_VERSION_PATCH)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "unknown"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def content_hash(inputs: Any) -> str:
+    """SHA-256 of the input sheets' typed values, independent of file layout and styles."""
+    payload = {
+        "settings": inputs.settings,
+        "tables": {
+            name: [{k: v for k, v in rec.items() if k != "_row"} for rec in table.records]
+            for name, table in inputs.tables.items()
+        },
+    }
+    text = json.dumps(payload, sort_keys=True, default=repr, allow_nan=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

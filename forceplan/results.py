@@ -1,0 +1,409 @@
+"""The solved model turned into plain pandas tables, one per `Plan_` sheet.
+
+This is the only view of a solution that writers, reports, comparisons and the audit see.
+Definitions (also in models/FORMULATION.md):
+- Plan_Personnel.moves_in counts arrivals net of the arc's loss_rate; attrition is
+  attr·S[y-1] + first_year_attr·A[y]; so strength = previous + accessions + moves_in
+  - moves_out - separations - attrition holds row by row.
+- Plan_Equipment.deliveries = orders arriving that year + scheduled deliveries;
+  orders arriving after last_year are listed in `arrival_year` and on Plan_Summary.
+- Plan_Training.capacity is the year's capacity plus all seats added so far (blank = no limit).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from forceplan import schema
+from forceplan.model.build import BuiltModel
+from forceplan.model.solve import SolveOutcome
+
+BINDING_RTOL = 1e-7
+
+
+@dataclass
+class PlanTables:
+    tables: dict[str, pd.DataFrame]  # Plan_ sheet name -> table (Plan_Summary, Plan_Run last)
+    summary: dict[str, Any]
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+
+def _clean(x: float) -> float:
+    """Round away solver noise (|x| < 1e-9) so tables do not show -0.0 or 1e-13."""
+    return 0.0 if abs(x) < 1e-9 else x
+
+
+def _v(var: Any) -> float:
+    value = var.value
+    return 0.0 if value is None else _clean(float(value))
+
+
+def _finite_or_none(x: float) -> float | None:
+    return None if math.isinf(x) else x
+
+
+def personnel_table(built: BuiltModel) -> pd.DataFrame:
+    d, m = built.data, built.model
+    classes, arcs = built.classes, built.arcs
+    fill = float(d.settings["unit_fill_rate"])
+    acc_load = [sum(d.courses[c].duration for c in d.classes[p].courses) for p in classes]
+    arc_load = [sum(d.courses[c].duration for c in d.arcs[a].courses) for a in arcs]
+    rows = []
+    for i, y in m.PY:
+        p = classes[i]
+        c = d.classes[p]
+        prev = c.init if y == d.first_year else _v(m.S[i, y - 1])
+        acc = _v(m.A[i, y])
+        moves_in = moves_out = load = 0.0
+        for k, a in enumerate(arcs):
+            if a[1] == p:
+                moved = _v(m.M[k, y])
+                moves_in += (1 - d.arcs[a].loss) * moved
+                load += arc_load[k] * moved
+            if a[0] == p:
+                moves_out += _v(m.M[k, y])
+        load += acc_load[i] * acc
+        requirement = d.class_years["requirement"].get((p, y), 0.0)
+        requirement += sum(
+            fill * q * _v(m.N[u, y])
+            for u, unit in d.units.items()
+            for cls, q in unit.manning
+            if cls == p
+        )
+        requirement += sum(
+            course.instructor_ratio * _v(m.TR[cname, y])
+            for cname, course in d.courses.items()
+            if course.instructor == p
+        )
+        rows.append(
+            {
+                "trade": p[0],
+                "grade": p[1],
+                "year": y,
+                "strength": _v(m.S[i, y]),
+                "accessions": acc,
+                "separations": _v(m.X[i, y]),
+                "moves_in": moves_in,
+                "moves_out": moves_out,
+                "attrition": c.attr * prev + c.fyattr * acc,
+                "limited_duty": _v(m.L[i, y]) if (i, y) in m.LD else 0.0,
+                "training_load": load,
+                "requirement": requirement,
+                "overstrength": _v(m.O[i, y]),
+                "shortfall": _v(m.SH_manning[i, y]) if d.elastic else 0.0,
+            }
+        )
+    return _frame(rows, "Plan_Personnel")
+
+
+def transitions_table(built: BuiltModel) -> pd.DataFrame:
+    d, m = built.data, built.model
+    rows = []
+    for k, y in m.AY:
+        (ft, fg), (tt, tg) = a = built.arcs[k]
+        moved = _v(m.M[k, y])
+        rows.append(
+            {
+                "from_trade": ft,
+                "from_grade": fg,
+                "to_trade": tt,
+                "to_grade": tg,
+                "year": y,
+                "moved": moved,
+                "lost": d.arcs[a].loss * moved,
+            }
+        )
+    return _frame(rows, "Plan_Transitions")
+
+
+def training_table(built: BuiltModel) -> pd.DataFrame:
+    d, m = built.data, built.model
+    rows = []
+    added: dict[str, float] = {}
+    for c, y in m.CY:
+        expansion = _v(m.EXP[c, y]) if (c, y) in m.EY else 0.0
+        added[c] = added.get(c, 0.0) + expansion
+        capacity = d.capacity[(c, y)] + added[c]
+        trainees = _v(m.TR[c, y])
+        rows.append(
+            {
+                "course": c,
+                "year": y,
+                "trainees": trainees,
+                "capacity": _finite_or_none(capacity),
+                "expansion": expansion,
+                "utilisation": None
+                if math.isinf(capacity)
+                else (trainees / capacity if capacity > 0 else (0.0 if trainees == 0 else None)),
+            }
+        )
+    return _frame(rows, "Plan_Training")
+
+
+def units_table(built: BuiltModel) -> pd.DataFrame:
+    d, m = built.data, built.model
+    rows = [
+        {
+            "unit_type": u,
+            "year": y,
+            "units": _v(m.N[u, y]),
+            "activations": _v(m.ACT[u, y]),
+            "disbandments": _v(m.DIS[u, y]),
+            "shortfall": _v(m.SH_units[u, y]) if d.elastic else 0.0,
+        }
+        for (u, y) in m.UY
+    ]
+    return _frame(rows, "Plan_Units")
+
+
+def equipment_table(built: BuiltModel) -> pd.DataFrame:
+    d, m = built.data, built.model
+    ey = d.equipment_years
+    fill = float(d.settings["equipment_fill_rate"])
+    rows = []
+    for e, y in m.QY:
+        item = d.equipment[e]
+        arriving = _v(m.ORD[e, y - item.lead]) if y - item.lead >= d.first_year else 0.0
+        need = ey["requirement"].get((e, y), 0.0) + sum(
+            fill * q * _v(m.N[u, y])
+            for u, unit in d.units.items()
+            for eq, q in unit.equipping
+            if eq == e
+        )
+        rows.append(
+            {
+                "equipment": e,
+                "year": y,
+                "stock": _v(m.Q[e, y]),
+                "orders": _v(m.ORD[e, y]),
+                "deliveries": arriving + ey["scheduled"].get((e, y), 0.0),
+                "donations": _v(m.DON[e, y]),
+                "disposals": _v(m.DSP[e, y]),
+                "requirement": need,
+                "shortfall": _v(m.SH_equipment[e, y]) if d.elastic else 0.0,
+                "arrival_year": y + item.lead,
+                "attrition": item.attr * (item.init if y == d.first_year else _v(m.Q[e, y - 1])),
+            }
+        )
+    return _frame(rows, "Plan_Equipment")
+
+
+def budget_table(built: BuiltModel) -> pd.DataFrame:
+    d, m = built.data, built.model
+    rows = [
+        {
+            "line": b,
+            "year": y,
+            "spend": _v(m.spend[b, y]),
+            "discounted_spend": d.discount[y] * _v(m.spend[b, y]),
+            "funding_gap": _v(m.GAP[b, y]) if d.elastic and d.funding is not None else 0.0,
+        }
+        for (b, y) in m.BY
+    ]
+    return _frame(rows, "Plan_Budget")
+
+
+def funding_tables(built: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
+    d, m = built.data, built.model
+    funding_rows, allocation_rows = [], []
+    if d.funding is not None:
+        for s, line, y in m.F_index:
+            allocation_rows.append(
+                {"source": s, "line": line, "year": y, "amount": _v(m.F[s, line, y])}
+            )
+        spent: dict[tuple[str, int], float] = {}
+        for row in allocation_rows:
+            key = (row["source"], row["year"])
+            spent[key] = spent.get(key, 0.0) + row["amount"]
+        for s, src in d.funding.items():
+            carried_in = 0.0
+            for y in d.years:
+                available = src.amount.get(y, 0.0) + carried_in
+                used = spent.get((s, y), 0.0)
+                carried = _v(m.CARRY[s, y]) if (s, y) in m.CY_carry else 0.0
+                funding_rows.append(
+                    {
+                        "source": s,
+                        "year": y,
+                        "available": available,
+                        "spent": used,
+                        "unspent": available - used,
+                        "carried_out": carried,
+                    }
+                )
+                carried_in = carried
+    return (_frame(funding_rows, "Plan_Funding"), _frame(allocation_rows, "Plan_Allocation"))
+
+
+def constraints_table(built: BuiltModel, outcome: SolveOutcome) -> pd.DataFrame:
+    rows = []
+    duals, reduced = outcome.duals, outcome.reduced_costs
+    for fam in built.families:
+        if fam.is_bound:
+            for index, var in fam.component.items():
+                lower, upper = var.lb, var.ub
+                if not lower:
+                    lower = None  # x ≥ 0 is a sign restriction, not a limit from the inputs
+                if lower is None and upper is None:
+                    continue
+                rows.append(
+                    _row(
+                        fam, index, _v(var), lower, upper, reduced.get(id(var)) if reduced else None
+                    )
+                )
+        else:
+            for index, con in fam.component.items():
+                rows.append(
+                    _row(
+                        fam,
+                        index,
+                        float(pyo.value(con.body)),
+                        pyo.value(con.lower),
+                        pyo.value(con.upper),
+                        duals.get(con) if duals else None,
+                    )
+                )
+    return _frame(rows, "Plan_Constraints")
+
+
+def _row(fam, index, value, lower, upper, price) -> dict[str, Any]:
+    label, cells = fam.describe(index)
+    lower = None if lower is None or math.isinf(lower) else float(lower)
+    upper = None if upper is None or math.isinf(upper) else float(upper)
+    slacks = [value - lower] if lower is not None else []
+    if upper is not None:
+        slacks.append(upper - value)
+    slack = min(slacks) if slacks else None
+    scale = max(1.0, abs(lower or 0.0), abs(upper or 0.0))
+    binding = slack is not None and slack <= BINDING_RTOL * scale
+    if lower is not None and upper is not None and abs(upper - lower) <= BINDING_RTOL * scale:
+        binding = True  # equality rows always hold exactly
+    return {
+        "id": fam.id,
+        "index": label,
+        "value": _clean(value),
+        "lower": lower,
+        "upper": upper,
+        "slack": None if slack is None else _clean(slack),
+        "shadow_price": None if price is None else _clean(float(price)),
+        "binding": bool(binding),
+        "source_cells": ", ".join(dict.fromkeys(cells)),
+        "kind": fam.kind,
+    }
+
+
+def shortfalls_table(built: BuiltModel) -> pd.DataFrame:
+    """Every non-zero shortfall of elastic mode: kind, where, year, amount, penalty."""
+    d = built.data
+    rows = []
+    for kind, variables in built.shortfalls.items():
+        for var in variables:
+            for index, v in var.items():
+                amount = _v(v)
+                if amount <= 1e-7:
+                    continue
+                where, year = _shortfall_where(built, var.local_name, index)
+                rows.append(
+                    {
+                        "kind": kind,
+                        "constraint": _SHORTFALL_IDS[var.local_name],
+                        "where": where,
+                        "year": year,
+                        "amount": amount,
+                        "penalty": d.penalties[kind] * amount,
+                    }
+                )
+    return pd.DataFrame(rows, columns=["kind", "constraint", "where", "year", "amount", "penalty"])
+
+
+_SHORTFALL_IDS = {
+    "SH_manning": "P2",
+    "SH_under": "P7",
+    "SH_over": "P7",
+    "SH_ratio_low": "P8",
+    "SH_ratio_high": "P8",
+    "SH_units": "U1",
+    "SH_equipment": "E2",
+    "GAP": "B2",
+}
+
+
+def _shortfall_where(built: BuiltModel, name: str, index: Any) -> tuple[str, int]:
+    d = built.data
+    if name == "SH_manning":
+        p = built.classes[index[0]]
+        return f"{p[0]}/{p[1]} manning below requirement", index[1]
+    if name == "SH_under":
+        return "total strength below EndStrength.min_total", index
+    if name == "SH_over":
+        return "total strength above EndStrength.max_total", index
+    if name in ("SH_ratio_low", "SH_ratio_high"):
+        side = "below min_ratio" if name == "SH_ratio_low" else "above max_ratio"
+        return f"ratio {d.ratios[index[0]].name} {side}", index[1]
+    if name == "SH_units":
+        return f"{index[0]} units below min_units", index[1]
+    if name == "SH_equipment":
+        return f"{index[0]} stock below requirement", index[1]
+    return f"{index[0]} spending not covered by any funding source", index[1]
+
+
+def _frame(rows: list[dict[str, Any]], sheet: str) -> pd.DataFrame:
+    columns = list(schema.PLAN_COLUMNS[sheet])
+    extra = [k for k in (rows[0] if rows else {}) if k not in columns]
+    return pd.DataFrame(rows, columns=columns + extra)
+
+
+def build_tables(built: BuiltModel, outcome: SolveOutcome) -> PlanTables:
+    """All Plan_ tables of a solved model (call only when the outcome has a solution)."""
+    funding, allocation = funding_tables(built)
+    budget = budget_table(built)
+    tables = {
+        "Plan_Personnel": personnel_table(built),
+        "Plan_Transitions": transitions_table(built),
+        "Plan_Training": training_table(built),
+        "Plan_Units": units_table(built),
+        "Plan_Equipment": equipment_table(built),
+        "Plan_Budget": budget,
+        "Plan_Funding": funding,
+        "Plan_Allocation": allocation,
+        "Plan_Shortfalls": shortfalls_table(built),
+        "Plan_Constraints": constraints_table(built, outcome),
+    }
+    summary = headline(built, outcome, tables)
+    return PlanTables(tables, summary)
+
+
+def headline(
+    built: BuiltModel, outcome: SolveOutcome, tables: dict[str, pd.DataFrame]
+) -> dict[str, Any]:
+    d, m = built.data, built.model
+    personnel = tables["Plan_Personnel"]
+    strength = personnel.groupby("year")["strength"].sum()
+    budget = tables["Plan_Budget"]
+    pipeline = tables["Plan_Equipment"].query("arrival_year > @d.years[-1] and orders > 0")
+    return {
+        "status": outcome.status,
+        "message": outcome.message,
+        "objective_name": d.objective,
+        "objective": outcome.objective,
+        "cost": float(pyo.value(m.cost)),
+        "penalty": float(pyo.value(m.penalty)),
+        "capability": float(pyo.value(m.capability)),
+        "gap": outcome.gap,
+        "elastic": d.elastic,
+        "strength": {int(y): float(v) for y, v in strength.items()},
+        "end_strength_band": {int(y): list(b) for y, b in sorted(d.end_strength.items())},
+        "spend_by_line": budget.groupby("line", sort=False)["spend"].sum().to_dict(),
+        "spend_by_year": {
+            int(y): float(v) for y, v in budget.groupby("year")["spend"].sum().items()
+        },
+        "shortfalls": len(tables["Plan_Shortfalls"]),
+        "pipeline_orders": float(pipeline["orders"].sum()),
+    }

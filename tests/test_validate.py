@@ -64,7 +64,7 @@ def missing_first_year_setting(s):
     del s["Settings"][1]
 
 
-@case("Personnel!1", says="initial_strength")
+@case("Personnel!K1", says="initial_strength")
 def missing_required_column(s):
     drop_column(s, "Personnel", "initial_strength")
 

@@ -22,7 +22,9 @@ def load_workbook(path: Path) -> tuple[Inputs, list[Issue]]:
     """
     sheets, issues = read_raw_workbook(path)
     inputs, more = tables_from_raw(sheets, path)
-    return inputs, issues + more
+    # a formula without a stored value reads as an empty cell: report it once, as a formula
+    formula_cells = {(i.sheet, i.cell) for i in issues}
+    return inputs, issues + [i for i in more if (i.sheet, i.cell) not in formula_cells]
 
 
 def tables_from_raw(sheets: list[RawSheet], path: Path | None = None) -> tuple[Inputs, list[Issue]]:
@@ -116,14 +118,15 @@ def _header_map(sheet: schema.Sheet, raw: RawSheet, issues: list[Issue]) -> dict
             )
         else:
             found[name] = index
+    free = f"{column_letter(len(header))}1"  # where the missing column could go
     for col in sheet.columns:
         if col.required and col.name not in found:
             issues.append(
                 Issue(
                     "error",
                     raw.title,
-                    "1",
-                    f"required column {col.name!r} is missing from the header row",
+                    free,
+                    f"required column {col.name!r} is missing from the header row: add it",
                 )
             )
     return found
@@ -189,8 +192,8 @@ def _read_settings(
                 Issue(
                     "error",
                     raw.title,
-                    "1",
-                    "required column 'value' is missing from the header row",
+                    f"{column_letter(key_index + 1)}1",
+                    "required column 'value' is missing from the header row: add it",
                 )
             )
         return settings, cells

@@ -203,6 +203,15 @@ def diagnose(
     raise typer.Exit(int(run.exit_code))
 
 
+_GLOBAL_FLAGS = ("-q", "--quiet", "-v", "--verbose")
+
+
+def _global_flags_first(args: list[str]) -> list[str]:
+    """Accept `forceplan solve x.xlsx -q` as well as `forceplan -q solve x.xlsx`."""
+    flags = [a for a in args if a in _GLOBAL_FLAGS]
+    return flags + [a for a in args if a not in _GLOBAL_FLAGS]
+
+
 def main() -> None:
     """Console-script entry point: maps every outcome to the documented exit codes.
 
@@ -210,7 +219,7 @@ def main() -> None:
     as ForceplanError prints one line (or a table of issues); anything else is a bug.
     """
     try:
-        app()
+        app(args=_global_flags_first(sys.argv[1:]), prog_name="forceplan")
     except ForceplanError as exc:
         ui.user_error(exc)
         sys.exit(int(exc.exit_code))

@@ -16,8 +16,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+EXAMPLE := data/ukraine-2026-2035.xlsx
+
 demo: $(STAMP)
-	$(BIN)/forceplan validate data/ukraine-2026-2035.xlsx
+	$(BIN)/forceplan validate $(EXAMPLE)
+	mkdir -p out
+	$(BIN)/forceplan solve $(EXAMPLE) -o out/ukraine-2026-2035.plan.xlsx
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -57,7 +57,7 @@ def validate(workbook: WorkbookArg, json: JsonOpt = False) -> None:
     """Check a workbook and list every problem with its sheet and cell (exit 2 on errors)."""
     from forceplan.workbook.validate import validate_workbook
 
-    inputs, issues = validate_workbook(workbook)
+    _inputs, issues = validate_workbook(workbook)
     errors = sum(i.severity == "error" for i in issues)
     if json:
         ui.print_json(

@@ -20,9 +20,6 @@ from typing import Any
 from forceplan import __version__
 from forceplan.errors import ExitCode, InputError, Issue
 
-PHASES = ("read", "build", "solve", "results", "write")
-
-
 @dataclass
 class SolveRequest:
     workbook: Path
@@ -83,7 +80,8 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
     from forceplan.model.build import build_model
     from forceplan.model.data import build_data
     from forceplan.model.solve import SolveOptions, solve
-    from forceplan.workbook.validate import validate_workbook
+    from forceplan.workbook.load import load_workbook
+    from forceplan.workbook.validate import check_inputs, sort_issues
     from forceplan.workbook.write import check_output_path, default_output
 
     run = SolveRun(request)
@@ -91,7 +89,13 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
     if request.write:
         check_output_path(request.workbook, output, request.force)
     with _timed(run, "read", progress):
-        run.inputs, run.issues = validate_workbook(request.workbook)
+        run.inputs, issues = load_workbook(request.workbook)
+    with _timed(run, "validate", progress):
+        issues += check_inputs(run.inputs)
+        if request.objective == "custom" and not len(run.inputs["Objective"]):
+            issues.append(Issue("error", "Objective", "", "--objective custom needs weights on "
+                                "the Objective sheet (metric, weight)"))
+        run.issues = sort_issues(issues, run.inputs)
     if any(i.severity == "error" for i in run.issues):
         raise InputError(run.issues)
     with _timed(run, "build", progress):

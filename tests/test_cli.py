@@ -13,7 +13,7 @@ import pytest
 
 from forceplan import __version__
 from forceplan.errors import ExitCode
-from tests.wb import minimal_sheets, set_value, write_workbook
+from wb import minimal_sheets, set_value, write_workbook
 
 COMMANDS = ["validate", "template", "solve", "diagnose"]
 
@@ -96,7 +96,8 @@ def test_template_then_validate(tmp_path: Path) -> None:
     result = forceplan("validate", str(book), "--json")
     assert result.returncode == ExitCode.INPUT
     errors = [i for i in json.loads(result.stdout)["issues"] if i["severity"] == "error"]
-    assert sorted(i["where"] for i in errors) == ["Settings!B2", "Settings!B3"]
+    # only what the user must still fill in: the horizon and at least one class
+    assert sorted(i["where"] for i in errors) == ["Personnel!A2", "Settings!B2", "Settings!B3"]
     assert forceplan("template", str(book)).returncode == ExitCode.INPUT  # no silent overwrite
 
 

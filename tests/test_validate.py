@@ -691,3 +691,12 @@ def test_highly_compressed_part_is_refused(tmp_path):
         pytest.skip("zlib did not reach the refusal ratio on this platform")
     with pytest.raises(InputError, match="zip bomb"):
         read_raw_workbook(path)
+
+
+def test_personnel_without_classes_is_an_error(tmp_path):
+    sheets = minimal_sheets()
+    sheets["Personnel"] = sheets["Personnel"][:1]
+    for name in ("PersonnelYears", "Transitions", "Manning", "Ratios"):
+        sheets.pop(name, None)
+    issues = validate(tmp_path, sheets)
+    assert any(i.where == "Personnel!A2" and i.severity == "error" for i in issues)

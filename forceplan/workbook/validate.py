@@ -67,6 +67,7 @@ def check_inputs(inputs: Inputs) -> list[Issue]:
     """The semantic checks on typed inputs (values that failed to load are skipped)."""
     out = _Collector()
     horizon_ok = _check_horizon(inputs, out)
+    _check_has_classes(inputs, out)
     _check_objective(inputs, out)
     _check_duplicates(inputs, out)
     _check_references(inputs, out)
@@ -207,6 +208,13 @@ def _check_horizon(inputs: Inputs, out: _Collector) -> bool:
         )
         return False
     return True
+
+
+def _check_has_classes(inputs: Inputs, out: _Collector) -> None:
+    table = inputs["Personnel"]
+    if table.present and not len(table):
+        out.issues.append(Issue("error", table.title, "A2", "Personnel has no classes: add at "
+                                "least one row with a trade, a grade and an initial_strength"))
 
 
 def _check_objective(inputs: Inputs, out: _Collector) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from forceplan import __version__
 from forceplan.errors import ExitCode, InputError, Issue
 
+
 @dataclass
 class SolveRequest:
     workbook: Path

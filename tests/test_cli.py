@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from wb import minimal_sheets, set_value, write_workbook
 
 from forceplan import __version__
 from forceplan.errors import ExitCode
-from wb import minimal_sheets, set_value, write_workbook
 
 COMMANDS = ["validate", "template", "solve", "diagnose"]
 

@@ -53,53 +53,45 @@ def personnel_table(built: BuiltModel) -> pd.DataFrame:
     d, m = built.data, built.model
     classes, arcs = built.classes, built.arcs
     fill = float(d.settings["unit_fill_rate"])
+    ids = built.class_ids
+    arcs_in: dict[int, list[int]] = {i: [] for i in range(len(classes))}
+    arcs_out: dict[int, list[int]] = {i: [] for i in range(len(classes))}
+    for k, (src, dst) in enumerate(arcs):
+        arcs_out[ids[src]].append(k)
+        arcs_in[ids[dst]].append(k)
+    posts: dict[int, list[tuple[str, float]]] = {i: [] for i in range(len(classes))}
+    for u, unit in d.units.items():
+        for p, qty in unit.manning:
+            posts[ids[p]].append((u, fill * qty))
+    teaching: dict[int, list[tuple[str, float]]] = {i: [] for i in range(len(classes))}
+    for cname, course in d.courses.items():
+        if course.instructor_ratio:
+            teaching[ids[course.instructor]].append((cname, course.instructor_ratio))
     acc_load = [sum(d.courses[c].duration for c in d.classes[p].courses) for p in classes]
     arc_load = [sum(d.courses[c].duration for c in d.arcs[a].courses) for a in arcs]
+    direct = d.class_years["requirement"]
     rows = []
-    for i, y in m.PY:
+    for (i, y) in m.PY:
         p = classes[i]
         c = d.classes[p]
         prev = c.init if y == d.first_year else _v(m.S[i, y - 1])
         acc = _v(m.A[i, y])
-        moves_in = moves_out = load = 0.0
-        for k, a in enumerate(arcs):
-            if a[1] == p:
-                moved = _v(m.M[k, y])
-                moves_in += (1 - d.arcs[a].loss) * moved
-                load += arc_load[k] * moved
-            if a[0] == p:
-                moves_out += _v(m.M[k, y])
-        load += acc_load[i] * acc
-        requirement = d.class_years["requirement"].get((p, y), 0.0)
-        requirement += sum(
-            fill * q * _v(m.N[u, y])
-            for u, unit in d.units.items()
-            for cls, q in unit.manning
-            if cls == p
-        )
-        requirement += sum(
-            course.instructor_ratio * _v(m.TR[cname, y])
-            for cname, course in d.courses.items()
-            if course.instructor == p
-        )
-        rows.append(
-            {
-                "trade": p[0],
-                "grade": p[1],
-                "year": y,
-                "strength": _v(m.S[i, y]),
-                "accessions": acc,
-                "separations": _v(m.X[i, y]),
-                "moves_in": moves_in,
-                "moves_out": moves_out,
-                "attrition": c.attr * prev + c.fyattr * acc,
-                "limited_duty": _v(m.L[i, y]) if (i, y) in m.LD else 0.0,
-                "training_load": load,
-                "requirement": requirement,
-                "overstrength": _v(m.O[i, y]),
-                "shortfall": _v(m.SH_manning[i, y]) if d.elastic else 0.0,
-            }
-        )
+        moved_in = [(k, _v(m.M[k, y])) for k in arcs_in[i]]
+        requirement = direct.get((p, y), 0.0)
+        requirement += sum(q * _v(m.N[u, y]) for u, q in posts[i])
+        requirement += sum(r * _v(m.TR[cname, y]) for cname, r in teaching[i])
+        rows.append({
+            "trade": p[0], "grade": p[1], "year": y,
+            "strength": _v(m.S[i, y]), "accessions": acc, "separations": _v(m.X[i, y]),
+            "moves_in": sum((1 - d.arcs[arcs[k]].loss) * v for k, v in moved_in),
+            "moves_out": sum(_v(m.M[k, y]) for k in arcs_out[i]),
+            "attrition": c.attr * prev + c.fyattr * acc,
+            "limited_duty": _v(m.L[i, y]) if (i, y) in m.LD else 0.0,
+            "training_load": acc_load[i] * acc + sum(arc_load[k] * v for k, v in moved_in),
+            "requirement": requirement,
+            "overstrength": _v(m.O[i, y]),
+            "shortfall": _v(m.SH_manning[i, y]) if d.elastic else 0.0,
+        })
     return _frame(rows, "Plan_Personnel")
 
 

@@ -143,7 +143,12 @@ def solve(
     ] = None,
     threads: Annotated[int | None, typer.Option("--threads", min=1, help="Solver threads.")] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Allow -o to name the input or an open workbook.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Allow -o to name the input or an open workbook; the existing file is "
+            "first copied to NAME.bak.xlsx.",
+        ),
     ] = False,
     json: JsonOpt = False,
 ) -> None:
@@ -201,6 +206,31 @@ def diagnose(
         if run.exit_code == ExitCode.OK:
             ui.out.print("[green]A plan exists: nothing to diagnose.[/]")
     raise typer.Exit(int(run.exit_code))
+
+
+@app.command()
+def compare(
+    plan_a: Annotated[Path, typer.Argument(help="First plan workbook (A).", show_default=False)],
+    plan_b: Annotated[Path, typer.Argument(help="Second plan workbook (B).", show_default=False)],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Also write the differences as a workbook (.xlsx)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing -o file.")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """What differs between two plans: objective, strength, spending, units, equipment, limits."""
+    from forceplan.compare import compare_plans, show_comparison, write_comparison
+
+    result = compare_plans(plan_a, plan_b)
+    if output is not None:
+        write_comparison(result, output, overwrite=force)
+    if json:
+        ui.print_json(result.to_dict() | {"output": str(output) if output else None})
+    else:
+        show_comparison(ui.out, result)
+        if output is not None:
+            ui.info(f"differences written to {output}")
 
 
 _GLOBAL_FLAGS = ("-q", "--quiet", "-v", "--verbose")

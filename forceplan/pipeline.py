@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import hashlib
-import json
 import platform
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +17,7 @@ from typing import Any
 
 from forceplan import __version__
 from forceplan.errors import ExitCode, InputError, Issue
+from forceplan.provenance import CONTENT_HASH_METHOD, content_hash, file_sha256
 
 
 @dataclass
@@ -94,8 +93,14 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
     with _timed(run, "validate", progress):
         issues += check_inputs(run.inputs)
         if request.objective == "custom" and not len(run.inputs["Objective"]):
-            issues.append(Issue("error", "Objective", "", "--objective custom needs weights on "
-                                "the Objective sheet (metric, weight)"))
+            issues.append(
+                Issue(
+                    "error",
+                    "Objective",
+                    "",
+                    "--objective custom needs weights on the Objective sheet (metric, weight)",
+                )
+            )
         run.issues = sort_issues(issues, run.inputs)
     if any(i.severity == "error" for i in run.issues):
         raise InputError(run.issues)
@@ -143,15 +148,21 @@ def explain_infeasible(run: SolveRun, progress: Progress = _no_progress) -> None
 
 
 def _write(run: SolveRun, output: Path) -> None:
-    from forceplan.workbook.write import write_plan
+    from forceplan.workbook.write import ChartInputs, write_plan
 
-    write_plan(
+    charts = ChartInputs(
+        run.tables.summary["end_strength_band"],
+        {str(r["equipment"]): r["unit_price"] for r in run.inputs.tables["Equipment"]},
+    )
+    run.issues += write_plan(
         run.request.workbook,
         output,
         run.tables.tables,
         summary_rows(run),
         run_rows(run),
         str(run.inputs.settings["classification"]),
+        charts=charts,
+        backup=run.request.force,
     )
     run.output = output
 
@@ -193,11 +204,14 @@ def run_rows(run: SolveRun) -> list[tuple[str, Any]]:
         ("input_file", str(req.workbook.name)),
         ("input_sha256", file_sha256(req.workbook)),
         ("input_content_hash", content_hash(run.inputs)),
+        ("content_hash_method", CONTENT_HASH_METHOD),
         ("tool", f"forceplan {__version__}"),
         ("solver", f"HiGHS {'.'.join(map(str, _highs_version(highspy)))}"),
         ("pyomo", pyomo.version.version),
         ("pandas", pandas.__version__),
         ("openpyxl", openpyxl.__version__),
+        ("python-calamine", _dist_version("python-calamine")),
+        ("numpy", _dist_version("numpy")),
         ("python", platform.python_version()),
         ("user", _user()),
         ("host", platform.node()),
@@ -228,22 +242,10 @@ def _user() -> str:
         return "unknown"
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def _dist_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
-
-def content_hash(inputs: Any) -> str:
-    """SHA-256 of the input sheets' typed values, independent of file layout and styles."""
-    payload = {
-        "settings": inputs.settings,
-        "tables": {
-            name: [{k: v for k, v in rec.items() if k != "_row"} for rec in table.records]
-            for name, table in inputs.tables.items()
-        },
-    }
-    text = json.dumps(payload, sort_keys=True, default=repr, allow_nan=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"

@@ -71,7 +71,7 @@ def personnel_table(built: BuiltModel) -> pd.DataFrame:
     arc_load = [sum(d.courses[c].duration for c in d.arcs[a].courses) for a in arcs]
     direct = d.class_years["requirement"]
     rows = []
-    for (i, y) in m.PY:
+    for i, y in m.PY:
         p = classes[i]
         c = d.classes[p]
         prev = c.init if y == d.first_year else _v(m.S[i, y - 1])
@@ -80,18 +80,24 @@ def personnel_table(built: BuiltModel) -> pd.DataFrame:
         requirement = direct.get((p, y), 0.0)
         requirement += sum(q * _v(m.N[u, y]) for u, q in posts[i])
         requirement += sum(r * _v(m.TR[cname, y]) for cname, r in teaching[i])
-        rows.append({
-            "trade": p[0], "grade": p[1], "year": y,
-            "strength": _v(m.S[i, y]), "accessions": acc, "separations": _v(m.X[i, y]),
-            "moves_in": sum((1 - d.arcs[arcs[k]].loss) * v for k, v in moved_in),
-            "moves_out": sum(_v(m.M[k, y]) for k in arcs_out[i]),
-            "attrition": c.attr * prev + c.fyattr * acc,
-            "limited_duty": _v(m.L[i, y]) if (i, y) in m.LD else 0.0,
-            "training_load": acc_load[i] * acc + sum(arc_load[k] * v for k, v in moved_in),
-            "requirement": requirement,
-            "overstrength": _v(m.O[i, y]),
-            "shortfall": _v(m.SH_manning[i, y]) if d.elastic else 0.0,
-        })
+        rows.append(
+            {
+                "trade": p[0],
+                "grade": p[1],
+                "year": y,
+                "strength": _v(m.S[i, y]),
+                "accessions": acc,
+                "separations": _v(m.X[i, y]),
+                "moves_in": sum((1 - d.arcs[arcs[k]].loss) * v for k, v in moved_in),
+                "moves_out": sum(_v(m.M[k, y]) for k in arcs_out[i]),
+                "attrition": c.attr * prev + c.fyattr * acc,
+                "limited_duty": _v(m.L[i, y]) if (i, y) in m.LD else 0.0,
+                "training_load": acc_load[i] * acc + sum(arc_load[k] * v for k, v in moved_in),
+                "requirement": requirement,
+                "overstrength": _v(m.O[i, y]),
+                "shortfall": _v(m.SH_manning[i, y]) if d.elastic else 0.0,
+            }
+        )
     return _frame(rows, "Plan_Personnel")
 
 
@@ -346,10 +352,18 @@ def _shortfall_where(built: BuiltModel, name: str, index: Any) -> tuple[str, int
     return f"{index[0]} spending not covered by any funding source", index[1]
 
 
+#: Columns forceplan adds after the contract's columns (MODEL.md §6 allows more).
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Plan_Equipment": ("arrival_year", "attrition"),
+    "Plan_Budget": ("funding_gap",),
+    "Plan_Constraints": ("kind",),
+}
+
+
 def _frame(rows: list[dict[str, Any]], sheet: str) -> pd.DataFrame:
-    columns = list(schema.PLAN_COLUMNS[sheet])
-    extra = [k for k in (rows[0] if rows else {}) if k not in columns]
-    return pd.DataFrame(rows, columns=columns + extra)
+    """A table with the contract's columns then ours, also when it has no rows."""
+    columns = list(schema.PLAN_COLUMNS[sheet]) + list(EXTRA_COLUMNS.get(sheet, ()))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def build_tables(built: BuiltModel, outcome: SolveOutcome) -> PlanTables:

@@ -26,7 +26,7 @@ def binding_prices(run: SolveRun, limit: int = TOP_PRICES) -> list[dict[str, Any
         frame["binding"] & frame["shadow_price"].notna() & (frame["shadow_price"].abs() > 1e-9)
     ]
     priced = priced.reindex(priced["shadow_price"].abs().sort_values(ascending=False).index)
-    what = "capability" if run.built.sense == "max" and len(run.outcome.stages) == 1 else "cost"
+    what = "capability" if run.built.sense == "max" else "cost"
     out = []
     for row in priced.head(limit).itertuples(index=False):
         price = float(row.shadow_price)

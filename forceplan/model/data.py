@@ -193,7 +193,9 @@ def build_data(
 
 
 def _note(cells: dict, kind: str, key: Any, table: Table, rec: Record, *cols: str) -> None:
-    cells[(kind, key)].extend(table.where(rec, c) for c in cols)
+    """Remember the input cells of `cols` (columns absent from the sheet have none)."""
+    present = [c for c in cols if c in table.letters]
+    cells[(kind, key)].extend(table.where(rec, c) for c in present)
 
 
 def _classes(table: Table, cells: dict) -> dict[Class, ClassData]:
@@ -216,7 +218,22 @@ def _classes(table: Table, cells: dict) -> dict[Class, ClassData]:
             row=r["_row"],
         )
         _note(cells, "class", p, table, r, "trade")
+        for col in _CLASS_CELL_COLUMNS:  # each family cites the columns it comes from
+            _note(cells, f"class.{col}", p, table, r, col)
     return out
+
+
+_CLASS_CELL_COLUMNS = (
+    "initial_strength",
+    "attrition_rate",
+    "first_year_attrition_rate",
+    "accession_min",
+    "accession_max",
+    "separation_min",
+    "separation_max",
+    "overstrength_max",
+    "limited_duty_max",
+)
 
 
 _CLASS_YEAR_COLUMNS = {  # parameter -> (PersonnelYears column, Personnel column or default)

@@ -46,12 +46,29 @@ def add_variables(b: Builder) -> None:
         m.SH_manning = pyo.Var(m.PY, domain=NonNeg)
         b.shortfalls["manning"].append(m.SH_manning)
 
-    describe = _class_year_describer(b)
-    b.family("P3", "class cap", m.O, describe, is_bound=True)
-    b.family("P4", "class limits", m.A, describe, is_bound=True)
-    b.family("P5", "class limits", m.X, describe, is_bound=True)
-    b.family("P6", "strength limits", m.S, describe, is_bound=True)
-    b.family("P6", "limited-duty cap", m.L, describe, is_bound=True)
+    b.family("P3", "class cap", m.O, _describer(b, ["overstrength_max"]), is_bound=True)
+    b.family(
+        "P4",
+        "class limits",
+        m.A,
+        _describer(b, ["accession_min", "accession_max"], ["acc_min", "acc_max"]),
+        is_bound=True,
+    )
+    b.family(
+        "P5",
+        "class limits",
+        m.X,
+        _describer(b, ["separation_min", "separation_max"], ["sep_min", "sep_max"]),
+        is_bound=True,
+    )
+    b.family(
+        "P6",
+        "strength limits",
+        m.S,
+        _describer(b, [], ["min_strength", "max_strength"]),
+        is_bound=True,
+    )
+    b.family("P6", "limited-duty cap", m.L, _describer(b, ["limited_duty_max"]), is_bound=True)
 
     for i, y in m.PY:
         c = d.classes[classes[i]]
@@ -63,15 +80,19 @@ def add_variables(b: Builder) -> None:
             b.ledger.add("personnel", y, c.ld_cost, m.L[i, y])
 
 
-def _class_year_describer(b: Builder):
+def _describer(b: Builder, columns: list[str], params: tuple[str, ...] | list[str] = ()):
+    """Label 'trade/grade year' and the cells of `columns` on Personnel (the class row if
+    none) plus the PersonnelYears cells overriding `params` in that year."""
     classes = list(b.data.classes)
     cells = b.data.cells
 
     def describe(index):
         i, y = index
         p = classes[i]
-        src = list(cells.get(("class", p), []))
-        for param in b.data.class_years:
+        src: list[str] = []
+        for col in columns or ["trade"]:
+            src += cells.get((f"class.{col}", p) if columns else ("class", p), [])
+        for param in params:
             src += cells.get((f"class_year:{param}", (p, y)), [])
         return f"{p[0]}/{p[1]} {y}", src
 
@@ -88,7 +109,6 @@ def add_constraints(b: Builder) -> None:
     for k, (src, dst) in enumerate(arcs):
         out_arcs[b.class_ids[src]].append(k)
         in_arcs[b.class_ids[dst]].append(k)
-    describe = _class_year_describer(b)
 
     def balance(_m, i, y):  # P1
         c = d.classes[classes[i]]
@@ -98,7 +118,12 @@ def add_constraints(b: Builder) -> None:
         return m.S[i, y] == prev + (1 - c.fyattr) * m.A[i, y] + moves_in - moves_out - m.X[i, y]
 
     m.P1_balance = pyo.Constraint(m.PY, rule=balance)
-    b.family("P1", "balance", m.P1_balance, describe)
+    b.family(
+        "P1",
+        "balance",
+        m.P1_balance,
+        _describer(b, ["initial_strength", "attrition_rate", "first_year_attrition_rate"]),
+    )
 
     # P2: requirement = unit posts + direct posts + instructor posts; training load is absent
     fill = float(d.settings["unit_fill_rate"])
@@ -129,7 +154,7 @@ def add_constraints(b: Builder) -> None:
         return lhs == requirement.get((classes[i], y), 0.0)
 
     m.P2_manning = pyo.Constraint(m.PY, rule=manning_rule)
-    b.family("P2", "manning", m.P2_manning, describe)
+    b.family("P2", "manning", m.P2_manning, _describer(b, [], ["requirement"]))
 
     settings = d.settings
     years = d.years
@@ -160,4 +185,6 @@ def add_constraints(b: Builder) -> None:
             b.family(cid, "total cap", con, describe_total(key))
 
     m.P6_limited_duty = pyo.Constraint(m.LD, rule=lambda _m, i, y: m.L[i, y] <= m.S[i, y])
-    b.family("P6", "limited duty ≤ strength", m.P6_limited_duty, describe)
+    b.family(
+        "P6", "limited duty ≤ strength", m.P6_limited_duty, _describer(b, ["limited_duty_max"])
+    )

@@ -23,9 +23,6 @@ import pyomo.environ as pyo
 
 from forceplan.model.build import BuiltModel
 
-#: Relative slack of the capability floor in the cost stage of max_capability.
-CAPABILITY_FLOOR_RTOL = 1e-9
-
 
 @dataclass
 class SolveOptions:
@@ -73,23 +70,25 @@ def solve(built: BuiltModel, options: SolveOptions | None = None) -> SolveOutcom
     result = _run(solver, m, options, options.time_limit)
     outcome = _outcome(result, solver, mip)
     outcome.stages.append(built.data.objective)
+    if outcome.optimal and not mip:
+        # prices of the objective the user asked for (for max_capability: capability),
+        # read before any tie-break stage changes the solver's objective
+        _load_prices(outcome, solver)
     if built.sense == "max" and outcome.has_solution and outcome.optimal:
         outcome = _cost_stage(built, solver, options, outcome, started)
     outcome.solver_seconds = time.perf_counter() - started
     if outcome.has_solution:
-        result_loader = solver
-        if not mip and outcome.optimal:
-            outcome.duals = result_loader._get_duals()
-            outcome.reduced_costs = {
-                id(v): r for v, r in result_loader._get_reduced_costs().items()
-            }
-            if built.sense == "max" and len(outcome.stages) == 1:
-                outcome.duals = {c: -v for c, v in outcome.duals.items()}
-                outcome.reduced_costs = {k: -r for k, r in outcome.reduced_costs.items()}
         outcome.objective = _reported_objective(built)
     outcome.highs = solver._solver_model
     outcome.solver = solver
     return outcome
+
+
+def _load_prices(outcome: SolveOutcome, solver: Any) -> None:
+    """Row duals and reduced costs as HiGHS reports them: d(objective)/d(bound), in the
+    sense of the objective being optimised (for a maximisation: capability gained)."""
+    outcome.duals = solver._get_duals()
+    outcome.reduced_costs = {id(v): r for v, r in solver._get_reduced_costs().items()}
 
 
 def _run(solver: Any, m: pyo.ConcreteModel, options: SolveOptions, time_limit: float | None):
@@ -156,9 +155,9 @@ def _cost_stage(
 ) -> SolveOutcome:
     """max_capability: hold capability - penalties at its optimum and minimise cost."""
     m = built.model
+    # the floor is the optimum itself: any slack would let cost buy a lower capability
     best = pyo.value(m.capability - m.penalty)
-    floor = best - CAPABILITY_FLOOR_RTOL * max(1.0, abs(best))
-    m.capability_floor = pyo.Constraint(expr=m.capability - m.penalty >= floor)
+    m.capability_floor = pyo.Constraint(expr=m.capability - m.penalty >= best)
     m.objective.deactivate()
     m.cost_tie_break = pyo.Objective(expr=m.cost, sense=pyo.minimize)
     remaining = None
@@ -167,6 +166,7 @@ def _cost_stage(
     result = _run(solver, m, options, remaining)
     outcome = _outcome(result, solver, first.is_mip)
     outcome.stages = [*first.stages, "cost tie-break"]
+    outcome.duals, outcome.reduced_costs = first.duals, first.reduced_costs
     if not outcome.has_solution:  # keep the capability-stage solution and say so
         m.del_component(m.capability_floor)
         m.del_component(m.cost_tie_break)
@@ -194,23 +194,33 @@ class IisMember:
 def irreducible_infeasible_set(outcome: SolveOutcome) -> list[IisMember] | None:
     """HiGHS's IIS of the last (infeasible) LP, as Pyomo components; None if unavailable.
 
-    `iis_strategy = 2` (from the LP, elastic filter) was the reliable choice in HiGHS 1.16
-    (see ARCHITECTURE.md); MIPs are relaxed to their LP first by HiGHS.
+    Strategy 4 (irreducible, deletion filter) is fast and reports which bound of each
+    member conflicts; strategy 2 (elastic filter) is the fallback when it finds nothing.
+    Columns marked "free" take part only through their sign restriction and are dropped.
     """
     import highspy
 
     highs, solver = outcome.highs, outcome.solver
     if highs is None or solver is None:
         return None
-    highs.setOptionValue("iis_strategy", 2)
+    iis = None
     highs.setOptionValue("output_flag", False)
     try:
-        status, iis = highs.getIis()
+        for strategy in (4, 2):
+            highs.setOptionValue("iis_strategy", strategy)
+            status, found = highs.getIis()
+            if (
+                status != highspy.HighsStatus.kError
+                and found.valid_
+                and (len(found.row_index_) or len(found.col_index_))
+            ):
+                iis = found
+                break
     except Exception:  # older highspy: no IIS support
         return None
     finally:
         highs.setOptionValue("output_flag", True)
-    if status == highspy.HighsStatus.kError or not iis.valid_:
+    if iis is None:
         return None
     rows = solver._solver_con_to_pyomo_con_map
     columns = {
@@ -225,6 +235,6 @@ def irreducible_infeasible_set(outcome: SolveOutcome) -> list[IisMember] | None:
     members += [
         IisMember("column", columns[c], sides.get(int(b), "both"))
         for c, b in zip(iis.col_index_, iis.col_bound_, strict=False)
-        if c in columns
+        if c in columns and int(b) != 1  # "free": only its sign restriction takes part
     ]
     return members

@@ -213,8 +213,15 @@ def _check_horizon(inputs: Inputs, out: _Collector) -> bool:
 def _check_has_classes(inputs: Inputs, out: _Collector) -> None:
     table = inputs["Personnel"]
     if table.present and not len(table):
-        out.issues.append(Issue("error", table.title, "A2", "Personnel has no classes: add at "
-                                "least one row with a trade, a grade and an initial_strength"))
+        out.issues.append(
+            Issue(
+                "error",
+                table.title,
+                "A2",
+                "Personnel has no classes: add at "
+                "least one row with a trade, a grade and an initial_strength",
+            )
+        )
 
 
 def _check_objective(inputs: Inputs, out: _Collector) -> None:

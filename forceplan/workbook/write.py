@@ -1,23 +1,98 @@
-"""The plan workbook: the input workbook's sheets unchanged, plus the `Plan_` tables.
+"""The plan workbook: the input workbook's sheets, plus the `Plan_` sheets of MODEL.md §6.
 
-The input file is never modified: it is loaded, its old `Plan_` sheets are dropped, the new
-ones are appended (`Plan_Summary` first among them, `Plan_Run` last) and the result is
-saved atomically under a different name. Text is always written as text, so a name such
-as `=HYPERLINK(...)` copied from the inputs cannot become a formula in the output.
+The input file is never modified. It is loaded with openpyxl (values, formulas, styles,
+comments, widths, data validation, defined names, print settings), its old `Plan_` sheets
+are dropped and the new ones appended: `Plan_Summary` first, `Plan_Charts`, the tables,
+`Plan_Run` last. The result is saved atomically under a different name (a temporary file
+in the target folder, then a rename), so a failed or killed write leaves the previous file
+as it was.
+
+- Text is always written as text: a name such as `=HYPERLINK(...)` copied from the inputs
+  never becomes a formula in the output.
+- Every `Plan_` table keeps its header in row 1 (MODEL.md §1: other tools read these
+  sheets as plain tables). It is a formatted Excel table (filters, banded rows) with number
+  formats, a frozen header and column widths; the classification is printed in the page
+  header and footer of every `Plan_` sheet and as the first row of the free-layout sheets
+  (`Plan_Summary`, `Plan_Charts`).
+- openpyxl writes formulas without their calculated values. The values stored in the input
+  file are put back into the copied formula cells, so the plan workbook can be read (and
+  solved again) without first being opened in a spreadsheet program.
+- What openpyxl cannot carry (pictures, shapes, form controls, slicers, sparklines,
+  Excel 2010 conditional formats, macros ...) is found by looking inside the input package
+  and reported: as warnings, and as `lost_feature` rows on `Plan_Run`.
 """
 
 from __future__ import annotations
 
+import io
 import math
+import posixpath
+import re
+import shutil
+import time
+import warnings
+import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.sax.saxutils import escape
 
 from forceplan import schema
-from forceplan.errors import ForceplanError
+from forceplan.errors import ForceplanError, Issue
 from forceplan.workbook.atomic import atomic_write
 
+#: Tab colour of every output sheet (input sheets keep their own).
+OUTPUT_TAB_COLOR = "1F4E79"
+#: Excel table style of the Plan_ tables.
+TABLE_STYLE = "TableStyleMedium2"
+MAX_SHEET_NAME = 31
+
+FMT_COUNT = "#,##0"  # persons, equipment: thousands separators
+FMT_UNITS = "#,##0.0"  # unit counts: fractions of a unit matter
+FMT_MONEY = "#,##0"  # money in the workbook's currency
+FMT_SHARE = "0.0%"
+FMT_YEAR = "0"
+FMT_PLAIN = "General"
+
+_SHEET_FORMAT = {
+    "Plan_Personnel": FMT_COUNT,
+    "Plan_Transitions": FMT_COUNT,
+    "Plan_Training": FMT_COUNT,
+    "Plan_Units": FMT_UNITS,
+    "Plan_Equipment": FMT_COUNT,
+    "Plan_Budget": FMT_MONEY,
+    "Plan_Funding": FMT_MONEY,
+    "Plan_Allocation": FMT_MONEY,
+    "Plan_Shortfalls": FMT_UNITS,
+    "Plan_Constraints": "General",
+}
+_COLUMN_FORMAT = {
+    "year": FMT_YEAR,
+    "arrival_year": FMT_YEAR,
+    "utilisation": FMT_SHARE,
+    "penalty": FMT_MONEY,
+}
+_SHEET_HELP = {
+    "Plan_Summary": "headline figures",
+    "Plan_Charts": "strength, money, equipment and training charts",
+    "Plan_Personnel": "strength and flows by trade, grade and year",
+    "Plan_Transitions": "promotions and cross-training moves by year",
+    "Plan_Training": "trainees against course capacity by year",
+    "Plan_Units": "units by type and year",
+    "Plan_Equipment": "stock, orders and deliveries by item and year",
+    "Plan_Budget": "spending by budget line and year",
+    "Plan_Funding": "money available and spent by source and year",
+    "Plan_Allocation": "which source pays for which line",
+    "Plan_Shortfalls": "requirements not met (elastic mode)",
+    "Plan_Constraints": "every limit: value, slack, shadow price, input cells",
+    "Plan_Run": "provenance: input hashes, versions, options, timings",
+}
 _HEADER_FILL = "DDEBF7"
+_BANNER_FILL = "1F4E79"
+
+
+# --- output path checks ----------------------------------------------------------------
 
 
 def default_output(input_path: Path) -> Path:
@@ -29,10 +104,12 @@ def default_output(input_path: Path) -> Path:
 
 
 def check_output_path(input_path: Path, output: Path, force: bool) -> None:
+    """Refuse to write over the input or over a workbook open in Excel, unless `force`."""
     if output.suffix.lower() != ".xlsx":
         raise ForceplanError(f"{output}: the plan file name must end in .xlsx")
-    same = output.resolve() == input_path.resolve()
-    if same and not force:
+    if len(output.name) > 218:  # Excel cannot open longer names
+        raise ForceplanError(f"{output}: the file name is too long for Excel")
+    if not force and _same_file(input_path, output):
         raise ForceplanError(
             f"{output} is the input workbook: the plan is written to a new "
             "file (choose another -o, or use --force to replace the input "
@@ -41,8 +118,53 @@ def check_output_path(input_path: Path, output: Path, force: bool) -> None:
     owner = output.with_name("~$" + output.name)
     if owner.exists() and not force:
         raise ForceplanError(
-            f"{output} is open in Excel (found {owner.name}): close it first, or choose another -o"
+            f"{output} is open in Excel (found {owner.name}): close it first, or choose "
+            "another -o (or use --force to replace it and keep a backup)"
         )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def backup_path(target: Path) -> Path:
+    """`plan.xlsx` -> `plan.bak.xlsx`, or `plan.bak-20260101-120000.xlsx` if that exists."""
+    stem = target.name[: -len(target.suffix)] if target.suffix else target.name
+    candidate = target.with_name(f"{stem}.bak.xlsx")
+    if not candidate.exists():
+        return candidate
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        suffix = f"-{n}" if n else ""
+        candidate = target.with_name(f"{stem}.bak-{stamp}{suffix}.xlsx")
+        if not candidate.exists():
+            return candidate
+    raise ForceplanError(f"cannot find a free backup file name for {target}")
+
+
+def make_backup(target: Path) -> Path:
+    """Copy `target` to a new backup file (atomically, never over another file)."""
+    backup = backup_path(target)
+    with target.open("rb") as src:
+        atomic_write(backup, lambda fh: shutil.copyfileobj(src, fh), overwrite=False)
+    shutil.copystat(target, backup)
+    return backup
+
+
+# --- the plan workbook -----------------------------------------------------------------
+
+
+@dataclass
+class ChartInputs:
+    """What the charts need beyond the Plan_ tables."""
+
+    end_strength_band: dict[int, Any] | None = None  # year -> (min_total, max_total)
+    unit_prices: dict[str, float] | None = None  # equipment -> unit price (ranks items)
 
 
 def write_plan(
@@ -52,33 +174,108 @@ def write_plan(
     summary_rows: list[tuple[str, Any]],
     run_rows: list[tuple[str, Any]],
     classification: str,
-) -> None:
-    """Save the inputs plus the Plan_ sheets (`sheets`: name -> DataFrame) to `output`."""
+    *,
+    charts: ChartInputs | None = None,
+    backup: bool = False,
+) -> list[Issue]:
+    """Save the inputs plus the Plan_ sheets (`sheets`: name -> DataFrame) to `output`.
+
+    Returns warnings: features of the input that the copy loses, and the backup made when
+    `backup` is set and `output` already exists.
+    """
     from openpyxl import load_workbook
 
-    book = load_workbook(input_path)
+    from forceplan.workbook.charts import add_charts_sheet
+
+    notes: list[Issue] = []
+    lost = lost_features(input_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        book = load_workbook(input_path, rich_text=True)
+    lost += _openpyxl_losses(caught, lost)
+    cached = formula_results(input_path)
     for name in list(book.sheetnames):
         if schema.is_output_sheet(name):
             del book[name]
-    _key_value_sheet(book, "Plan_Summary", summary_rows, classification)
+    taken = _names_in_use(book)
+    summary = _summary_sheet(book, summary_rows, classification, list(sheets))
+    add_charts_sheet(book, sheets, classification, charts or ChartInputs())
     for name, frame in sheets.items():
-        _table_sheet(book, name, frame, classification)
-    _key_value_sheet(book, "Plan_Run", run_rows, classification)
-    atomic_write(output, book.save, overwrite=True)
+        table_sheet(book, name, frame, classification, taken)
+    run_rows = [*run_rows, *(("lost_feature", i.where + ": " + i.message) for i in lost)]
+    table_sheet(book, "Plan_Run", _key_value_frame(run_rows, classification), classification, taken)
+    _finish_book(book, summary)
+    if backup and output.exists():
+        saved = make_backup(output)
+        notes.append(
+            Issue(
+                "warning",
+                "",
+                str(output),
+                f"the existing file was copied to {saved.name} before being replaced",
+            )
+        )
+    atomic_write(output, lambda fh: save_book(book, fh, cached), overwrite=True)
+    return lost + notes
 
 
-def _set(cell: Any, value: Any) -> None:
-    """Write a value; text stays text (no formula injection), inf/nan become blank."""
+def save_book(book: Any, fh: IO[bytes], cached: dict[str, dict[str, tuple[str, str]]]) -> None:
+    """Save `book` to `fh`, putting the stored formula results of `cached` back."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    if not cached:
+        fh.write(buffer.getbuffer())
+        return
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as out:
+        parts = _sheet_parts(src)
+        patch = {parts[t]: values for t, values in cached.items() if t in parts}
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename in patch:
+                data = _put_formula_results(data, patch[info.filename])
+            out.writestr(info, data)
+
+
+def _finish_book(book: Any, summary: Any) -> None:
+    """Open on Plan_Summary, with a single selected tab; check the sheet names."""
+    for ws in book.worksheets:
+        ws.sheet_view.tabSelected = ws is summary
+    book.active = book.worksheets.index(summary)
+    for title in book.sheetnames:
+        if len(title) > MAX_SHEET_NAME:
+            raise ForceplanError(
+                f"sheet name {title!r} is longer than Excel's {MAX_SHEET_NAME} characters"
+            )
+
+
+def _names_in_use(book: Any) -> set[str]:
+    """Table and defined names already in the workbook (table names must be unique)."""
+    taken = {name.lower() for name in book.defined_names}
+    for ws in book.worksheets:
+        taken |= {name.lower() for name in ws.tables}
+        taken |= {name.lower() for name in ws.defined_names}
+    return taken
+
+
+# --- cell writing ----------------------------------------------------------------------
+
+
+def set_cell(cell: Any, value: Any) -> None:
+    """Write a value; text stays text (no formula injection), inf/nan/NA become blank."""
     if value is None:
         return
-    if isinstance(value, float):
+    if isinstance(value, bool):
+        cell.value = value
+    elif isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return
         cell.value = value
-    elif isinstance(value, bool | int):
+    elif isinstance(value, int):
         cell.value = value
-    elif hasattr(value, "item"):  # numpy scalar
-        _set(cell, value.item())
+    elif type(value).__name__ in ("NAType", "NaTType"):
+        return
+    elif hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
+        set_cell(cell, value.item())
     else:
         cell.value = str(value)
         cell.data_type = "s"
@@ -94,43 +291,436 @@ def _mark_classification(ws: Any, classification: str) -> None:
         ws.evenFooter,
         ws.firstFooter,
     ):
-        part.center.text = classification
+        part.center.text = _header_text(classification)
         part.center.font = "Arial,Bold"
+    for part in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+        part.left.text = "&A"  # sheet name
+    for part in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
+        part.right.text = "Page &P of &N"
 
 
-def _table_sheet(book: Any, name: str, frame: Any, classification: str) -> None:
-    from openpyxl.styles import Font, PatternFill
+def _header_text(text: str) -> str:
+    """Header/footer text: `&` starts a code there, so a literal one is doubled."""
+    return text.replace("&", "&&")[:200]
 
-    ws = book.create_sheet(name)
-    ws.sheet_properties.tabColor = "1F4E79"
+
+def _output_sheet(book: Any, name: str, classification: str, index: int | None = None) -> Any:
+    ws = book.create_sheet(name, index)
+    if ws.title != name:
+        raise ForceplanError(
+            f"the workbook has a sheet named like {name!r} (sheet names ignore case): "
+            "rename it, since Plan_ sheets are written by forceplan"
+        )
+    ws.sheet_properties.tabColor = OUTPUT_TAB_COLOR
     _mark_classification(ws, classification)
-    # header in row 1, like every sheet of the contract: other tools read these tables
-    for j, col in enumerate(frame.columns, start=1):
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return ws
+
+
+def banner(ws: Any, classification: str, width: int) -> None:
+    """The classification as the first row of a free-layout output sheet."""
+    from openpyxl.styles import Alignment, PatternFill
+
+    fill = PatternFill("solid", fgColor=_BANNER_FILL)
+    for col in range(1, width + 1):
+        cell = ws.cell(row=1, column=col)
+        cell.fill = fill
+    first = ws.cell(row=1, column=1)
+    set_cell(first, classification)
+    first.font = font(ws.parent, bold=True, color="FFFFFF", size=12)
+    first.alignment = Alignment(horizontal="left")
+
+
+def _number_format(sheet: str, column: str) -> str:
+    return _COLUMN_FORMAT.get(column, _SHEET_FORMAT.get(sheet, FMT_PLAIN))
+
+
+def table_sheet(
+    book: Any,
+    name: str,
+    frame: Any,
+    classification: str,
+    taken: set[str],
+    number_formats: dict[str, str] | None = None,
+) -> Any:
+    """One output table: header in row 1, an Excel table with filters, formats, widths.
+
+    Numeric columns get `number_formats[column]`, else the format of the Plan_ sheet.
+    """
+    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    ws = _output_sheet(book, name, classification)
+    columns = [str(c) for c in frame.columns]
+    header_font, header_fill = font(book, bold=True), PatternFill("solid", fgColor=_HEADER_FILL)
+    for j, col in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=j)
-        _set(cell, col)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
+        set_cell(cell, col)
+        cell.font = header_font
+        cell.fill = header_fill
+        cell.alignment = Alignment(horizontal="center")
+    formats = [_column_format(name, col, frame[col], number_formats) for col in frame.columns]
     for i, record in enumerate(frame.itertuples(index=False, name=None), start=2):
         for j, value in enumerate(record, start=1):
-            _set(ws.cell(row=i, column=j), value)
+            cell = ws.cell(row=i, column=j)
+            set_cell(cell, value)
+            if formats[j - 1] and cell.value is not None:
+                cell.number_format = formats[j - 1]
+    for j, col in enumerate(frame.columns, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = _width(col, frame[col], formats[j - 1])
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    last = get_column_letter(max(1, len(columns)))
+    if len(frame) and columns and len(set(columns)) == len(columns):
+        table = Table(displayName=_table_name(name, taken), ref=f"A1:{last}{len(frame) + 1}")
+        table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+        ws.add_table(table)
+    elif columns:
+        ws.auto_filter.ref = f"A1:{last}1"
+    return ws
 
 
-def _key_value_sheet(
-    book: Any, name: str, rows: Iterable[tuple[str, Any]], classification: str
-) -> None:
-    from openpyxl.styles import Font
+def _column_format(
+    sheet: str, column: Any, series: Any, overrides: dict[str, str] | None
+) -> str | None:
+    """Number format for a numeric column; None for text and TRUE/FALSE columns."""
+    import pandas as pd
 
-    ws = book.create_sheet(name)
-    ws.sheet_properties.tabColor = "1F4E79"
-    _mark_classification(ws, classification)
-    for j, col in enumerate(("key", "value"), start=1):
-        cell = ws.cell(row=1, column=j)
-        _set(cell, col)
-        cell.font = Font(bold=True)
-    rows = [("classification", classification), *rows]
-    for i, (key, value) in enumerate(rows, start=2):
-        _set(ws.cell(row=i, column=1), key)
-        _set(ws.cell(row=i, column=2), value)
-    ws.column_dimensions["A"].width = 32
-    ws.column_dimensions["B"].width = 40
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return None
+    if overrides and str(column) in overrides:
+        return overrides[str(column)]
+    return _number_format(sheet, str(column))
+
+
+def font(book: Any, **changes: Any) -> Any:
+    """The workbook's default font (its Normal style) with `changes`, e.g. bold=True."""
+    from copy import copy
+
+    from openpyxl.styles import DEFAULT_FONT
+
+    try:
+        base = book._fonts[0]  # the font of the Normal style
+    except (AttributeError, IndexError):
+        base = DEFAULT_FONT
+    new = copy(base)
+    for key, value in changes.items():
+        setattr(new, key, value)
+    return new
+
+
+def _width(column: Any, series: Any, fmt: str | None) -> float:
+    """Column width from the header and the longest shown value (8 to 60 characters)."""
+    longest = len(str(column)) + 3  # room for the filter button
+    values = series.dropna()
+    if len(values):
+        if fmt in (FMT_COUNT, FMT_MONEY):
+            biggest = float(values.abs().max()) if values.dtype.kind in "if" else 0.0
+            shown = len(f"{biggest:,.0f}") + 2 if math.isfinite(biggest) else 12
+        elif fmt in (FMT_SHARE, FMT_YEAR):
+            shown = 7
+        elif fmt:
+            shown = 14
+        else:
+            shown = int(values.astype(str).str.len().max()) + 1
+        longest = max(longest, shown)
+    return float(min(60, max(8, longest)))
+
+
+def _table_name(sheet: str, taken: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9_]", "_", sheet)
+    name, n = base, 1
+    while name.lower() in taken:
+        n += 1
+        name = f"{base}_{n}"
+    taken.add(name.lower())
+    return name
+
+
+def _key_value_frame(rows: Iterable[tuple[str, Any]], classification: str) -> Any:
+    import pandas as pd
+
+    data = [("classification", classification), *rows]
+    frame = pd.DataFrame({"key": [k for k, _ in data], "value": [v for _, v in data]})
+    return frame.astype(object)
+
+
+def _summary_sheet(
+    book: Any, rows: list[tuple[str, Any]], classification: str, tables: list[str]
+) -> Any:
+    """Plan_Summary (free layout): banner, headline figures, then a list of the sheets."""
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    ws = _output_sheet(book, "Plan_Summary", classification)
+    banner(ws, classification, 3)
+    bold = font(book, bold=True)
+    fill = PatternFill("solid", fgColor=_HEADER_FILL)
+    title = dict(rows).get("title") or "Force plan"
+    set_cell(ws.cell(row=2, column=1), title)
+    ws.cell(row=2, column=1).font = font(book, bold=True, size=14)
+    row = 4
+    for j, text in enumerate(("figure", "value"), start=1):
+        cell = ws.cell(row=row, column=j)
+        set_cell(cell, text)
+        cell.font, cell.fill = bold, fill
+    for key, value in rows:
+        row += 1
+        set_cell(ws.cell(row=row, column=1), key)
+        cell = ws.cell(row=row, column=2)
+        set_cell(cell, value)
+        if isinstance(cell.value, float | int) and not isinstance(cell.value, bool):
+            cell.number_format = FMT_MONEY if abs(cell.value) >= 1000 else FMT_PLAIN
+    row += 2
+    set_cell(ws.cell(row=row, column=1), "Sheets of this plan")
+    ws.cell(row=row, column=1).font = bold
+    names = ["Plan_Charts", *tables, "Plan_Run"]
+    for name in names:
+        row += 1
+        cell = ws.cell(row=row, column=1)
+        set_cell(cell, name)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1")
+        cell.font = font(book, color="0563C1", underline="single")
+        set_cell(ws.cell(row=row, column=2), _SHEET_HELP.get(name, ""))
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 48
+    ws.column_dimensions["C"].width = 12
+    ws.freeze_panes = "A2"
+    return ws
+
+
+# --- stored formula results ------------------------------------------------------------
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+# a formula cell as openpyxl writes it: <c r="B2" s="3"><f>12*30000</f><v /></c>
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*)>'
+    rb"(<f(?:\s[^>]*)?>[^<]*</f>|<f\s[^>]*/>)"
+    rb"(?:<v\s*/>|<v></v>)</c>"
+)
+_TYPE_ATTR = re.compile(rb'\st="[^"]*"')
+
+
+def formula_results(path: Path) -> dict[str, dict[str, tuple[str, str]]]:
+    """Sheet title -> cell -> (type, stored text) of every formula with a stored result.
+
+    Only input sheets (not Plan_ sheets) are scanned, and only those holding formulas.
+    """
+    from defusedxml import ElementTree
+
+    found: dict[str, dict[str, tuple[str, str]]] = {}
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        for title, part in _sheet_parts(zf).items():
+            if schema.is_output_sheet(title) or part not in names:
+                continue
+            with zf.open(part) as fh:
+                if b"<f" not in fh.read():
+                    continue
+            values: dict[str, tuple[str, str]] = {}
+            with zf.open(part) as fh:
+                for _event, elem in ElementTree.iterparse(fh, events=("end",)):
+                    if elem.tag != f"{_MAIN}c":
+                        continue
+                    if elem.find(f"{_MAIN}f") is not None:
+                        v = elem.find(f"{_MAIN}v")
+                        if v is not None and v.text not in (None, ""):
+                            values[elem.get("r", "")] = (elem.get("t", "n"), v.text)
+                    elem.clear()
+            if values:
+                found[title] = values
+    return found
+
+
+def _put_formula_results(xml: bytes, values: dict[str, tuple[str, str]]) -> bytes:
+    def fill(match: re.Match[bytes]) -> bytes:
+        ref = match.group(1).decode()
+        if ref not in values:
+            return match.group(0)
+        kind, text = values[ref]
+        attrs = _TYPE_ATTR.sub(b"", match.group(2))
+        if kind in ("str", "b", "e"):
+            attrs += f' t="{kind}"'.encode()
+        body = escape(text).encode("utf-8")
+        return b'<c r="%s"%s>%s<v>%s</v></c>' % (match.group(1), attrs, match.group(3), body)
+
+    return _FORMULA_CELL.sub(fill, xml)
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet title -> zip part name, from workbook.xml and its relationships."""
+    from defusedxml import ElementTree
+
+    targets = _rels(zf, "xl/workbook.xml", ElementTree)
+    root = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    parts = {}
+    for sheet in root.iter(f"{_MAIN}sheet"):
+        rel = targets.get(sheet.get(f"{_REL}id", ""))
+        if rel is not None:
+            parts[sheet.get("name", "")] = rel[1]
+    return parts
+
+
+def _rels(zf: zipfile.ZipFile, part: str, et: Any) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, target part) of `part` (empty if it has none)."""
+    folder, name = posixpath.split(part)
+    rels_part = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_part not in zf.namelist():
+        return {}
+    root = et.fromstring(zf.read(rels_part))
+    out = {}
+    for rel in root.iter(f"{_PKG}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            resolved = target
+        elif target.startswith("/"):
+            resolved = target.lstrip("/")
+        else:
+            resolved = posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], resolved)
+    return out
+
+
+# --- what the copy loses ---------------------------------------------------------------
+
+_DROPPED = "dropped from the plan workbook (openpyxl cannot copy it); the input file keeps it"
+_REDRAWN = "re-created by openpyxl: data and chart type kept, some formatting may differ"
+_PIVOT = "copied by openpyxl, which does not fully support pivot tables: check and refresh it"
+
+# sheet XML markers of Excel 2010+ extensions openpyxl drops
+_SHEET_EXTENSIONS = (
+    (
+        b"x14:conditionalFormatting",
+        "conditional formatting with Excel 2010+ rules "
+        "(data bars, icon sets or rules referring to other sheets)",
+    ),
+    (b"x14:sparklineGroup", "sparklines"),
+    (b"x14:dataValidation", "data validation lists referring to other sheets (Excel 2010+ form)"),
+    (b"x14:slicerList", "slicers"),
+    (b"x15:timelineRefs", "timelines"),
+)
+_WORKBOOK_PARTS = (
+    ("xl/vbaProject.bin", "macros (VBA project; a .xlsx plan cannot hold them)"),
+    ("xl/connections.xml", "data connections"),
+    ("xl/queryTables/", "query tables (Power Query / external data)"),
+    ("xl/model/", "the data model (Power Pivot)"),
+    ("xl/slicerCaches/", "slicers"),
+    ("xl/timelineCaches/", "timelines"),
+    ("customXml/", "custom XML parts"),
+)
+# openpyxl warnings on load that mean something is dropped
+_OPENPYXL_LOSS = re.compile(r"will be (removed|lost|discarded|ignored)|being dropped|cannot be")
+
+
+def lost_features(path: Path) -> list[Issue]:
+    """Features of the input workbook the plan workbook will not carry (or only partly).
+
+    Looks inside the package: drawings (pictures, shapes, charts), form controls, pivot
+    tables, slicers, threaded comments, Excel 2010+ extensions in the sheets, macros and
+    workbook-level parts. Plan_ sheets are skipped: they are replaced anyway.
+    """
+    from defusedxml import ElementTree
+
+    issues: list[Issue] = []
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        name_set = set(names)
+        for title, part in _sheet_parts(zf).items():
+            if schema.is_output_sheet(title) or part not in name_set:
+                continue
+            for kind, target in _rels(zf, part, ElementTree).values():
+                for what in _related_losses(zf, kind, target, name_set):
+                    issues.append(Issue("warning", title, "", what))
+            data = zf.read(part)
+            for marker, what in _SHEET_EXTENSIONS:
+                if marker in data:
+                    issues.append(Issue("warning", title, "", f"{what}: {_DROPPED}"))
+        reported = " ".join(i.message for i in issues)
+        for prefix, what in _WORKBOOK_PARTS:
+            if what.split(" (")[0] in reported:
+                continue  # slicers, timelines: already named with their sheet
+            if any(n == prefix or (prefix.endswith("/") and n.startswith(prefix)) for n in names):
+                issues.append(Issue("warning", "", "", f"{what}: {_DROPPED}"))
+    return _dedupe(issues)
+
+
+def _related_losses(zf: zipfile.ZipFile, kind: str, target: str, names: set[str]) -> list[str]:
+    if kind == "drawing" and target in names:
+        return _drawing_losses(zf.read(target))
+    if kind == "ctrlProp":
+        return [f"form controls (buttons, check boxes, drop-downs): {_DROPPED}"]
+    if kind == "pivotTable":
+        return [f"a pivot table: {_PIVOT}"]
+    if kind in ("slicer", "timeline"):
+        return [f"{kind}s: {_DROPPED}"]
+    if kind == "threadedComment":
+        return [
+            "threaded comments: copied as plain notes; replies and their authors are "
+            "dropped (the input file keeps them)"
+        ]
+    if kind == "image":
+        return [f"a sheet background picture: {_DROPPED}"]
+    return []
+
+
+def _drawing_losses(xml: bytes) -> list[str]:
+    """Charts, pictures and shapes anchored on one sheet."""
+    from openpyxl.drawing.image import PILImage
+
+    charts = len(re.findall(rb"<(?:\w+:)?chart\s[^>]*:id=", xml))
+    pictures = len(re.findall(rb"<(?:\w+:)?pic[\s>]", xml))
+    shapes = len(re.findall(rb"<(?:\w+:)?(?:sp|cxnSp)[\s>]", xml))
+    other = len(re.findall(rb"<(?:\w+:)?graphicFrame[\s>]", xml)) - charts
+    out = []
+    if charts:
+        out.append(f"{_count(charts, 'chart')}: {_REDRAWN}")
+    if pictures and not PILImage:
+        out.append(f"{_count(pictures, 'picture')}: {_DROPPED} (install Pillow to keep them)")
+    if shapes:
+        out.append(f"{_count(shapes, 'shape')} (text boxes, arrows, drawings): {_DROPPED}")
+    if other > 0:
+        out.append(f"{_count(other, 'drawing object')} (SmartArt, slicers, ink): {_DROPPED}")
+    return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"1 {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _openpyxl_losses(caught: list[Any], found: list[Issue]) -> list[Issue]:
+    """openpyxl's own warnings about dropped content not already reported."""
+    known = " ".join(i.message for i in found).lower()
+    out = []
+    for w in caught:
+        text = str(w.message)
+        if not _OPENPYXL_LOSS.search(text):
+            continue
+        lowered = text.lower()
+        if (
+            ("conditional formatting" in lowered and "conditional formatting" in known)
+            or ("data validation" in lowered and "data validation" in known)
+            or ("sparkline" in lowered and "sparkline" in known)
+            or ("slicer" in lowered and "slicer" in known)
+            or ("drawingml" in lowered and "shape" in known)
+        ):
+            continue
+        out.append(Issue("warning", "", "", f"openpyxl: {text.splitlines()[0]}"))
+    return out
+
+
+def _dedupe(issues: list[Issue]) -> list[Issue]:
+    seen, out = set(), []
+    for issue in issues:
+        key = (issue.sheet, issue.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(issue)
+    return out

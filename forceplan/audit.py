@@ -1,0 +1,1345 @@
+"""Re-check a plan against its inputs, independently of the model and the solver.
+
+The audit reads only the typed inputs (`forceplan.inputs.Inputs`) and the `Plan_` tables
+(pandas DataFrames with the MODEL.md §6 columns); it never imports Pyomo, HiGHS or the
+model code. It resolves the per-year overrides itself (MODEL.md §7.1), recomputes both
+sides of every constraint family of MODEL.md §3 (P1-P8, T1, C1, U1, E1, E2, B1-B3) from
+the inputs and the plan's decision values, and reports, per family, how many rows it
+checked and the worst row.
+
+Families besides the MODEL.md ones:
+- ROWS: every Plan_ table has exactly one row per class/arc/course/... and year;
+- NN: decision values are non-negative;
+- OBJ: the objective value equals Σ df·spend (+ penalties, elastic mode) for min_cost
+  (Σ capability − penalties for max_capability; the weighted metrics for custom);
+- SH: elastic mode only, when a Plan_Shortfalls table is given: its amounts per
+  constraint and year equal the shortfalls implied by the plan;
+- D:<sheet>: the derived (non-decision) columns of each Plan_ table.
+
+B1 is the cost ledger: every cost term of MODEL.md §7.5 per (line, year) against
+Plan_Budget.spend.
+
+Tolerance: a row fails when its violation exceeds RTOL × max(1, |rhs|), RTOL = 1e-6, where
+rhs is the side recomputed from the inputs (for balances: the whole flow expression).
+For each family the worst row is the one furthest beyond its own tolerance (violation /
+tolerance largest); `max_violation` and `tolerance` are that row's values.
+
+In elastic mode the end-strength (P7) and ratio (P8) shortfalls do not appear in the
+contract tables; the audit uses the shortfalls the plan implies (the amount by which a
+side is missed), which equal the solver's shortfall variables at an optimum because every
+penalty is positive.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from forceplan import schema
+from forceplan.inputs import Inputs
+
+RTOL = 1e-6
+MAX_LISTED = 10  # failing rows listed per family
+
+STANDARD_LINES = (
+    "personnel",
+    "recruiting",
+    "separation",
+    "training",
+    "units",
+    "sustainment",
+    "procurement",
+)
+
+FAMILY_ORDER = (
+    "ROWS",
+    "NN",
+    "P1",
+    "P2",
+    "P3",
+    "P4",
+    "P5",
+    "P6",
+    "P7",
+    "P8",
+    "T1",
+    "C1",
+    "U1",
+    "E1",
+    "E2",
+    "B1",
+    "B2",
+    "B3",
+    "OBJ",
+    "SH",
+    "D:Plan_Personnel",
+    "D:Plan_Transitions",
+    "D:Plan_Training",
+    "D:Plan_Equipment",
+    "D:Plan_Budget",
+    "D:Plan_Funding",
+)
+
+CLASS = ["trade", "grade"]
+ARC = ["from_trade", "from_grade", "to_trade", "to_grade"]
+
+#: Plan_ table -> (key columns, decision columns checked for non-negativity)
+PLAN_KEYS: dict[str, tuple[list[str], list[str]]] = {
+    "Plan_Personnel": (
+        [*CLASS, "year"],
+        ["strength", "accessions", "separations", "limited_duty", "overstrength", "shortfall"],
+    ),
+    "Plan_Transitions": ([*ARC, "year"], ["moved"]),
+    "Plan_Training": (["course", "year"], ["trainees", "expansion"]),
+    "Plan_Units": (["unit_type", "year"], ["units", "activations", "disbandments", "shortfall"]),
+    "Plan_Equipment": (
+        ["equipment", "year"],
+        ["stock", "orders", "donations", "disposals", "shortfall"],
+    ),
+    "Plan_Budget": (["line", "year"], ["spend"]),
+    "Plan_Funding": (["source", "year"], ["carried_out"]),
+    "Plan_Allocation": (["source", "line", "year"], ["amount"]),
+}
+
+
+# --- report -----------------------------------------------------------------------------
+
+
+@dataclass
+class FamilyResult:
+    id: str
+    rows_checked: int
+    max_violation: float  # violation at the worst row
+    worst_row: str
+    tolerance: float  # tolerance at the worst row
+    failed: int = 0  # rows beyond their tolerance
+    failing_rows: list[str] = field(default_factory=list)  # worst first, at most MAX_LISTED
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+@dataclass
+class AuditReport:
+    families: list[FamilyResult]
+    rtol: float = RTOL
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.families)
+
+    def __getitem__(self, family_id: str) -> FamilyResult:
+        for fam in self.families:
+            if fam.id == family_id:
+                return fam
+        raise KeyError(family_id)
+
+    @property
+    def failures(self) -> list[FamilyResult]:
+        return [f for f in self.families if not f.ok]
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    "family": f.id,
+                    "ok": f.ok,
+                    "rows_checked": f.rows_checked,
+                    "failed": f.failed,
+                    "max_violation": f.max_violation,
+                    "tolerance": f.tolerance,
+                    "worst_row": f.worst_row,
+                }
+                for f in self.families
+            ]
+        )
+
+    def text(self) -> str:
+        head = (
+            f"audit {'PASSED' if self.ok else 'FAILED'}: a row fails when its violation "
+            f"exceeds {self.rtol:g} × max(1, |rhs|)"
+        )
+        lines = [head]
+        for f in self.families:
+            mark = "ok  " if f.ok else "FAIL"
+            lines.append(
+                f"{mark} {f.id:<20} rows {f.rows_checked:>6}  worst {f.max_violation:.3g} "
+                f"(tol {f.tolerance:.3g}) at {f.worst_row}"
+            )
+            lines += [f"       {row}" for row in f.failing_rows if not f.ok]
+        return "\n".join(lines + self.notes)
+
+
+class _Checks:
+    """Rows checked per family: violation, tolerance and a label for each row."""
+
+    def __init__(self, rtol: float = RTOL) -> None:
+        self.rtol = rtol
+        self.rows: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = defaultdict(list)
+
+    def add(self, fid: str, labels: Any, lhs: Any, sense: str, rhs: Any) -> None:
+        """Rows `lhs sense rhs` (sense '==', '<=' or '>='); rows with a non-finite rhs are no
+        constraint and are skipped; a missing (NaN) lhs is a violation."""
+        self.rows[fid]  # the family is reported even with no rows
+        lhs = np.asarray(lhs, dtype=float)
+        rhs = np.broadcast_to(np.asarray(rhs, dtype=float), lhs.shape)
+        labels = np.broadcast_to(np.asarray(labels, dtype=object), lhs.shape)
+        keep = np.isfinite(rhs)
+        lhs, rhs, labels = lhs[keep], rhs[keep], labels[keep]
+        if sense == "==":
+            viol = np.abs(lhs - rhs)
+        elif sense == "<=":
+            viol = np.maximum(0.0, lhs - rhs)
+        else:
+            viol = np.maximum(0.0, rhs - lhs)
+        viol = np.where(np.isnan(viol), np.inf, viol)
+        tol = self.rtol * np.maximum(1.0, np.abs(rhs))
+        self.rows[fid].append((viol, tol, labels))
+
+    def flag(self, fid: str, labels: list[str]) -> None:
+        """Structural problems: each label is one failing row."""
+        self.add(fid, np.array(labels, dtype=object), np.ones(len(labels)), "==", 0.0)
+
+    def passed(self, fid: str, labels: Any) -> None:
+        """Rows that were checked and are fine (e.g. a structural check that found nothing)."""
+        labels = np.asarray(labels, dtype=object)
+        self.add(fid, labels, np.zeros(len(labels)), "==", 0.0)
+
+    def touch(self, fid: str) -> None:
+        self.rows[fid]
+
+    def result(self, fid: str) -> FamilyResult:
+        parts = self.rows.get(fid, [])
+        if not parts or not sum(len(p[0]) for p in parts):
+            return FamilyResult(fid, 0, 0.0, "", 0.0)
+        viol = np.concatenate([p[0] for p in parts])
+        tol = np.concatenate([p[1] for p in parts])
+        labels = np.concatenate([p[2] for p in parts])
+        ratio = viol / tol
+        order = np.argsort(-ratio, kind="stable")
+        worst = order[0]
+        bad = order[ratio[order] > 1.0]
+        return FamilyResult(
+            fid,
+            len(viol),
+            float(viol[worst]),
+            str(labels[worst]),
+            float(tol[worst]),
+            len(bad),
+            [str(labels[i]) for i in bad[:MAX_LISTED]],
+        )
+
+    def report(self) -> list[FamilyResult]:
+        ids = [f for f in FAMILY_ORDER if f in self.rows] + [
+            f for f in self.rows if f not in FAMILY_ORDER
+        ]
+        return [self.result(f) for f in ids]
+
+
+# --- inputs -----------------------------------------------------------------------------
+
+
+def _records(inputs: Inputs, sheet: str) -> pd.DataFrame:
+    table = inputs.tables[sheet]
+    columns = [*table.sheet.column_names, "_row"]
+    return pd.DataFrame(table.records, columns=columns)
+
+
+def _num(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce").astype(float)
+
+
+def _by_year(frame: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    return frame.merge(pd.DataFrame({"year": years}), how="cross")
+
+
+def _override(
+    base: pd.DataFrame, over: pd.DataFrame, keys: list[str], columns: dict[str, str]
+) -> pd.DataFrame:
+    """Per-year overrides: a non-blank `over[col]` replaces `base[target]` (MODEL.md §7.1)."""
+    cols = list(columns)
+    picked = over[keys + cols].rename(columns={c: f"{c}__ov" for c in cols})
+    merged = base.merge(picked, on=keys, how="left")
+    for col, target in columns.items():
+        given = _num(merged[f"{col}__ov"])
+        merged[target] = given.where(given.notna(), _num(merged[target]))
+    return merged.drop(columns=[f"{c}__ov" for c in cols])
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ()
+    if isinstance(value, str):
+        return tuple(p.strip() for p in value.split(",") if p.strip())
+    return tuple(value)
+
+
+def _pick(names: tuple[str, ...], everything: set[str]) -> set[str]:
+    return set(everything) if not names or "*" in names else set(names)
+
+
+def _label(frame: pd.DataFrame, *parts: str) -> pd.Series:
+    """'infantry/E1 2027' style labels: the key columns joined by '/', then the year."""
+    names = [c for c in parts if c != "year"]
+    text = frame[names[0]].astype(str)
+    for col in names[1:]:
+        text = text + "/" + frame[col].astype(str)
+    if "year" in parts:
+        text = text + " " + frame["year"].astype(int).astype(str)
+    return text
+
+
+def _arc_label(frame: pd.DataFrame) -> pd.Series:
+    return (
+        _label(frame, "from_trade", "from_grade")
+        + " → "
+        + _label(frame, "to_trade", "to_grade", "year")
+    )
+
+
+# --- plan tables ------------------------------------------------------------------------
+
+
+def _plan(tables: dict[str, pd.DataFrame], checks: _Checks, name: str) -> pd.DataFrame:
+    """A Plan_ table with its Excel row numbers, numeric values and every contract column
+    (a missing column reads as blank); rows without a whole year are flagged and dropped."""
+    keys, values = PLAN_KEYS[name]
+    frame = tables.get(name)
+    if frame is None:
+        frame = pd.DataFrame(columns=list(schema.PLAN_COLUMNS.get(name, keys + values)))
+    frame = frame.reset_index(drop=True).copy()
+    frame["_plan_row"] = frame.index + 2  # Excel row on the Plan_ sheet (header in row 1)
+    for col in schema.PLAN_COLUMNS.get(name, keys + values):
+        if col not in frame:
+            frame[col] = np.nan
+    for col in frame.columns:
+        if col not in keys and col != "_plan_row" and col in schema.PLAN_COLUMNS.get(name, ()):
+            frame[col] = _num(frame[col])
+    year = _num(frame["year"])
+    bad = year.isna() | (year != year.round())
+    checks.flag("ROWS", [f"{name} row {r}: no valid year" for r in frame.loc[bad, "_plan_row"]])
+    frame = frame.loc[~bad].copy()
+    frame["year"] = year[~bad].astype(int)
+    for key in keys:
+        if key != "year":
+            frame[key] = frame[key].astype(str)
+    return frame
+
+
+def _attach(
+    checks: _Checks,
+    name: str,
+    expected: pd.DataFrame,
+    plan: pd.DataFrame,
+    keys: list[str],
+    label_cols: tuple[str, ...],
+    dense: bool = True,
+) -> pd.DataFrame:
+    """`expected` (one row per key) left-joined with the plan's rows; ROWS flags missing,
+    duplicate and unknown plan rows."""
+    problems: list[str] = []
+    dup = plan.duplicated(keys, keep="first")
+    problems += [f"{name} row {r}: duplicate row" for r in plan.loc[dup, "_plan_row"]]
+    plan = plan.loc[~dup]
+    probe = plan[[*keys, "_plan_row"]].merge(
+        expected[keys].assign(_known=True), on=keys, how="left"
+    )
+    unknown = probe.loc[probe["_known"].isna(), "_plan_row"]
+    problems += [f"{name} row {r}: not a row of the inputs" for r in unknown]
+    cols = [c for c in plan.columns if c not in expected.columns or c in keys]
+    merged = expected.merge(plan[cols], on=keys, how="left")
+    if dense:
+        missing = merged["_plan_row"].isna()
+        labels = _label(merged.loc[missing], *label_cols)
+        problems += [f"{name}: missing row {lab}" for lab in labels]
+    checks.passed("ROWS", [f"{name} {len(merged)} rows"])
+    checks.flag("ROWS", problems)
+    return merged
+
+
+@dataclass
+class _Ctx:
+    """Inputs with overrides resolved, joined with the plan's values, one frame per index."""
+
+    inputs: Inputs
+    years: list[int]
+    elastic: bool
+    pp: pd.DataFrame  # class x year
+    pt: pd.DataFrame  # arc x year
+    pc: pd.DataFrame  # course x year
+    pu: pd.DataFrame  # unit type x year
+    pe: pd.DataFrame  # equipment x year
+    pb: pd.DataFrame  # line x year
+    funding: pd.DataFrame | None  # source x year (None: no Funding records)
+    alloc: pd.DataFrame  # the plan's allocation rows
+    sources: dict[str, dict[str, Any]]
+    lines: list[str]
+    durations: dict[str, float]
+    penalties: dict[str, float] = field(default_factory=dict)
+    implied: dict[str, pd.DataFrame] = field(default_factory=dict)  # elastic P7/P8 shortfalls
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return self.inputs.settings
+
+    @property
+    def y0(self) -> int:
+        return self.years[0]
+
+
+def _class_frame(inputs: Inputs, years: list[int]) -> pd.DataFrame:
+    cls = _records(inputs, "Personnel")
+    base = pd.DataFrame(
+        {
+            "trade": cls["trade"],
+            "grade": cls["grade"],
+            "init": _num(cls["initial_strength"]).fillna(0.0),
+            "attr": _num(cls["attrition_rate"]).fillna(0.0),
+            "fyattr": _num(cls["first_year_attrition_rate"]).fillna(
+                _num(cls["attrition_rate"]).fillna(0.0)
+            ),
+            "annual_cost": _num(cls["annual_cost"]),
+            "accession_cost": _num(cls["accession_cost"]),
+            "separation_cost": _num(cls["separation_cost"]),
+            "overstrength_cost": _num(cls["overstrength_cost"]),
+            "overstrength_max": _num(cls["overstrength_max"]),
+            "ld_max": _num(cls["limited_duty_max"]).fillna(0.0),
+            "ld_avail": _num(cls["limited_duty_availability"]),
+            "ld_cost": _num(cls["limited_duty_cost"]),
+            "acc_courses": cls["accession_courses"].map(_names),
+            "acc_min": _num(cls["accession_min"]),
+            "acc_max": _num(cls["accession_max"]),
+            "sep_min": _num(cls["separation_min"]),
+            "sep_max": _num(cls["separation_max"]),
+            "req_direct": 0.0,
+            "min_strength": 0.0,
+            "max_strength": math.inf,
+        }
+    )
+    frame = _by_year(base, years)
+    over = _records(inputs, "PersonnelYears")
+    return _override(
+        frame,
+        over,
+        [*CLASS, "year"],
+        {
+            "accession_min": "acc_min",
+            "accession_max": "acc_max",
+            "separation_min": "sep_min",
+            "separation_max": "sep_max",
+            "requirement": "req_direct",
+            "min_strength": "min_strength",
+            "max_strength": "max_strength",
+        },
+    )
+
+
+def _arc_frame(inputs: Inputs, years: list[int], durations: dict[str, float]) -> pd.DataFrame:
+    arcs = _records(inputs, "Transitions")
+    base = arcs[ARC].copy()
+    base["cost"] = _num(arcs["cost"])
+    base["max_per_year"] = _num(arcs["max_per_year"])
+    base["max_share"] = _num(arcs["max_share_of_destination"])
+    base["loss"] = _num(arcs["loss_rate"]).fillna(0.0)
+    base["courses"] = arcs["course"].map(_names)
+    base["load"] = base["courses"].map(lambda cs: sum(durations.get(c, 0.0) for c in cs))
+    return _by_year(base, years)
+
+
+def _course_frame(inputs: Inputs, years: list[int]) -> pd.DataFrame:
+    courses = _records(inputs, "Courses")
+    base = pd.DataFrame(
+        {
+            "course": courses["course"],
+            "capacity_in": _num(courses["capacity"]),
+            "cost": _num(courses["cost_per_trainee"]),
+            "duration": _num(courses["duration_years"]).fillna(0.0),
+            "instructor_trade": courses["instructor_trade"].fillna(""),
+            "instructor_grade": courses["instructor_grade"].fillna(""),
+            "per_instructor": _num(courses["trainees_per_instructor"]),
+            "expansion_cost": _num(courses["expansion_cost"]),
+            "expansion_max": _num(courses["expansion_max"]).fillna(0.0),
+        }
+    )
+    frame = _by_year(base, years)
+    over = _records(inputs, "CourseYears")
+    return _override(frame, over, ["course", "year"], {"capacity": "capacity_in"})
+
+
+def _unit_frame(inputs: Inputs, years: list[int]) -> pd.DataFrame:
+    units = _records(inputs, "UnitTypes")
+    base = pd.DataFrame(
+        {
+            "unit_type": units["unit_type"],
+            "init": _num(units["initial_units"]).fillna(0.0),
+            "capability": _num(units["capability_score"]).fillna(0.0),
+            "om_cost": _num(units["om_cost"]),
+            "activation_cost": _num(units["activation_cost"]),
+            "activation_max": _num(units["activation_max"]),
+            "disbandment_cost": _num(units["disbandment_cost"]),
+            "min_units": _num(units["min_units"]).fillna(0.0),
+            "max_units": _num(units["max_units"]),
+        }
+    )
+    frame = _by_year(base, years)
+    over = _records(inputs, "UnitYears")
+    return _override(
+        frame,
+        over,
+        ["unit_type", "year"],
+        {"min_units": "min_units", "max_units": "max_units"},
+    )
+
+
+def _equipment_frame(inputs: Inputs, years: list[int]) -> pd.DataFrame:
+    eq = _records(inputs, "Equipment")
+    line = eq["budget_line"].where(eq["budget_line"].fillna("").astype(str) != "", "procurement")
+    base = pd.DataFrame(
+        {
+            "equipment": eq["equipment"],
+            "init": _num(eq["initial_stock"]).fillna(0.0),
+            "price": _num(eq["unit_price"]),
+            "om_cost": _num(eq["om_cost"]),
+            "attr": _num(eq["attrition_rate"]).fillna(0.0),
+            "lead": _num(eq["lead_time_years"]).fillna(0).astype(int),
+            "proc_max": _num(eq["procurement_max"]),
+            "line": line,
+            "integer": eq["integer"].fillna(False).astype(bool),
+            "don_max": 0.0,
+            "scheduled": 0.0,
+            "req_direct": 0.0,
+        }
+    )
+    frame = _by_year(base, years)
+    over = _records(inputs, "EquipmentYears")
+    return _override(
+        frame,
+        over,
+        ["equipment", "year"],
+        {
+            "unit_price": "price",
+            "procurement_max": "proc_max",
+            "donations_max": "don_max",
+            "scheduled_deliveries": "scheduled",
+            "requirement": "req_direct",
+        },
+    )
+
+
+def _budget_lines(inputs: Inputs) -> list[str]:
+    lines = list(STANDARD_LINES)
+    for rec in inputs.tables["Equipment"]:
+        line = rec.get("budget_line") or "procurement"
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+def _sources(inputs: Inputs) -> dict[str, dict[str, Any]]:
+    """Funding source -> lines (set, or None = any), carryover, amount per year, first year."""
+    out: dict[str, dict[str, Any]] = {}
+    for rec in inputs.tables["Funding"]:
+        src = out.setdefault(
+            rec["source"],
+            {
+                "lines": None
+                if not _names(rec["lines"]) or "*" in _names(rec["lines"])
+                else set(_names(rec["lines"])),
+                "carryover": bool(rec["carryover"]),
+                "amount": defaultdict(float),
+                "first_year": rec["year"],
+            },
+        )
+        src["amount"][rec["year"]] += float(rec["amount"] or 0.0)
+        src["first_year"] = min(src["first_year"], rec["year"])
+    return out
+
+
+# --- joining the plan -------------------------------------------------------------------
+
+
+def _context(
+    inputs: Inputs, tables: dict[str, pd.DataFrame], elastic: bool, checks: _Checks
+) -> _Ctx:
+    years = list(inputs.years)
+    courses = _course_frame(inputs, years)
+    durations = dict(zip(courses["course"], courses["duration"], strict=False))
+    lines = _budget_lines(inputs)
+    sources = _sources(inputs)
+    pp = _attach(
+        checks,
+        "Plan_Personnel",
+        _class_frame(inputs, years),
+        _plan(tables, checks, "Plan_Personnel"),
+        [*CLASS, "year"],
+        (*CLASS, "year"),
+    )
+    pt = _attach(
+        checks,
+        "Plan_Transitions",
+        _arc_frame(inputs, years, durations),
+        _plan(tables, checks, "Plan_Transitions"),
+        [*ARC, "year"],
+        (*ARC, "year"),
+    )
+    pc = _attach(
+        checks,
+        "Plan_Training",
+        courses,
+        _plan(tables, checks, "Plan_Training"),
+        ["course", "year"],
+        ("course", "year"),
+    )
+    pu = _attach(
+        checks,
+        "Plan_Units",
+        _unit_frame(inputs, years),
+        _plan(tables, checks, "Plan_Units"),
+        ["unit_type", "year"],
+        ("unit_type", "year"),
+    )
+    pe = _attach(
+        checks,
+        "Plan_Equipment",
+        _equipment_frame(inputs, years),
+        _plan(tables, checks, "Plan_Equipment"),
+        ["equipment", "year"],
+        ("equipment", "year"),
+    )
+    line_years = _by_year(pd.DataFrame({"line": lines}), years)
+    pb = _attach(
+        checks,
+        "Plan_Budget",
+        line_years,
+        _plan(tables, checks, "Plan_Budget"),
+        ["line", "year"],
+        ("line", "year"),
+    )
+    funding, alloc = None, _plan(tables, checks, "Plan_Allocation")
+    if sources:
+        source_years = _by_year(pd.DataFrame({"source": list(sources)}), years)
+        funding = _attach(
+            checks,
+            "Plan_Funding",
+            source_years,
+            _plan(tables, checks, "Plan_Funding"),
+            ["source", "year"],
+            ("source", "year"),
+        )
+        alloc = _allocation(checks, alloc, sources, lines, years)
+    elif len(alloc):
+        flagged = [f"Plan_Allocation row {r}: no Funding records" for r in alloc["_plan_row"]]
+        checks.flag("ROWS", flagged)
+    return _Ctx(
+        inputs, years, elastic, pp, pt, pc, pu, pe, pb, funding, alloc, sources, lines, durations
+    )
+
+
+def _allocation(
+    checks: _Checks,
+    alloc: pd.DataFrame,
+    sources: dict[str, dict[str, Any]],
+    lines: list[str],
+    years: list[int],
+) -> pd.DataFrame:
+    """The plan's allocation rows (sparse: a missing row is 0), marked `_allowed` when the
+    source may pay for the line; duplicates and unknown names are flagged in ROWS."""
+    dup = alloc.duplicated(["source", "line", "year"], keep="first")
+    problems = [f"Plan_Allocation row {r}: duplicate row" for r in alloc.loc[dup, "_plan_row"]]
+    alloc = alloc.loc[~dup].copy()
+    known = alloc["source"].isin(list(sources)) & alloc["line"].isin(lines)
+    known &= alloc["year"].isin(years)
+    problems += [
+        f"Plan_Allocation row {r}: unknown source, line or year"
+        for r in alloc.loc[~known, "_plan_row"]
+    ]
+    alloc = alloc.loc[known].copy()
+    alloc["_allowed"] = [
+        sources[s]["lines"] is None or b in sources[s]["lines"]
+        for s, b in zip(alloc["source"], alloc["line"], strict=True)
+    ]
+    alloc["amount"] = alloc["amount"].fillna(0.0)
+    checks.passed("ROWS", [f"Plan_Allocation {len(alloc)} rows"])
+    checks.flag("ROWS", problems)
+    return alloc
+
+
+def _sum_into(
+    target: pd.DataFrame, parts: pd.DataFrame, keys: list[str], value: str, name: str
+) -> None:
+    """target[name] = Σ parts[value] grouped by keys (0 where nothing matches)."""
+    if len(parts):
+        total = parts.groupby(keys, sort=False)[value].sum().rename(name).reset_index()
+        total["year"] = total["year"].astype(int)
+        merged = target[keys].merge(total, on=keys, how="left")
+        target[name] = merged[name].fillna(0.0).to_numpy()
+    else:
+        target[name] = 0.0
+
+
+def _derive(ctx: _Ctx) -> None:
+    """Quantities every family needs: previous values, moves, trainees, requirements."""
+    pp, pt, pc, pu, pe = ctx.pp, ctx.pt, ctx.pc, ctx.pu, ctx.pe
+    fill = float(ctx.settings.get("unit_fill_rate") or 1.0)
+    efill = float(ctx.settings.get("equipment_fill_rate") or 1.0)
+    pp["prev"] = pp.groupby(CLASS, sort=False)["strength"].shift(1)
+    pp.loc[pp["year"] == ctx.y0, "prev"] = pp["init"]
+    pt["net_in"] = (1 - pt["loss"]) * pt["moved"]
+    pt["in_load"] = pt["load"] * pt["moved"]
+    into = pt.rename(columns={"to_trade": "trade", "to_grade": "grade"})
+    out_of = pt.rename(columns={"from_trade": "trade", "from_grade": "grade"})
+    _sum_into(pp, into, [*CLASS, "year"], "net_in", "calc_moves_in")
+    _sum_into(pp, out_of, [*CLASS, "year"], "moved", "calc_moves_out")
+    _sum_into(pp, into, [*CLASS, "year"], "in_load", "arc_load")
+    pp["acc_load"] = pp["acc_courses"].map(lambda cs: sum(ctx.durations.get(c, 0.0) for c in cs))
+    pp["calc_training_load"] = pp["acc_load"] * pp["accessions"] + pp["arc_load"]
+
+    # trainees from gross flows (§7.4)
+    takers = pp[[*CLASS, "year", "accessions", "acc_courses"]].explode("acc_courses")
+    takers = takers.dropna(subset=["acc_courses"]).rename(
+        columns={"acc_courses": "course", "accessions": "flow"}
+    )
+    movers = pt[["year", "moved", "courses"]].explode("courses").dropna(subset=["courses"])
+    movers = movers.rename(columns={"courses": "course", "moved": "flow"})
+    flows = pd.concat([takers[["course", "year", "flow"]], movers[["course", "year", "flow"]]])
+    _sum_into(pc, flows, ["course", "year"], "flow", "calc_trainees")
+
+    # requirement: unit posts + direct posts + instructor posts
+    manning = _records(ctx.inputs, "Manning")
+    posts = manning.merge(pu[["unit_type", "year", "units"]], on="unit_type")
+    posts["need"] = fill * _num(posts["personnel"]).fillna(0.0) * posts["units"]
+    _sum_into(pp, posts, [*CLASS, "year"], "need", "unit_posts")
+    teach = pc[(pc["instructor_trade"] != "") & (pc["instructor_grade"] != "")].copy()
+    teach = teach[np.isfinite(teach["per_instructor"])]
+    teach["need"] = teach["trainees"] * teach["duration"] / teach["per_instructor"]
+    teach = teach.rename(columns={"instructor_trade": "trade", "instructor_grade": "grade"})
+    _sum_into(pp, teach, [*CLASS, "year"], "need", "instructor_posts")
+    pp["calc_requirement"] = pp["unit_posts"] + pp["req_direct"] + pp["instructor_posts"]
+    pp["calc_attrition"] = pp["attr"] * pp["prev"] + pp["fyattr"] * pp["accessions"]
+
+    pu["prev"] = pu.groupby("unit_type", sort=False)["units"].shift(1)
+    pu.loc[pu["year"] == ctx.y0, "prev"] = pu["init"]
+
+    pe["prev"] = pe.groupby("equipment", sort=False)["stock"].shift(1)
+    pe.loc[pe["year"] == ctx.y0, "prev"] = pe["init"]
+    arrivals = pe[["equipment", "year", "orders", "lead"]].copy()
+    arrivals["year"] = arrivals["year"] + arrivals["lead"]  # orders before first_year: none
+    _sum_into(pe, arrivals, ["equipment", "year"], "orders", "arriving")
+    kit = _records(ctx.inputs, "Equipping").merge(
+        pu[["unit_type", "year", "units"]], on="unit_type"
+    )
+    kit["need"] = efill * _num(kit["quantity"]).fillna(0.0) * kit["units"]
+    _sum_into(pe, kit, ["equipment", "year"], "need", "unit_need")
+    pe["calc_requirement"] = pe["unit_need"] + pe["req_direct"]
+    pe["calc_deliveries"] = pe["arriving"] + pe["scheduled"]
+
+    pc["added"] = pc.groupby("course", sort=False)["expansion"].cumsum()
+
+
+# --- personnel: P1-P8 -------------------------------------------------------------------
+
+
+def _p1_balance(ctx: _Ctx, checks: _Checks) -> None:
+    pp = ctx.pp
+    rhs = (
+        (1 - pp["attr"]) * pp["prev"]
+        + (1 - pp["fyattr"]) * pp["accessions"]
+        + pp["calc_moves_in"]
+        - pp["calc_moves_out"]
+        - pp["separations"]
+    )
+    checks.add("P1", _label(pp, *CLASS, "year"), pp["strength"], "==", rhs)
+
+
+def _shortfall_zero(ctx: _Ctx, checks: _Checks, fid: str, frame: pd.DataFrame, labels) -> None:
+    """Outside elastic mode a shortfall column must be 0."""
+    if not ctx.elastic:
+        checks.add(fid, labels + ": shortfall outside elastic mode", frame["shortfall"], "<=", 0.0)
+
+
+def _p2_manning(ctx: _Ctx, checks: _Checks) -> None:
+    pp = ctx.pp
+    labels = _label(pp, *CLASS, "year")
+    shortfall = pp["shortfall"].fillna(0.0) if ctx.elastic else 0.0
+    rhs = (
+        pp["calc_requirement"]
+        + pp["calc_training_load"]
+        + pp["overstrength"]
+        + (1 - pp["ld_avail"]) * pp["limited_duty"]
+        - shortfall
+    )
+    checks.add("P2", labels, pp["strength"], "==", rhs)
+    _shortfall_zero(ctx, checks, "P2", pp, labels)
+
+
+def _class_caps(
+    ctx: _Ctx, checks: _Checks, fid: str, column: str, lo: str | None, hi: str, total_key: str
+) -> None:
+    pp = ctx.pp
+    labels = _label(pp, *CLASS, "year")
+    if lo is not None:
+        checks.add(fid, labels + f": {column} ≥ minimum", pp[column], ">=", pp[lo])
+    checks.add(fid, labels + f": {column} ≤ maximum", pp[column], "<=", pp[hi])
+    cap = float(ctx.settings.get(total_key, math.inf))
+    totals = pp.groupby("year", sort=True)[column].sum()
+    checks.add(
+        fid,
+        [f"all classes {y}: Σ {column} ≤ {total_key}" for y in totals.index],
+        totals.to_numpy(),
+        "<=",
+        cap,
+    )
+
+
+def _p3_overstrength(ctx: _Ctx, checks: _Checks) -> None:
+    _class_caps(
+        ctx, checks, "P3", "overstrength", None, "overstrength_max", "overstrength_max_total"
+    )
+
+
+def _p4_accessions(ctx: _Ctx, checks: _Checks) -> None:
+    _class_caps(ctx, checks, "P4", "accessions", "acc_min", "acc_max", "accession_max_total")
+
+
+def _p5_separations(ctx: _Ctx, checks: _Checks) -> None:
+    _class_caps(ctx, checks, "P5", "separations", "sep_min", "sep_max", "separation_max_total")
+
+
+def _p6_limits(ctx: _Ctx, checks: _Checks) -> None:
+    pp = ctx.pp
+    labels = _label(pp, *CLASS, "year")
+    ld = pp["limited_duty"]
+    checks.add("P6", labels + ": limited_duty ≤ limited_duty_max", ld, "<=", pp["ld_max"])
+    checks.add("P6", labels + ": limited_duty ≤ strength", ld, "<=", pp["strength"])
+    checks.add("P6", labels + ": strength ≥ min_strength", pp["strength"], ">=", pp["min_strength"])
+    checks.add("P6", labels + ": strength ≤ max_strength", pp["strength"], "<=", pp["max_strength"])
+
+
+def _total_strength(ctx: _Ctx) -> pd.Series:
+    return ctx.pp.groupby("year", sort=True)["strength"].sum()
+
+
+def _p7_end_strength(ctx: _Ctx, checks: _Checks) -> None:
+    checks.touch("P7")
+    band = _records(ctx.inputs, "EndStrength")
+    total = _total_strength(ctx)
+    rows = []
+    for rec in band.itertuples(index=False):
+        year = int(rec.year)
+        lo = float(rec.min_total or 0.0)
+        hi = float(rec.max_total) if rec.max_total is not None else math.inf
+        s = float(total.get(year, np.nan))
+        rows.append((year, max(0.0, lo - s), max(0.0, s - hi) if math.isfinite(hi) else 0.0))
+        if ctx.elastic:
+            continue  # both sides are priced: see OBJ and SH
+        checks.add("P7", f"total {year}: ≥ min_total", s, ">=", lo)
+        checks.add("P7", f"total {year}: ≤ max_total", s, "<=", hi)
+    if ctx.elastic:
+        # the shortfalls the plan implies are ≥ 0 by construction: the rows are counted here,
+        # their price is checked in OBJ and their amounts in SH
+        checks.passed("P7", [f"total {y} (elastic)" for y, _u, _o in rows])
+    ctx.implied["P7"] = pd.DataFrame(rows, columns=["year", "under", "over"])
+
+
+def _ratio_classes(ctx: _Ctx, rec: Any, side: str) -> np.ndarray:
+    pp = ctx.pp
+    trades = _pick(_names(getattr(rec, f"{side}_trades")), set(pp["trade"]))
+    grades = _pick(_names(getattr(rec, f"{side}_grades")), set(pp["grade"]))
+    return (pp["trade"].isin(trades) & pp["grade"].isin(grades)).to_numpy()
+
+
+def _ratio_years(ctx: _Ctx, rec: Any) -> list[int]:
+    names = _names(rec.years)
+    if not names or "*" in names:
+        return list(ctx.years)
+    return sorted({int(float(y)) for y in names} & set(ctx.years))
+
+
+def _p8_ratios(ctx: _Ctx, checks: _Checks) -> None:
+    checks.touch("P8")
+    pp = ctx.pp
+    rows = []
+    for rec in _records(ctx.inputs, "Ratios").itertuples(index=False):
+        num = pp["strength"].where(_ratio_classes(ctx, rec, "numerator"), 0.0)
+        den = pp["strength"].where(_ratio_classes(ctx, rec, "denominator"), 0.0)
+        num_y = num.groupby(pp["year"]).sum()
+        den_y = den.groupby(pp["year"]).sum()
+        lo = None if rec.min_ratio is None or pd.isna(rec.min_ratio) else float(rec.min_ratio)
+        hi = None if rec.max_ratio is None or pd.isna(rec.max_ratio) else float(rec.max_ratio)
+        for y in _ratio_years(ctx, rec):
+            n, d = float(num_y.get(y, 0.0)), float(den_y.get(y, 0.0))
+            low = max(0.0, lo * d - n) if lo is not None else 0.0
+            high = max(0.0, n - hi * d) if hi is not None and math.isfinite(hi) else 0.0
+            rows.append((rec.name, y, low, high))
+            label = f"{rec.name} {y}"
+            if ctx.elastic:
+                checks.passed("P8", [label + " (elastic)"])
+                continue
+            if lo is not None:
+                checks.add("P8", label + ": ≥ min_ratio", n, ">=", lo * d)
+            if hi is not None:
+                checks.add("P8", label + ": ≤ max_ratio", n, "<=", hi * d)
+    ctx.implied["P8"] = pd.DataFrame(rows, columns=["name", "year", "low", "high"])
+
+
+# --- transitions, courses, units, equipment ---------------------------------------------
+
+
+def _t1_transitions(ctx: _Ctx, checks: _Checks) -> None:
+    pt = ctx.pt
+    checks.touch("T1")
+    if not len(pt):
+        return
+    labels = _arc_label(pt)
+    checks.add("T1", labels + ": ≤ max_per_year", pt["moved"], "<=", pt["max_per_year"])
+    dest = pt[["to_trade", "to_grade", "year"]].merge(
+        ctx.pp[[*CLASS, "year", "strength"]],
+        left_on=["to_trade", "to_grade", "year"],
+        right_on=[*CLASS, "year"],
+        how="left",
+    )
+    share = pt["max_share"].to_numpy()
+    with np.errstate(invalid="ignore"):  # inf × 0 where the share is unbounded
+        rhs = np.where(np.isfinite(share), share * dest["strength"].to_numpy(), np.inf)
+    checks.add("T1", labels + ": ≤ share × destination", pt["moved"], "<=", rhs)
+
+
+def _c1_courses(ctx: _Ctx, checks: _Checks) -> None:
+    pc = ctx.pc
+    checks.touch("C1")
+    if not len(pc):
+        return
+    labels = _label(pc, "course", "year")
+    checks.add("C1", labels + ": trainees", pc["trainees"], "==", pc["calc_trainees"])
+    checks.add("C1", labels + ": capacity", pc["trainees"], "<=", pc["capacity_in"] + pc["added"])
+    checks.add(
+        "C1", labels + ": expansion ≤ expansion_max", pc["expansion"], "<=", pc["expansion_max"]
+    )
+
+
+def _integer(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    x = values.to_numpy(dtype=float)
+    return x, np.round(x)
+
+
+def _u1_units(ctx: _Ctx, checks: _Checks, integer_units: bool) -> None:
+    pu = ctx.pu
+    checks.touch("U1")
+    if not len(pu):
+        return
+    labels = _label(pu, "unit_type", "year")
+    rhs = pu["prev"] + pu["activations"] - pu["disbandments"]
+    checks.add("U1", labels + ": balance", pu["units"], "==", rhs)
+    floor = pu["units"] + (pu["shortfall"].fillna(0.0) if ctx.elastic else 0.0)
+    checks.add("U1", labels + ": ≥ min_units", floor, ">=", pu["min_units"])
+    checks.add("U1", labels + ": ≤ max_units", pu["units"], "<=", pu["max_units"])
+    checks.add("U1", labels + ": ≤ activation_max", pu["activations"], "<=", pu["activation_max"])
+    _shortfall_zero(ctx, checks, "U1", pu, labels)
+    if integer_units:
+        for col in ("units", "activations", "disbandments"):
+            x, r = _integer(pu[col])
+            checks.add("U1", labels + f": {col} integer", x, "==", r)
+
+
+def _e1_equipment(ctx: _Ctx, checks: _Checks) -> None:
+    pe = ctx.pe
+    checks.touch("E1")
+    if not len(pe):
+        return
+    labels = _label(pe, "equipment", "year")
+    rhs = (
+        (1 - pe["attr"]) * pe["prev"]
+        + pe["arriving"]
+        + pe["scheduled"]
+        + pe["donations"]
+        - pe["disposals"]
+    )
+    checks.add("E1", labels + ": balance", pe["stock"], "==", rhs)
+    checks.add("E1", labels + ": ≤ donations_max", pe["donations"], "<=", pe["don_max"])
+    checks.add("E1", labels + ": ≤ procurement_max", pe["orders"], "<=", pe["proc_max"])
+    whole = pe[pe["integer"]]
+    x, r = _integer(whole["orders"])
+    checks.add("E1", labels[pe["integer"]] + ": orders integer", x, "==", r)
+
+
+def _e2_requirement(ctx: _Ctx, checks: _Checks) -> None:
+    pe = ctx.pe
+    checks.touch("E2")
+    if not len(pe):
+        return
+    labels = _label(pe, "equipment", "year")
+    have = pe["stock"] + (pe["shortfall"].fillna(0.0) if ctx.elastic else 0.0)
+    checks.add("E2", labels, have, ">=", pe["calc_requirement"])
+    _shortfall_zero(ctx, checks, "E2", pe, labels)
+
+
+# --- money: B1-B3 -----------------------------------------------------------------------
+
+
+def _ledger(ctx: _Ctx) -> pd.DataFrame:
+    """Every cost term of MODEL.md §7.5 as (line, year, amount) rows."""
+    pp, pt, pc, pu, pe = ctx.pp, ctx.pt, ctx.pc, ctx.pu, ctx.pe
+
+    def terms(frame: pd.DataFrame, line: Any, amount: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame({"line": line, "year": frame["year"], "amount": amount})
+
+    parts = [
+        terms(pp, "personnel", pp["annual_cost"] * pp["strength"]),
+        terms(pp, "personnel", pp["overstrength_cost"] * pp["overstrength"]),
+        terms(pp, "personnel", pp["ld_cost"] * pp["limited_duty"]),
+        terms(pp, "recruiting", pp["accession_cost"] * pp["accessions"]),
+        terms(pp, "separation", pp["separation_cost"] * pp["separations"]),
+        terms(pt, "training", pt["cost"] * pt["moved"]),
+        terms(pc, "training", pc["cost"] * pc["trainees"]),
+        terms(pc, "training", pc["expansion_cost"] * pc["expansion"]),
+        terms(pu, "units", pu["om_cost"] * pu["units"]),
+        terms(pu, "units", pu["activation_cost"] * pu["activations"]),
+        terms(pu, "units", pu["disbandment_cost"] * pu["disbandments"]),
+        terms(pe, "sustainment", pe["om_cost"] * pe["stock"]),
+        terms(pe, pe["line"], pe["price"] * pe["orders"]),  # paid in the order year
+    ]
+    return pd.concat([p for p in parts if len(p)], ignore_index=True)
+
+
+def _b1_spending(ctx: _Ctx, checks: _Checks) -> None:
+    pb = ctx.pb
+    _sum_into(pb, _ledger(ctx), ["line", "year"], "amount", "calc_spend")
+    checks.add("B1", _label(pb, "line", "year"), pb["spend"], "==", pb["calc_spend"])
+
+
+def _b2_funding(ctx: _Ctx, checks: _Checks) -> None:
+    checks.touch("B2")
+    if ctx.funding is None:
+        return
+    pb, alloc, pf = ctx.pb, ctx.alloc, ctx.funding
+    _sum_into(pb, alloc, ["line", "year"], "amount", "paid")
+    labels = _label(pb, "line", "year")
+    if ctx.elastic:  # a funding gap spend - paid ≥ 0 is priced (OBJ)
+        checks.add("B2", labels + ": paid ≤ spend", pb["paid"], "<=", pb["spend"])
+    else:
+        checks.add("B2", labels + ": paid = spend", pb["paid"], "==", pb["spend"])
+    bad = alloc[~alloc["_allowed"]]
+    checks.add(
+        "B2",
+        _label(bad, "source", "line", "year") + ": line not allowed for the source",
+        bad["amount"].abs(),
+        "<=",
+        0.0,
+    )
+    _sum_into(pf, alloc, ["source", "year"], "amount", "calc_spent")
+    amount, carry_in, carries = _source_money(ctx)
+    pf["calc_amount"], pf["calc_carry_in"] = amount, carry_in
+    labels = _label(pf, "source", "year")
+    checks.add("B2", labels + ": spent ≤ available", pf["calc_spent"], "<=", amount + carry_in)
+    carry = np.where(carries, amount + carry_in - pf["calc_spent"], 0.0)
+    checks.add("B2", labels + ": carried_out", pf["carried_out"], "==", carry)
+
+
+def _source_money(ctx: _Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per Plan_Funding row: the year's amount, what was carried in, whether it carries."""
+    pf = ctx.funding
+    amount, carry_in, carries = [], [], []
+    previous = pf.groupby("source", sort=False)["carried_out"].shift(1).fillna(0.0)
+    for rec, prev in zip(pf.itertuples(index=False), previous, strict=True):
+        src = ctx.sources[rec.source]
+        active = src["carryover"] and rec.year >= src["first_year"]
+        amount.append(src["amount"].get(int(rec.year), 0.0))
+        carry_in.append(prev if active and rec.year > src["first_year"] else 0.0)
+        carries.append(active)
+    return np.array(amount), np.array(carry_in), np.array(carries, dtype=bool)
+
+
+def _b3_line_limits(ctx: _Ctx, checks: _Checks) -> None:
+    checks.touch("B3")
+    limits = _records(ctx.inputs, "LineLimits")
+    if not len(limits):
+        return
+    limits["year"] = limits["year"].astype(int)
+    rows = limits.merge(ctx.pb[["line", "year", "spend"]], on=["line", "year"], how="left")
+    labels = _label(rows, "line", "year")
+    checks.add(
+        "B3", labels + ": ≥ min_amount", rows["spend"], ">=", _num(rows["min_amount"]).fillna(0.0)
+    )
+    checks.add("B3", labels + ": ≤ max_amount", rows["spend"], "<=", _num(rows["max_amount"]))
+
+
+# --- objective and penalties ------------------------------------------------------------
+
+
+def _default_penalties(ctx: _Ctx) -> dict[str, float]:
+    """MODEL.md §7.7 defaults, overridden by the Penalties sheet."""
+    pp, pe, pu = ctx.pp, ctx.pe, ctx.pu
+    first = pp[pp["year"] == ctx.y0]
+    person_cols = ["annual_cost", "accession_cost", "separation_cost", "overstrength_cost"]
+    per_class = first[person_cols].sum(axis=1) + first["ld_cost"]
+    c_person = float(per_class.max()) if len(first) else 0.0
+    c_person += float(ctx.pt["cost"].max()) if len(ctx.pt) else 0.0
+    c_person += float(ctx.pc["cost"].max()) if len(ctx.pc) else 0.0
+    top = pe.groupby("equipment", sort=False).agg(price=("price", "max"), om=("om_cost", "first"))
+    item = top["price"] + top["om"]
+    c_equip = float(item.max()) if len(item) else 0.0
+    c_unit = 0.0
+    annual = dict(
+        zip(zip(first["trade"], first["grade"], strict=True), first["annual_cost"], strict=True)
+    )
+    manning = _records(ctx.inputs, "Manning")
+    equipping = _records(ctx.inputs, "Equipping")
+    for rec in pu[pu["year"] == ctx.y0].itertuples(index=False):
+        crew = manning[manning["unit_type"] == rec.unit_type]
+        kit = equipping[equipping["unit_type"] == rec.unit_type]
+        value = rec.om_cost + rec.activation_cost + rec.disbandment_cost
+        value += sum(
+            float(q) * annual[(t, g)]
+            for t, g, q in zip(crew["trade"], crew["grade"], crew["personnel"], strict=True)
+        )
+        value += sum(
+            float(q) * float(item[e])
+            for e, q in zip(kit["equipment"], kit["quantity"], strict=True)
+        )
+        c_unit = max(c_unit, value)
+    person = 1000.0 * max(1.0, c_person)
+    out = {
+        "funding": 100.0,
+        "end_strength": person,
+        "manning": person,
+        "ratio": person,
+        "equipment": 1000.0 * max(1.0, c_equip),
+        "units": 1000.0 * max(1.0, c_unit),
+    }
+    for rec in ctx.inputs.tables["Penalties"]:
+        if rec.get("penalty") is not None:
+            out[rec["kind"]] = float(rec["penalty"])
+    return out
+
+
+def _shortfalls(ctx: _Ctx) -> dict[str, float]:
+    """Total shortfall per penalty kind (elastic mode; 0 otherwise)."""
+    if not ctx.elastic:
+        return dict.fromkeys(
+            ("manning", "end_strength", "ratio", "units", "equipment", "funding"), 0.0
+        )
+    p7, p8 = ctx.implied["P7"], ctx.implied["P8"]
+    gap = 0.0
+    if ctx.funding is not None:
+        gap = float((ctx.pb["spend"] - ctx.pb["paid"]).clip(lower=0.0).sum())
+    return {
+        "manning": float(ctx.pp["shortfall"].fillna(0.0).sum()),
+        "end_strength": float(p7["under"].sum() + p7["over"].sum()),
+        "ratio": float(p8["low"].sum() + p8["high"].sum()),
+        "units": float(ctx.pu["shortfall"].fillna(0.0).sum()),
+        "equipment": float(ctx.pe["shortfall"].fillna(0.0).sum()),
+        "funding": gap,
+    }
+
+
+def _objective(ctx: _Ctx, checks: _Checks, value: float | None, name: str) -> None:
+    checks.touch("OBJ")
+    if value is None:
+        return
+    rate = float(ctx.settings.get("discount_rate") or 0.0)
+    pb = ctx.pb
+    discount = (1.0 + rate) ** -(pb["year"].astype(float) - ctx.y0)
+    cost = float((discount * pb["spend"]).sum())
+    amounts = _shortfalls(ctx)
+    penalty = sum(ctx.penalties[k] * v for k, v in amounts.items())
+    pu = ctx.pu
+    capability = float((pu["capability"] * pu["units"]).sum())
+    if name == "max_capability":
+        expected = capability - penalty
+    elif name == "custom":
+        pp = ctx.pp
+        metrics = {
+            "cost": cost,
+            "separations": float(pp["separations"].sum()),
+            "accessions": float(pp["accessions"].sum()),
+            "overstrength": float(pp["overstrength"].sum()),
+            "capability": -capability,
+            "shortfall": sum(amounts.values()),
+        }
+        weights = {r["metric"]: float(r["weight"] or 0.0) for r in ctx.inputs.tables["Objective"]}
+        expected = sum(w * metrics[m] for m, w in weights.items()) + penalty
+    else:
+        expected = cost + penalty
+    checks.add("OBJ", f"objective ({name})", value, "==", expected)
+
+
+def _shortfall_listing(ctx: _Ctx, checks: _Checks, tables: dict[str, pd.DataFrame]) -> None:
+    """Plan_Shortfalls (when given) against the shortfalls the plan implies, per id and year."""
+    listing = tables.get("Plan_Shortfalls")
+    if not ctx.elastic or listing is None:
+        return
+    implied = [
+        ctx.pp.assign(c="P2", v=ctx.pp["shortfall"])[["c", "year", "v"]],
+        ctx.implied["P7"].assign(c="P7", v=lambda f: f["under"] + f["over"])[["c", "year", "v"]],
+        ctx.implied["P8"].assign(c="P8", v=lambda f: f["low"] + f["high"])[["c", "year", "v"]],
+        ctx.pu.assign(c="U1", v=ctx.pu["shortfall"])[["c", "year", "v"]],
+        ctx.pe.assign(c="E2", v=ctx.pe["shortfall"])[["c", "year", "v"]],
+    ]
+    if ctx.funding is not None:
+        gap = (ctx.pb["spend"] - ctx.pb["paid"]).clip(lower=0.0)
+        implied.append(ctx.pb.assign(c="B2", v=gap)[["c", "year", "v"]])
+    frame = pd.concat(implied, ignore_index=True)
+    frame["year"] = frame["year"].astype(int)
+    frame = frame.groupby(["c", "year"])["v"].sum().reset_index()
+    listed = listing.rename(columns={"constraint": "c", "amount": "listed"})
+    listed = listed.assign(year=listed["year"].astype(int)).groupby(["c", "year"])["listed"].sum()
+    merged = frame.merge(listed.reset_index(), on=["c", "year"], how="outer").fillna(0.0)
+    merged["label"] = merged["c"] + " " + merged["year"].astype(int).astype(str)
+    checks.add("SH", merged["label"] + ": listed shortfall", merged["listed"], "==", merged["v"])
+
+
+# --- derived columns --------------------------------------------------------------------
+
+
+def _same(
+    checks: _Checks, fid: str, labels: pd.Series, frame: pd.DataFrame, column: str, expected: Any
+) -> None:
+    """frame[column] equals `expected`; a non-finite expected value means a blank cell."""
+    got = _num(frame[column]).to_numpy()
+    want = np.asarray(expected, dtype=float)
+    blank_want, blank_got = ~np.isfinite(want), np.isnan(got)
+    lhs = np.where(blank_want & blank_got, 0.0, got)
+    lhs = np.where(blank_want != blank_got, np.nan, lhs)  # blank on one side only: a violation
+    rhs = np.where(blank_want, 0.0, want)
+    checks.add(fid, labels + f": {column}", lhs, "==", rhs)
+
+
+def _derived_personnel(ctx: _Ctx, checks: _Checks) -> None:
+    pp, fid = ctx.pp, "D:Plan_Personnel"
+    labels = _label(pp, *CLASS, "year")
+    for column in ("requirement", "training_load", "attrition", "moves_in", "moves_out"):
+        _same(checks, fid, labels, pp, column, pp[f"calc_{column}"])
+
+
+def _derived_transitions(ctx: _Ctx, checks: _Checks) -> None:
+    pt = ctx.pt
+    checks.touch("D:Plan_Transitions")
+    if len(pt):
+        _same(checks, "D:Plan_Transitions", _arc_label(pt), pt, "lost", pt["loss"] * pt["moved"])
+
+
+def _derived_training(ctx: _Ctx, checks: _Checks) -> None:
+    pc, fid = ctx.pc, "D:Plan_Training"
+    checks.touch(fid)
+    if not len(pc):
+        return
+    labels = _label(pc, "course", "year")
+    capacity = (pc["capacity_in"] + pc["added"]).to_numpy(dtype=float)
+    _same(checks, fid, labels, pc, "capacity", capacity)  # blank = no limit (inf)
+    trainees = pc["trainees"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        use = np.where(capacity > 0, trainees / capacity, np.where(trainees == 0, 0.0, np.nan))
+    use = np.where(np.isinf(capacity), np.inf, use)  # no limit: blank utilisation
+    _same(checks, fid, labels, pc, "utilisation", use)
+
+
+def _derived_equipment(ctx: _Ctx, checks: _Checks) -> None:
+    pe, fid = ctx.pe, "D:Plan_Equipment"
+    checks.touch(fid)
+    if len(pe):
+        labels = _label(pe, "equipment", "year")
+        _same(checks, fid, labels, pe, "deliveries", pe["calc_deliveries"])
+        _same(checks, fid, labels, pe, "requirement", pe["calc_requirement"])
+
+
+def _derived_budget(ctx: _Ctx, checks: _Checks) -> None:
+    pb = ctx.pb
+    rate = float(ctx.settings.get("discount_rate") or 0.0)
+    discount = (1.0 + rate) ** -(pb["year"].astype(float) - ctx.y0)
+    _same(
+        checks,
+        "D:Plan_Budget",
+        _label(pb, "line", "year"),
+        pb,
+        "discounted_spend",
+        discount * pb["spend"],
+    )
+
+
+def _derived_funding(ctx: _Ctx, checks: _Checks) -> None:
+    pf, fid = ctx.funding, "D:Plan_Funding"
+    checks.touch(fid)
+    if pf is None:
+        return
+    labels = _label(pf, "source", "year")
+    available = pf["calc_amount"] + pf["calc_carry_in"]
+    _same(checks, fid, labels, pf, "available", available)
+    _same(checks, fid, labels, pf, "spent", pf["calc_spent"])
+    _same(checks, fid, labels, pf, "unspent", available - pf["calc_spent"])
+
+
+def _nonnegative(ctx: _Ctx, tables: dict[str, pd.DataFrame], checks: _Checks) -> None:
+    for name, (_keys, values) in PLAN_KEYS.items():
+        frame = tables.get(name)
+        if frame is None or not len(frame):
+            continue
+        rows = (np.arange(len(frame)) + 2).astype(str)
+        for col in values:
+            if col in frame:
+                labels = np.char.add(f"{name} row ", rows).astype(object) + f" {col}"
+                checks.add("NN", labels, _num(frame[col]).fillna(0.0), ">=", 0.0)
+
+
+# --- entry point ------------------------------------------------------------------------
+
+
+def audit_plan(
+    inputs: Inputs,
+    tables: dict[str, pd.DataFrame],
+    objective_value: float | None = None,
+    objective_name: str = "min_cost",
+    elastic: bool = False,
+    integer_units: bool | None = None,
+) -> AuditReport:
+    """Re-check `tables` (Plan_ name -> DataFrame) against `inputs`; see the module doc.
+
+    `elastic` and `integer_units` are the options the plan was solved with (`integer_units`
+    None: the Settings value); `objective_value` (optional) is checked against the plan's
+    own cost, capability and penalties for `objective_name`.
+    """
+    checks = _Checks()
+    ctx = _context(inputs, tables, elastic, checks)
+    _derive(ctx)
+    if integer_units is None:
+        integer_units = bool(inputs.settings.get("integer_units"))
+    _nonnegative(ctx, tables, checks)
+    for family in (
+        _p1_balance,
+        _p2_manning,
+        _p3_overstrength,
+        _p4_accessions,
+        _p5_separations,
+        _p6_limits,
+        _p7_end_strength,
+        _p8_ratios,
+        _t1_transitions,
+        _c1_courses,
+        _e1_equipment,
+        _e2_requirement,
+        _b1_spending,
+        _b2_funding,
+        _b3_line_limits,
+    ):
+        family(ctx, checks)
+    _u1_units(ctx, checks, integer_units)
+    ctx.penalties = _default_penalties(ctx)
+    _objective(ctx, checks, objective_value, objective_name)
+    _shortfall_listing(ctx, checks, tables)
+    for derived in (
+        _derived_personnel,
+        _derived_transitions,
+        _derived_training,
+        _derived_equipment,
+        _derived_budget,
+        _derived_funding,
+    ):
+        derived(ctx, checks)
+    notes = [f"penalties used: {ctx.penalties}"] if elastic else []
+    return AuditReport(checks.report(), RTOL, notes)

@@ -1,0 +1,402 @@
+"""`forceplan compare A.xlsx B.xlsx`: what differs between two plan workbooks.
+
+Two plans (two scenarios, or a plan before and after an edit) are read back from their
+`Plan_` sheets with pandas and python-calamine; nothing is solved again. Compared:
+
+- the headline: status, objective and its value, gap, discounted cost, total spending,
+  final strength, shortfalls, and whether the inputs were the same (content hash);
+- total strength by year; spending by budget line and year; units by type and year;
+  equipment stock and orders by item and year;
+- binding constraints: limits (id, kind, index) binding in one plan and not in the other.
+
+Values equal to a relative 1e-9 (or 1e-9 absolute, around zero) count as unchanged. The
+result is shown as tables, as one JSON object (`--json`), and with `-o` as a workbook
+(written atomically: a temporary file, then a rename).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from forceplan.errors import ForceplanError, InputError, Issue
+
+REL_TOL = 1e-9
+ABS_TOL = 1e-9
+SHOW_ROWS = 30  # changed rows shown per table on screen
+
+#: Sections: title, Plan_ sheet, key columns, value columns (summed over the rest).
+SECTIONS: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
+    "strength": ("Total strength by year", "Plan_Personnel", ("year",), ("strength",)),
+    "spend": ("Spending by budget line and year", "Plan_Budget", ("line", "year"), ("spend",)),
+    "units": ("Units by type and year", "Plan_Units", ("unit_type", "year"), ("units",)),
+    "equipment": (
+        "Equipment stock and orders by item and year",
+        "Plan_Equipment",
+        ("equipment", "year"),
+        ("stock", "orders"),
+    ),
+}
+#: Headline rows that describe the files, not the plan: they do not make plans differ.
+INFO_FIGURES = ("plan workbook", "input file", "input content hash")
+_SHEET_NAMES = {
+    "summary": "Compare_Summary",
+    "strength": "Compare_Strength",
+    "spend": "Compare_Spend",
+    "units": "Compare_Units",
+    "equipment": "Compare_Equipment",
+    "binding": "Compare_Binding",
+}
+
+
+@dataclass
+class Plan:
+    """The parts of a plan workbook that `compare` reads."""
+
+    path: Path
+    run: dict[str, Any]  # Plan_Run key -> value
+    tables: dict[str, Any]  # Plan_ sheet -> DataFrame
+
+
+@dataclass
+class Comparison:
+    a: Plan
+    b: Plan
+    summary: Any  # DataFrame: figure, A, B, change, changed
+    sections: dict[str, Any] = field(default_factory=dict)  # name -> DataFrame
+    binding: Any = None  # DataFrame: id, kind, index, binding_in
+
+    @property
+    def identical(self) -> bool:
+        """Same results (the file names and input hashes may differ)."""
+        results = self.summary[~self.summary["figure"].isin(INFO_FIGURES)]
+        return (
+            not bool(results["changed"].any())
+            and all(not bool(f["changed"].any()) for f in self.sections.values())
+            and not len(self.binding)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        def records(frame: Any) -> list[dict[str, Any]]:
+            return [
+                {k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
+            ]
+
+        return {
+            "a": str(self.a.path),
+            "b": str(self.b.path),
+            "identical": self.identical,
+            "summary": records(self.summary),
+            **{
+                name: {
+                    "changed": int(frame["changed"].sum()),
+                    "rows": records(frame),
+                }
+                for name, frame in self.sections.items()
+            },
+            "binding": records(self.binding),
+        }
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def read_plan(path: Path) -> Plan:
+    """Read the Plan_ sheets of a plan workbook (exit 2 if it is not one)."""
+    import pandas as pd
+
+    from forceplan.workbook.safety import check_workbook_file
+
+    path = Path(path)
+    check_workbook_file(path)
+    try:
+        book = pd.ExcelFile(path, engine="calamine")
+    except Exception as exc:  # calamine raises several error types for broken packages
+        raise InputError(Issue("error", "", str(path), f"cannot be read ({exc})")) from None
+    with book:
+        names = book.sheet_names
+        if "Plan_Run" not in names:
+            raise ForceplanError(
+                f"{path} is not a plan workbook (it has no Plan_Run sheet): compare two "
+                "files written by `forceplan solve`"
+            )
+        wanted = [
+            n for n in names if n.startswith("Plan_") and n not in ("Plan_Summary", "Plan_Charts")
+        ]
+        tables = {name: book.parse(name) for name in wanted}
+    run_frame = tables["Plan_Run"]
+    run: dict[str, Any] = {}
+    if {"key", "value"} <= set(run_frame.columns):
+        for key, value in zip(run_frame["key"], run_frame["value"], strict=True):
+            if isinstance(key, str) and key not in run:
+                run[key] = None if _is_blank(value) else value
+    return Plan(path, run, tables)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
+# --- comparing -------------------------------------------------------------------------
+
+
+def compare_plans(a_path: Path, b_path: Path) -> Comparison:
+    a, b = read_plan(a_path), read_plan(b_path)
+    result = Comparison(a, b, _summary(a, b))
+    for name, (_title, sheet, keys, values) in SECTIONS.items():
+        result.sections[name] = _diff_table(a.tables.get(sheet), b.tables.get(sheet), keys, values)
+    result.binding = _binding_changes(
+        a.tables.get("Plan_Constraints"), b.tables.get("Plan_Constraints")
+    )
+    return result
+
+
+def _number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def same(x: Any, y: Any) -> bool:
+    """Equal values: numbers to REL_TOL (ABS_TOL around zero), anything else exactly."""
+    nx, ny = _number(x), _number(y)
+    if nx is not None and ny is not None:
+        return math.isclose(nx, ny, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+    if _is_blank(x) and _is_blank(y):
+        return True
+    return x == y
+
+
+def _sum(plan: Plan, sheet: str, column: str) -> float | None:
+    frame = plan.tables.get(sheet)
+    if frame is None or column not in frame.columns:
+        return None
+    return float(frame[column].sum())
+
+
+def _final_strength(plan: Plan) -> float | None:
+    frame = plan.tables.get("Plan_Personnel")
+    if frame is None or not len(frame):
+        return None
+    last = frame["year"].max()
+    return float(frame.loc[frame["year"] == last, "strength"].sum())
+
+
+def _summary(a: Plan, b: Plan) -> Any:
+    import pandas as pd
+
+    def figures(p: Plan) -> dict[str, Any]:
+        shortfalls = p.tables.get("Plan_Shortfalls")
+        return {
+            "plan workbook": p.path.name,
+            "status": p.run.get("status"),
+            "objective": p.run.get("objective"),
+            "objective value": _number(p.run.get("objective_value")),
+            "gap": _number(p.run.get("gap")),
+            "discounted cost": _sum(p, "Plan_Budget", "discounted_spend"),
+            "total spending": _sum(p, "Plan_Budget", "spend"),
+            "final-year strength": _final_strength(p),
+            "shortfalls": None if shortfalls is None else len(shortfalls),
+            "shortfall penalty": _sum(p, "Plan_Shortfalls", "penalty"),
+            "input file": p.run.get("input_file"),
+            "input content hash": p.run.get("input_content_hash"),
+        }
+
+    fa, fb = figures(a), figures(b)
+    rows = []
+    for key in fa:
+        va, vb = fa[key], fb[key]
+        na, nb = _number(va), _number(vb)
+        change = nb - na if na is not None and nb is not None else None
+        rows.append(
+            {"figure": key, "A": va, "B": vb, "change": change, "changed": not same(va, vb)}
+        )
+    return pd.DataFrame(rows, columns=["figure", "A", "B", "change", "changed"])
+
+
+def _diff_table(fa: Any, fb: Any, keys: tuple[str, ...], values: tuple[str, ...]) -> Any:
+    """Outer join of A and B summed by `keys`: A, B, change and change_pct per value column."""
+    import pandas as pd
+
+    def totals(frame: Any) -> Any:
+        if frame is None or not len(frame) or not (set(keys) | set(values)) <= set(frame.columns):
+            empty = {k: pd.Series(dtype="int64" if k == "year" else "object") for k in keys}
+            return pd.DataFrame(empty | {v: pd.Series(dtype="float64") for v in values})
+        frame = frame.astype({"year": "int64"}) if "year" in keys else frame
+        return frame.groupby(list(keys), sort=False)[list(values)].sum().reset_index()
+
+    out = totals(fa).merge(totals(fb), on=list(keys), how="outer", suffixes=("_A", "_B"))
+    out = out.sort_values(list(keys), kind="stable", ignore_index=True)
+    columns = list(keys)
+    changed = pd.Series(False, index=out.index)
+    for v in values:
+        a, b = out[f"{v}_A"].astype(float), out[f"{v}_B"].astype(float)
+        out[f"{v}_change"] = b - a
+        out[f"{v}_change_pct"] = [
+            (y - x) / abs(x) if not (math.isnan(x) or math.isnan(y)) and x != 0 else None
+            for x, y in zip(a, b, strict=True)
+        ]
+        changed |= pd.Series([not same(x, y) for x, y in zip(a, b, strict=True)], index=out.index)
+        columns += [f"{v}_A", f"{v}_B", f"{v}_change", f"{v}_change_pct"]
+    out["changed"] = changed.astype(bool)
+    return out[[*columns, "changed"]]
+
+
+def _binding_changes(fa: Any, fb: Any) -> Any:
+    """Limits binding in one plan and not the other (id, kind, index)."""
+    import pandas as pd
+
+    def binding(frame: Any) -> dict[tuple[str, str, str], float | None]:
+        if frame is None or not len(frame) or "binding" not in frame.columns:
+            return {}
+        rows = frame[frame["binding"].map(_truthy)]
+        kinds = rows["kind"] if "kind" in rows.columns else [""] * len(rows)
+        prices = rows["shadow_price"] if "shadow_price" in rows.columns else [None] * len(rows)
+        return {
+            (str(i), "" if _is_blank(k) else str(k), str(x)): _number(p)
+            for i, k, x, p in zip(rows["id"], kinds, rows["index"], prices, strict=True)
+        }
+
+    ba, bb = binding(fa), binding(fb)
+    rows = [
+        {"id": k[0], "kind": k[1], "index": k[2], "binding_in": "A only", "shadow_price": p}
+        for k, p in ba.items()
+        if k not in bb
+    ]
+    rows += [
+        {"id": k[0], "kind": k[1], "index": k[2], "binding_in": "B only", "shadow_price": p}
+        for k, p in bb.items()
+        if k not in ba
+    ]
+    return pd.DataFrame(rows, columns=["id", "kind", "index", "binding_in", "shadow_price"])
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().upper() in ("TRUE", "1", "YES")
+    return bool(value) and not (isinstance(value, float) and math.isnan(value))
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+# --- output ----------------------------------------------------------------------------
+
+
+def show_comparison(console: Any, result: Comparison) -> None:
+    """Rich tables: the headline, then the changed rows of every section."""
+    from rich.table import Table
+
+    console.print(f"A: {result.a.path}\nB: {result.b.path}")
+    table = Table(title="Headline", header_style="bold")
+    for col in ("figure", "A", "B", "change"):
+        table.add_column(col, justify="left" if col == "figure" else "right")
+    for row in result.summary.itertuples(index=False):
+        style = "yellow" if row.changed else None
+        table.add_row(row.figure, _show(row.A), _show(row.B), _show(row.change), style=style)
+    console.print(table)
+    for name, (title, _sheet, keys, values) in SECTIONS.items():
+        frame = result.sections[name]
+        changed = frame[frame["changed"]]
+        if not len(changed):
+            console.print(f"[green]{title}: no change[/] ({len(frame)} rows)")
+            continue
+        table = Table(
+            title=f"{title}: {len(changed)} of {len(frame)} rows changed", header_style="bold"
+        )
+        for k in keys:
+            table.add_column(k)
+        for v in values:
+            for suffix in ("A", "B", "change"):
+                table.add_column(f"{v} {suffix}" if len(values) > 1 else suffix, justify="right")
+        for row in changed.head(SHOW_ROWS).to_dict(orient="records"):
+            cells = [str(_plain(row[k])) for k in keys]
+            for v in values:
+                cells += [_show(row[f"{v}_A"]), _show(row[f"{v}_B"]), _show(row[f"{v}_change"])]
+            table.add_row(*cells)
+        if len(changed) > SHOW_ROWS:
+            table.caption = f"{len(changed) - SHOW_ROWS} more changed rows: use -o or --json"
+        console.print(table)
+    if not len(result.binding):
+        console.print("[green]Binding constraints: the same limits bind in both plans[/]")
+    else:
+        table = Table(
+            title=f"Binding constraints that changed: {len(result.binding)}", header_style="bold"
+        )
+        for col in ("id", "kind", "index", "binding in", "shadow price"):
+            table.add_column(col, justify="right" if col == "shadow price" else "left")
+        for row in result.binding.head(SHOW_ROWS).itertuples(index=False):
+            table.add_row(row.id, row.kind, row.index, row.binding_in, _show(row.shadow_price))
+        if len(result.binding) > SHOW_ROWS:
+            table.caption = f"{len(result.binding) - SHOW_ROWS} more: use -o or --json"
+        console.print(table)
+    verdict = (
+        "[green]The plans are the same.[/]"
+        if result.identical
+        else ("[yellow]The plans differ.[/]")
+    )
+    console.print(verdict)
+
+
+def _show(value: Any) -> str:
+    value = _plain(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if float(value).is_integer() or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.4g}"
+
+
+def write_comparison(result: Comparison, output: Path, overwrite: bool = False) -> None:
+    """The comparison as a workbook: one formatted table per section, header in row 1."""
+    from openpyxl import Workbook
+
+    from forceplan.workbook.atomic import atomic_write, check_target
+    from forceplan.workbook.write import FMT_SHARE, table_sheet
+
+    output = Path(output)
+    for plan in (result.a, result.b):
+        if output.exists() and output.resolve() == plan.path.resolve():
+            raise ForceplanError(f"{output} is one of the plans being compared: choose another -o")
+    check_target(output, overwrite)
+    classification = _classification(result)
+    book = Workbook()
+    book.remove(book.active)
+    taken: set[str] = set()
+    summary = result.summary.astype(object)
+    table_sheet(book, _SHEET_NAMES["summary"], summary, classification, taken)
+    money = "#,##0.00"
+    for name, frame in result.sections.items():
+        formats = {c: (FMT_SHARE if c.endswith("_pct") else money) for c in frame.columns}
+        formats["year"] = "0"
+        table_sheet(book, _SHEET_NAMES[name], frame, classification, taken, formats)
+    table_sheet(
+        book,
+        _SHEET_NAMES["binding"],
+        result.binding,
+        classification,
+        taken,
+        {"shadow_price": "General"},
+    )
+    atomic_write(output, book.save, overwrite=overwrite)
+
+
+def _classification(result: Comparison) -> str:
+    ca = str(result.a.run.get("classification") or "")
+    cb = str(result.b.run.get("classification") or "")
+    if ca == cb:
+        return ca or "UNCLASSIFIED"
+    return " / ".join(c for c in (ca, cb) if c)

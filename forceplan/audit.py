@@ -684,13 +684,16 @@ def _sum_into(
         target[name] = 0.0
 
 
-def _derive(ctx: _Ctx) -> None:
-    """Quantities every family needs: previous values, moves, trainees, requirements."""
-    pp, pt, pc, pu, pe = ctx.pp, ctx.pt, ctx.pc, ctx.pu, ctx.pe
-    fill = float(ctx.settings.get("unit_fill_rate") or 1.0)
-    efill = float(ctx.settings.get("equipment_fill_rate") or 1.0)
-    pp["prev"] = pp.groupby(CLASS, sort=False)["strength"].shift(1)
-    pp.loc[pp["year"] == ctx.y0, "prev"] = pp["init"]
+def _previous(frame: pd.DataFrame, keys: list[str], value: str, y0: int) -> pd.Series:
+    """Last year's value per key (frames are in year order); the base state in first_year."""
+    prev = frame.groupby(keys, sort=False)[value].shift(1)
+    return prev.where(frame["year"] != y0, frame["init"])
+
+
+def _derive_flows(ctx: _Ctx) -> None:
+    """Strength flows per class and year: moves in (net of loss) and out, training load."""
+    pp, pt = ctx.pp, ctx.pt
+    pp["prev"] = _previous(pp, CLASS, "strength", ctx.y0)
     pt["net_in"] = (1 - pt["loss"]) * pt["moved"]
     pt["in_load"] = pt["load"] * pt["moved"]
     into = pt.rename(columns={"to_trade": "trade", "to_grade": "grade"})
@@ -700,20 +703,28 @@ def _derive(ctx: _Ctx) -> None:
     _sum_into(pp, into, [*CLASS, "year"], "in_load", "arc_load")
     pp["acc_load"] = pp["acc_courses"].map(lambda cs: sum(ctx.durations.get(c, 0.0) for c in cs))
     pp["calc_training_load"] = pp["acc_load"] * pp["accessions"] + pp["arc_load"]
+    pp["calc_attrition"] = pp["attr"] * pp["prev"] + pp["fyattr"] * pp["accessions"]
 
-    # trainees from gross flows (§7.4)
-    takers = pp[[*CLASS, "year", "accessions", "acc_courses"]].explode("acc_courses")
-    takers = takers.dropna(subset=["acc_courses"]).rename(
-        columns={"acc_courses": "course", "accessions": "flow"}
-    )
+
+def _derive_trainees(ctx: _Ctx) -> None:
+    """Trainees per course and year from gross flows (MODEL.md §7.4), seats added so far."""
+    pp, pt, pc = ctx.pp, ctx.pt, ctx.pc
+    takers = pp[["year", "accessions", "acc_courses"]].explode("acc_courses")
+    takers = takers.dropna(subset=["acc_courses"])
+    takers.columns = ["year", "flow", "course"]
     movers = pt[["year", "moved", "courses"]].explode("courses").dropna(subset=["courses"])
-    movers = movers.rename(columns={"courses": "course", "moved": "flow"})
-    flows = pd.concat([takers[["course", "year", "flow"]], movers[["course", "year", "flow"]]])
-    _sum_into(pc, flows, ["course", "year"], "flow", "calc_trainees")
+    movers.columns = ["year", "flow", "course"]
+    _sum_into(pc, pd.concat([takers, movers]), ["course", "year"], "flow", "calc_trainees")
+    pc["added"] = pc.groupby("course", sort=False)["expansion"].cumsum()
 
-    # requirement: unit posts + direct posts + instructor posts
-    manning = _records(ctx.inputs, "Manning")
-    posts = manning.merge(pu[["unit_type", "year", "units"]], on="unit_type")
+
+def _derive_requirement(ctx: _Ctx) -> None:
+    """Requirement R per class and year: unit posts + direct posts + instructor posts."""
+    pp, pc, pu = ctx.pp, ctx.pc, ctx.pu
+    fill = float(ctx.settings.get("unit_fill_rate") or 1.0)
+    posts = _records(ctx.inputs, "Manning").merge(
+        pu[["unit_type", "year", "units"]], on="unit_type"
+    )
     posts["need"] = fill * _num(posts["personnel"]).fillna(0.0) * posts["units"]
     _sum_into(pp, posts, [*CLASS, "year"], "need", "unit_posts")
     teach = pc[(pc["instructor_trade"] != "") & (pc["instructor_grade"] != "")].copy()
@@ -722,13 +733,14 @@ def _derive(ctx: _Ctx) -> None:
     teach = teach.rename(columns={"instructor_trade": "trade", "instructor_grade": "grade"})
     _sum_into(pp, teach, [*CLASS, "year"], "need", "instructor_posts")
     pp["calc_requirement"] = pp["unit_posts"] + pp["req_direct"] + pp["instructor_posts"]
-    pp["calc_attrition"] = pp["attr"] * pp["prev"] + pp["fyattr"] * pp["accessions"]
 
-    pu["prev"] = pu.groupby("unit_type", sort=False)["units"].shift(1)
-    pu.loc[pu["year"] == ctx.y0, "prev"] = pu["init"]
 
-    pe["prev"] = pe.groupby("equipment", sort=False)["stock"].shift(1)
-    pe.loc[pe["year"] == ctx.y0, "prev"] = pe["init"]
+def _derive_stocks(ctx: _Ctx) -> None:
+    """Units and equipment: previous counts, order arrivals, the stock requirement."""
+    pu, pe = ctx.pu, ctx.pe
+    efill = float(ctx.settings.get("equipment_fill_rate") or 1.0)
+    pu["prev"] = _previous(pu, ["unit_type"], "units", ctx.y0)
+    pe["prev"] = _previous(pe, ["equipment"], "stock", ctx.y0)
     arrivals = pe[["equipment", "year", "orders", "lead"]].copy()
     arrivals["year"] = arrivals["year"] + arrivals["lead"]  # orders before first_year: none
     _sum_into(pe, arrivals, ["equipment", "year"], "orders", "arriving")
@@ -739,8 +751,6 @@ def _derive(ctx: _Ctx) -> None:
     _sum_into(pe, kit, ["equipment", "year"], "need", "unit_need")
     pe["calc_requirement"] = pe["unit_need"] + pe["req_direct"]
     pe["calc_deliveries"] = pe["arriving"] + pe["scheduled"]
-
-    pc["added"] = pc.groupby("course", sort=False)["expansion"].cumsum()
 
 
 # --- personnel: P1-P8 -------------------------------------------------------------------
@@ -1306,7 +1316,8 @@ def audit_plan(
     """
     checks = _Checks()
     ctx = _context(inputs, tables, elastic, checks)
-    _derive(ctx)
+    for derive in (_derive_flows, _derive_trainees, _derive_requirement, _derive_stocks):
+        derive(ctx)
     if integer_units is None:
         integer_units = bool(inputs.settings.get("integer_units"))
     _nonnegative(ctx, tables, checks)

@@ -125,7 +125,7 @@ def read_plan(path: Path) -> Plan:
         wanted = [
             n for n in names if n.startswith("Plan_") and n not in ("Plan_Summary", "Plan_Charts")
         ]
-        tables = {name: book.parse(name) for name in wanted}
+        tables = pd.read_excel(book, sheet_name=wanted) if wanted else {}
     run_frame = tables["Plan_Run"]
     run: dict[str, Any] = {}
     if {"key", "value"} <= set(run_frame.columns):

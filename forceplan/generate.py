@@ -165,7 +165,7 @@ def generate_sheets(size: Size, seed: int = 0) -> dict[str, list[list[Any]]]:
         if rng.random() < 0.3:
             y = rng.choice(years)
             py.append([t, grades[0], y, round(initial[(t, grades[0])] * 0.05), None, None])
-        if rng.random() < 0.2:
+        if size.grades > 1 and rng.random() < 0.2:
             y = rng.choice(years)
             py.append([t, grades[1], y, None, None, round(initial[(t, grades[1])] * 0.02)])
     sheets["PersonnelYears"] = py
@@ -220,7 +220,7 @@ def generate_sheets(size: Size, seed: int = 0) -> dict[str, list[list[Any]]]:
             40_000,
             0.15,
             instructor_trade,
-            grades[1],
+            grades[min(1, len(grades) - 1)],
             25,
             200_000,
             round(total_initial * 0.05),

@@ -20,7 +20,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from forceplan import schema
-from forceplan.model.build import BuiltModel
+from forceplan.model.build import BuiltModel, Family
 from forceplan.model.solve import SolveOutcome
 
 BINDING_RTOL = 1e-7
@@ -43,6 +43,11 @@ def _clean(x: float) -> float:
 def _v(var: Any) -> float:
     value = var.value
     return 0.0 if value is None else _clean(float(value))
+
+
+def _money(var: Any, built: BuiltModel) -> float:
+    """A money variable (spend, F, CARRY, GAP) in currency units."""
+    return _v(var) * built.data.money_scale
 
 
 def _finite_or_none(x: float) -> float | None:
@@ -199,9 +204,11 @@ def budget_table(built: BuiltModel) -> pd.DataFrame:
         {
             "line": b,
             "year": y,
-            "spend": _v(m.spend[b, y]),
-            "discounted_spend": d.discount[y] * _v(m.spend[b, y]),
-            "funding_gap": _v(m.GAP[b, y]) if d.elastic and d.funding is not None else 0.0,
+            "spend": _money(m.spend[b, y], built),
+            "discounted_spend": d.discount[y] * _money(m.spend[b, y], built),
+            "funding_gap": _money(m.GAP[b, y], built)
+            if d.elastic and d.funding is not None
+            else 0.0,
         }
         for (b, y) in m.BY
     ]
@@ -214,7 +221,7 @@ def funding_tables(built: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
     if d.funding is not None:
         for s, line, y in m.F_index:
             allocation_rows.append(
-                {"source": s, "line": line, "year": y, "amount": _v(m.F[s, line, y])}
+                {"source": s, "line": line, "year": y, "amount": _money(m.F[s, line, y], built)}
             )
         spent: dict[tuple[str, int], float] = {}
         for row in allocation_rows:
@@ -225,7 +232,7 @@ def funding_tables(built: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
             for y in d.years:
                 available = src.amount.get(y, 0.0) + carried_in
                 used = spent.get((s, y), 0.0)
-                carried = _v(m.CARRY[s, y]) if (s, y) in m.CY_carry else 0.0
+                carried = _money(m.CARRY[s, y], built) if (s, y) in m.CY_carry else 0.0
                 funding_rows.append(
                     {
                         "source": s,
@@ -240,10 +247,24 @@ def funding_tables(built: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
     return (_frame(funding_rows, "Plan_Funding"), _frame(allocation_rows, "Plan_Allocation"))
 
 
+def _unit_factors(built: BuiltModel, fam: Family) -> tuple[float, float]:
+    """(value factor, price factor) from model units to the user's units.
+
+    Money rows are in millions inside the model (data.money_scale = K). A minimised
+    objective is in millions too: prices of headcount rows ×K, of money rows ×1. The
+    capability objective is in points: headcount rows ×1, money rows ÷K (per currency unit).
+    """
+    k = built.data.money_scale
+    if fam.money:
+        return k, (1.0 if built.sense == "min" else 1.0 / k)
+    return 1.0, (k if built.sense == "min" else 1.0)
+
+
 def constraints_table(built: BuiltModel, outcome: SolveOutcome) -> pd.DataFrame:
     rows = []
     duals, reduced = outcome.duals, outcome.reduced_costs
     for fam in built.families:
+        factors = _unit_factors(built, fam)
         if fam.is_bound:
             for index, var in fam.component.items():
                 lower, upper = var.lb, var.ub
@@ -251,11 +272,8 @@ def constraints_table(built: BuiltModel, outcome: SolveOutcome) -> pd.DataFrame:
                     lower = None  # x ≥ 0 is a sign restriction, not a limit from the inputs
                 if lower is None and upper is None:
                     continue
-                rows.append(
-                    _row(
-                        fam, index, _v(var), lower, upper, reduced.get(id(var)) if reduced else None
-                    )
-                )
+                price = reduced.get(id(var)) if reduced else None
+                rows.append(_row(fam, index, _v(var), lower, upper, price, factors))
         else:
             for index, con in fam.component.items():
                 rows.append(
@@ -266,15 +284,18 @@ def constraints_table(built: BuiltModel, outcome: SolveOutcome) -> pd.DataFrame:
                         pyo.value(con.lower),
                         pyo.value(con.upper),
                         duals.get(con) if duals else None,
+                        factors,
                     )
                 )
     return _frame(rows, "Plan_Constraints")
 
 
-def _row(fam, index, value, lower, upper, price) -> dict[str, Any]:
+def _row(fam, index, value, lower, upper, price, factors) -> dict[str, Any]:
     label, cells = fam.describe(index)
-    lower = None if lower is None or math.isinf(lower) else float(lower)
-    upper = None if upper is None or math.isinf(upper) else float(upper)
+    unit, price_unit = factors
+    value *= unit
+    lower = None if lower is None or math.isinf(lower) else float(lower) * unit
+    upper = None if upper is None or math.isinf(upper) else float(upper) * unit
     slacks = [value - lower] if lower is not None else []
     if upper is not None:
         slacks.append(upper - value)
@@ -290,7 +311,7 @@ def _row(fam, index, value, lower, upper, price) -> dict[str, Any]:
         "lower": lower,
         "upper": upper,
         "slack": None if slack is None else _clean(slack),
-        "shadow_price": None if price is None else _clean(float(price)),
+        "shadow_price": None if price is None else _clean(float(price) * price_unit),
         "binding": bool(binding),
         "source_cells": ", ".join(dict.fromkeys(cells)),
         "kind": fam.kind,
@@ -304,7 +325,7 @@ def shortfalls_table(built: BuiltModel) -> pd.DataFrame:
     for kind, variables in built.shortfalls.items():
         for var in variables:
             for index, v in var.items():
-                amount = _v(v)
+                amount = _money(v, built) if kind == "funding" else _v(v)
                 if amount <= 1e-7:
                     continue
                 where, year = _shortfall_where(built, var.local_name, index)
@@ -399,8 +420,8 @@ def headline(
         "message": outcome.message,
         "objective_name": d.objective,
         "objective": outcome.objective,
-        "cost": float(pyo.value(m.cost)),
-        "penalty": float(pyo.value(m.penalty)),
+        "cost": float(pyo.value(m.cost)) * d.money_scale,
+        "penalty": float(pyo.value(m.penalty)) * d.money_scale,
         "capability": float(pyo.value(m.capability)),
         "gap": outcome.gap,
         "elastic": d.elastic,

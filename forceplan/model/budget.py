@@ -1,5 +1,9 @@
 """Money: spending per budget line and year from the cost ledger (B1), funding by source
-with restricted lines and carry-over (B2), and line limits (B3)."""
+with restricted lines and carry-over (B2), and line limits (B3).
+
+Money variables (spend, F, CARRY, GAP) are in model money units of `data.money_scale`
+currency units; the ledger keeps currency and is converted here, in one place.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,17 @@ from forceplan.model.build import Builder
 
 def add_variables(b: Builder) -> None:
     d, m = b.data, b.model
+    scale = d.money_scale
     m.BY = pyo.Set(
         initialize=[(line, y) for line in d.lines for y in d.years], dimen=2, ordered=True
     )
 
     def limits(_m, line, y):  # B3 bounds undiscounted spending
         lo, hi = d.line_limits.get((line, y), (0.0, float("inf")))
-        return (lo, b.bounded(hi))
+        return (lo / scale, b.bounded(hi / scale))
 
     m.spend = pyo.Var(m.BY, domain=pyo.NonNegativeReals, bounds=limits)
-    b.family("B3", "line limits", m.spend, _describe_line(b), is_bound=True)
+    b.family("B3", "line limits", m.spend, _describe_line(b), is_bound=True, money=True)
     if d.funding is None:
         return
     sources = d.funding
@@ -66,13 +71,14 @@ def _describe_line(b: Builder):
 
 def add_constraints(b: Builder) -> None:
     d, m = b.data, b.model
+    scale = d.money_scale
     terms = b.ledger.terms
 
     def spending(_m, line, y):  # B1
-        return m.spend[line, y] == quicksum(c * v for c, v in terms.get((line, y), ()))
+        return m.spend[line, y] == quicksum(c / scale * v for c, v in terms.get((line, y), ()))
 
     m.B1_spending = pyo.Constraint(m.BY, rule=spending)
-    b.family("B1", "spending", m.B1_spending, _describe_line(b))
+    b.family("B1", "spending", m.B1_spending, _describe_line(b), money=True)
     if d.funding is None:
         return
     sources = d.funding
@@ -88,7 +94,7 @@ def add_constraints(b: Builder) -> None:
         return paid + gap == m.spend[line, y]
 
     m.B2_covered = pyo.Constraint(m.BY, rule=covered)
-    b.family("B2", "spending covered", m.B2_covered, _describe_line(b))
+    b.family("B2", "spending covered", m.B2_covered, _describe_line(b), money=True)
 
     def available(_m, s, y):  # B2: a source pays at most its money (+ what it carried in)
         src = sources[s]
@@ -96,9 +102,9 @@ def add_constraints(b: Builder) -> None:
             return pyo.Constraint.Skip
         used = quicksum(m.F[s, line, y] for line in spent.get((s, y), ()))
         if not src.carryover:
-            return used <= src.amount.get(y, 0.0)
+            return used <= src.amount.get(y, 0.0) / scale
         carried_in = m.CARRY[s, y - 1] if (s, y - 1) in m.CY_carry else 0.0
-        return m.CARRY[s, y] == src.amount.get(y, 0.0) + carried_in - used
+        return m.CARRY[s, y] == src.amount.get(y, 0.0) / scale + carried_in - used
 
     m.B2_available = pyo.Constraint(m.FY, rule=available)
 
@@ -106,4 +112,4 @@ def add_constraints(b: Builder) -> None:
         s, y = index
         return f"{s} {y}", list(d.cells.get(("funding", (s, y)), []))
 
-    b.family("B2", "source money", m.B2_available, describe_source)
+    b.family("B2", "source money", m.B2_available, describe_source, money=True)

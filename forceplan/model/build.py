@@ -32,6 +32,7 @@ class Family:
     component: Any  # pyo.Constraint or pyo.Var
     describe: Describe
     is_bound: bool = False  # True: rows are the variable's bounds
+    money: bool = False  # True: rows are in model money units (see data.money_scale)
 
 
 @dataclass
@@ -64,9 +65,15 @@ class Builder:
     arc_ids: dict[Any, int] = field(default_factory=dict)
 
     def family(
-        self, id: str, kind: str, component: Any, describe: Describe, is_bound: bool = False
+        self,
+        id: str,
+        kind: str,
+        component: Any,
+        describe: Describe,
+        is_bound: bool = False,
+        money: bool = False,
     ) -> None:
-        self.families.append(Family(id, kind, component, describe, is_bound))
+        self.families.append(Family(id, kind, component, describe, is_bound, money))
 
     def bounded(self, value: float) -> float | None:
         """Pyomo bound from a model number: inf becomes None (unbounded)."""

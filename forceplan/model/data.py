@@ -138,6 +138,8 @@ class ModelData:
     penalties: dict[str, float]
     #: (entity kind, key) -> input cells, e.g. ("class", ("inf", "E1")) -> ["Personnel!A2"]
     cells: dict[tuple[str, Any], list[str]] = field(default_factory=dict)
+    #: currency units per model money unit (see `money_scale`)
+    money_scale: float = 1.0
 
 
 def build_data(
@@ -186,6 +188,7 @@ def build_data(
         penalties={},
         cells=dict(cells),
     )
+    data.money_scale = money_scale(data)
     data.penalties = penalties(
         data, {r["kind"]: r["penalty"] for r in inputs["Penalties"] if r["penalty"] is not None}
     )
@@ -456,6 +459,20 @@ def _line_limits(table: Table, cells: dict) -> dict[tuple[str, int], tuple[float
         out[(r["line"], r["year"])] = (r["min_amount"] or 0.0, r["max_amount"])
         _note(cells, "line_limit", (r["line"], r["year"]), table, r, "min_amount", "max_amount")
     return out
+
+
+def money_scale(data: ModelData) -> float:
+    """Currency units per model money unit: 10^6 when budgets run to hundreds of millions.
+
+    Spending, funding and the objective are carried in millions inside the LP so that money
+    rows (10^12 for a national defence budget) and headcount rows (10^5) stay within a few
+    orders of magnitude of each other; HiGHS's MIP in particular misjudges feasibility on
+    rows of 10^10 and more. Results are converted back, so nothing outside the model sees it.
+    """
+    figures = [abs(v) for src in (data.funding or {}).values() for v in src.amount.values()]
+    figures += [v for lim in data.line_limits.values() for v in lim if math.isfinite(v)]
+    figures.append(sum(c.init * c.annual_cost for c in data.classes.values()))
+    return 1e6 if max(figures, default=0.0) >= 1e8 else 1.0
 
 
 def penalties(data: ModelData, given: dict[str, float]) -> dict[str, float]:

@@ -8,6 +8,8 @@ holds that optimum and minimises discounted cost (a lexicographic tie-break, see
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyomo.environ as pyo
 from pyomo.core.util import quicksum
 
@@ -16,12 +18,21 @@ from forceplan.model.build import Builder
 
 
 def set_objective(b: Builder) -> str:
-    """Add m.cost, m.penalty, m.capability expressions and m.objective; return its sense."""
+    """Add m.cost, m.penalty, m.capability expressions and m.objective; return its sense.
+
+    m.cost and m.penalty are in model money units (currency / data.money_scale), so a
+    minimised objective is the reported one divided by money_scale; m.capability is in
+    capability points. `reported_objective` converts back.
+    """
     d, m = b.data, b.model
+    scale = d.money_scale
     m.cost = pyo.Expression(expr=quicksum(d.discount[y] * m.spend[line, y] for line, y in m.BY))
+    # a funding gap (GAP) is already in money units; other shortfalls are in heads, items...
     m.penalty = pyo.Expression(
         expr=quicksum(
-            d.penalties[kind] * quicksum(var[i] for var in vars_ for i in var)
+            d.penalties[kind]
+            / (1.0 if kind == "funding" else scale)
+            * quicksum(var[i] for var in vars_ for i in var)
             for kind, vars_ in b.shortfalls.items()
         )
     )
@@ -32,7 +43,7 @@ def set_objective(b: Builder) -> str:
         m.objective = pyo.Objective(expr=m.cost + m.penalty, sense=pyo.minimize)
         return "min"
     if d.objective == "max_capability":
-        m.objective = pyo.Objective(expr=m.capability - m.penalty, sense=pyo.maximize)
+        m.objective = pyo.Objective(expr=capability_score(b.model, d), sense=pyo.maximize)
         return "max"
     if d.objective == "custom":
         m.objective = pyo.Objective(expr=_custom(b) + m.penalty, sense=pyo.minimize)
@@ -42,16 +53,35 @@ def set_objective(b: Builder) -> str:
     )
 
 
+def capability_score(m: pyo.ConcreteModel, d) -> Any:
+    """Σ capability − penalties (in currency-equivalent), the max_capability objective."""
+    return m.capability - d.money_scale * m.penalty
+
+
+def reported_objective(m: pyo.ConcreteModel, d, sense: str) -> float:
+    """The objective in the units the user sees (MODEL.md §7.8)."""
+    if sense == "max":
+        return float(pyo.value(capability_score(m, d)))
+    return float(pyo.value(m.objective)) * d.money_scale
+
+
 def _custom(b: Builder):
+    """Σ weight·metric, divided by money_scale like every minimised objective."""
     d, m = b.data, b.model
+    scale = d.money_scale
+    gap = {id(v) for v in b.shortfalls.get("funding", [])}
     metrics = {
         "cost": lambda: m.cost,
-        "separations": lambda: quicksum(m.X.values()),
-        "accessions": lambda: quicksum(m.A.values()),
-        "overstrength": lambda: quicksum(m.O.values()),
-        "capability": lambda: -m.capability,  # weight > 0 rewards capability
+        "separations": lambda: quicksum(m.X.values()) / scale,
+        "accessions": lambda: quicksum(m.A.values()) / scale,
+        "overstrength": lambda: quicksum(m.O.values()) / scale,
+        "capability": lambda: -m.capability / scale,  # weight > 0 rewards capability
+        # raw sum of shortfall variables; a funding gap counts in currency units
         "shortfall": lambda: quicksum(
-            v[i] for vars_ in b.shortfalls.values() for v in vars_ for i in v
+            v[i] * (1.0 if id(v) in gap else 1.0 / scale)
+            for vars_ in b.shortfalls.values()
+            for v in vars_
+            for i in v
         ),
     }
     return quicksum(

@@ -22,6 +22,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from forceplan.model.build import BuiltModel
+from forceplan.model.objective import capability_score, reported_objective
 
 
 @dataclass
@@ -156,8 +157,9 @@ def _cost_stage(
     """max_capability: hold capability - penalties at its optimum and minimise cost."""
     m = built.model
     # the floor is the optimum itself: any slack would let cost buy a lower capability
-    best = pyo.value(m.capability - m.penalty)
-    m.capability_floor = pyo.Constraint(expr=m.capability - m.penalty >= best)
+    score = capability_score(m, built.data)
+    best = pyo.value(score)
+    m.capability_floor = pyo.Constraint(expr=score >= best)
     m.objective.deactivate()
     m.cost_tie_break = pyo.Objective(expr=m.cost, sense=pyo.minimize)
     remaining = None
@@ -178,10 +180,7 @@ def _cost_stage(
 
 
 def _reported_objective(built: BuiltModel) -> float:
-    m = built.model
-    if built.sense == "max":
-        return float(pyo.value(m.capability - m.penalty))
-    return float(pyo.value(m.objective))
+    return reported_objective(built.model, built.data, built.sense)
 
 
 @dataclass

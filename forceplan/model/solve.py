@@ -5,11 +5,11 @@ We use Pyomo's persistent HiGHS interface (`pyomo.contrib.solver`): the model is
 HiGHS once, and later changes (the lexicographic cost stage of `max_capability`, sweep
 scenarios) are sent as updates instead of rebuilding.
 
-Sign convention (documented in models/FORMULATION.md and tested on a toy model): the
-shadow price of a row is the change of the *minimised* objective per unit increase of the
-row's right-hand side (or bound). HiGHS reports duals in that sense for minimisation;
-for maximisation we flip the sign so that the price always refers to the objective the
-user sees ("one more seat lowers cost by X" / "raises capability by X").
+Sign convention (models/FORMULATION.md, tested in tests/test_model_duals.py): the shadow
+price of a row is the change of the objective the user asked for per unit increase of the
+row's binding bound. HiGHS reports duals in that sense for the objective being optimised,
+so prices are read right after the first stage (for max_capability: capability, before
+the cost tie-break) and only converted to the user's units in `forceplan.results`.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ class Size:
     unit_types: int = 10
     equipment: int = 25
     first_year: int = 2026
+    integer_orders: bool = False  # one equipment type with whole-number orders (a MILP)
 
 
 #: Benchmark sizes (issue: S ≈ the Ukraine example, M, L).
@@ -276,7 +277,7 @@ def generate_sheets(size: Size, seed: int = 0) -> dict[str, list[list[Any]]]:
                 rng.randint(0, 2),
                 "inf",
                 "procurement_partner" if e == equipment[0] or rng.random() < 0.2 else "procurement",
-                e == equipment[-1],
+                size.integer_orders and e == equipment[-1],
             ]
         )
     sheets["Equipment"] = equipment_rows

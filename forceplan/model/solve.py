@@ -22,7 +22,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from forceplan.model.build import BuiltModel
-from forceplan.model.objective import capability_score, reported_objective
+from forceplan.model.objective import reported_objective
 
 
 @dataclass
@@ -92,14 +92,36 @@ def _load_prices(outcome: SolveOutcome, solver: Any) -> None:
     outcome.reduced_costs = {id(v): r for v, r in solver._get_reduced_costs().items()}
 
 
+#: What HiGHS is asked to try, in order, when a run ends without a verdict ("unknown"):
+#: on badly scaled elastic models presolve sometimes gives up where the plain simplex does not.
+_RETRIES: tuple[dict[str, Any], ...] = ({"presolve": "off"}, {"solver": "ipm"})
+
+
 def _run(solver: Any, m: pyo.ConcreteModel, options: SolveOptions, time_limit: float | None):
+    """One HiGHS run, retried with other settings if it ends without any verdict."""
+    result = _run_once(solver, m, options, time_limit, {})
+    for extra in _RETRIES:
+        if result.termination_condition.name != "unknown":
+            break
+        result = _run_once(solver, m, options, time_limit, extra)
+    return result
+
+
+def _run_once(
+    solver: Any,
+    m: pyo.ConcreteModel,
+    options: SolveOptions,
+    time_limit: float | None,
+    extra: dict[str, Any],
+):
     config: dict[str, Any] = {
         "load_solutions": False,
         "raise_exception_on_nonoptimal_result": False,
         "tee": options.log,
         # HiGHS's time limit is cumulative over runs of one instance: pass it every run
         "time_limit": time_limit,
-        "solver_options": {"random_seed": 0},
+        # options persist in the HiGHS instance: always state the defaults being varied
+        "solver_options": {"random_seed": 0, "presolve": "choose", "solver": "choose"} | extra,
     }
     if options.mip_gap is not None:
         config["rel_gap"] = options.mip_gap
@@ -154,12 +176,21 @@ _MESSAGES = {
 def _cost_stage(
     built: BuiltModel, solver: Any, options: SolveOptions, first: SolveOutcome, started: float
 ) -> SolveOutcome:
-    """max_capability: hold capability - penalties at its optimum and minimise cost."""
+    """max_capability: hold the capability optimum and minimise cost.
+
+    Holding `capability − penalties ≥ z*` as one row mixes points (~10) with penalties
+    (~10⁹ per shortfall) and HiGHS then fails or bends bounds. The stage-1 optimum is held
+    instead by well-scaled pieces: capability ≥ its stage-1 value, and every shortfall at
+    most its stage-1 value. Together they imply the score row, and the stage-1 plan
+    satisfies them, so the cost stage keeps the capability optimum exactly.
+    """
     m = built.model
-    # the floor is the optimum itself: any slack would let cost buy a lower capability
-    score = capability_score(m, built.data)
-    best = pyo.value(score)
-    m.capability_floor = pyo.Constraint(expr=score >= best)
+    best_capability = pyo.value(m.capability)
+    m.capability_floor = pyo.Constraint(expr=m.capability >= best_capability)
+    held = [v for vars_ in built.shortfalls.values() for var in vars_ for v in var.values()]
+    saved_bounds = [(v, v.ub) for v in held]
+    for v in held:
+        v.setub(max(0.0, v.value or 0.0))
     m.objective.deactivate()
     m.cost_tie_break = pyo.Objective(expr=m.cost, sense=pyo.minimize)
     remaining = None
@@ -169,9 +200,11 @@ def _cost_stage(
     outcome = _outcome(result, solver, first.is_mip)
     outcome.stages = [*first.stages, "cost tie-break"]
     outcome.duals, outcome.reduced_costs = first.duals, first.reduced_costs
-    if not outcome.has_solution:  # keep the capability-stage solution and say so
+    if not outcome.optimal:  # keep the capability-stage solution and say so
         m.del_component(m.capability_floor)
         m.del_component(m.cost_tie_break)
+        for v, ub in saved_bounds:
+            v.setub(ub)
         m.objective.activate()
         _run(solver, m, options, remaining)
         first.message += "; the cost tie-break stage failed, cost is not minimised"

@@ -1,0 +1,781 @@
+"""Seeded random workbooks that use every input sheet and are feasible by construction.
+
+    path = random_workbook(tmp_path / "r.xlsx", seed=7, n_trades=3, n_grades=2, n_years=3)
+
+How feasibility is guaranteed: the generator first builds a *reference plan* (unit counts
+held at their initial values, no moves, no limited duty, no expansion; strengths chosen
+so that every class covers its unit, direct and instructor posts plus its training load;
+accessions and separations that reach those strengths; equipment orders that cover every
+requirement on time) and then draws every limit around that plan with a margin: minimums
+below it, maximums above it, money above its cost. The reference plan therefore satisfies
+every constraint of MODEL.md §3, so the workbook has an optimum. A few limits are drawn
+tight on purpose (a course's capacity in one year equals the reference trainees; a line's
+minimum spending) so that the optimum has binding rows and uses expansion seats,
+transitions and the restricted and carry-over funding sources.
+
+`tight` (a set of names) breaks feasibility on purpose, for elastic mode; each name
+forces one kind of priced shortfall in the last year (first year for equipment):
+"end_strength" pins the end strength far below the posts of the unit floors and direct
+posts; "funding" cuts the national money to a third (a funding gap); "units" asks for more
+units than activation_max can stand up; "equipment" asks for ten times the stock on hand;
+"ratio" asks for a 95 % senior share; "manning" adds direct posts no class can fill.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wb import Sheets, write_workbook
+
+TRADES = ("infantry", "armour", "artillery", "signals", "logistics", "engineers", "medical")
+GRADES = ("E1", "E2", "E3", "O1", "O2", "O3")
+UNIT_TYPES = ("brigade", "battalion", "regiment", "company")
+EQUIPMENT = ("rifle", "truck", "radio", "drone", "howitzer")
+FIRST_YEAR = 2026
+CUSTOM_LINE = "eu_procurement"  # an Equipment.budget_line outside the standard lines
+
+
+@dataclass
+class Reference:
+    """The reference plan the limits are drawn around (what makes the workbook feasible)."""
+
+    strength: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    accessions: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    separations: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    overstrength: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    trainees: dict[tuple[str, int], float] = field(default_factory=dict)
+    stock: dict[tuple[str, int], float] = field(default_factory=dict)
+    orders: dict[tuple[str, int], float] = field(default_factory=dict)
+    cost: dict[tuple[str, int], float] = field(default_factory=dict)  # (line, year)
+
+
+def _header(names: str) -> list[Any]:
+    return names.split()
+
+
+def _r(x: float, digits: int = 2) -> float:
+    return round(x, digits)
+
+
+def _up(x: float) -> float:
+    """Round up to whole numbers (limits above the reference stay above it)."""
+    return float(math.ceil(x - 1e-9))
+
+
+def _down(x: float) -> float:
+    return float(max(0.0, math.floor(x + 1e-9)))
+
+
+class _Gen:
+    def __init__(
+        self,
+        seed: int,
+        n_trades: int,
+        n_grades: int,
+        n_years: int,
+        n_units: int,
+        n_equipment: int,
+        integer_orders: bool,
+    ):
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.trades = list(TRADES[: max(2, n_trades)])
+        self.grades = list(GRADES[: max(2, n_grades)])
+        self.years = list(range(FIRST_YEAR, FIRST_YEAR + max(1, n_years)))
+        self.classes = [(t, g) for t in self.trades for g in self.grades]
+        self.units = list(UNIT_TYPES[: max(1, n_units)])
+        self.equipment = list(EQUIPMENT[: max(1, n_equipment)])
+        self.integer_orders = integer_orders
+        self.ref = Reference()
+
+    def u(self, lo: float, hi: float, digits: int = 2) -> float:
+        return _r(self.rng.uniform(lo, hi), digits)
+
+    # --- entities -----------------------------------------------------------------------
+
+    def draw_courses(self) -> None:
+        u = self.u
+        top = (self.trades[0], self.grades[-1])
+        self.courses = {
+            "basic": dict(
+                duration=u(0.08, 0.2),
+                cost=u(500, 3000, 0),
+                instructor=top,
+                per_instructor=u(8, 30, 0),
+                expansion_cost=u(100, 2000, 0),
+                expansion_max=u(5, 40, 0),
+            ),
+            "advanced": dict(
+                duration=u(0.03, 0.12),
+                cost=u(1000, 6000, 0),
+                instructor=None,
+                per_instructor=None,
+                expansion_cost=u(200, 3000, 0),
+                expansion_max=u(5, 20, 0),
+            ),
+            "leader": dict(
+                duration=u(0.05, 0.2),
+                cost=u(2000, 9000, 0),
+                instructor=top,
+                per_instructor=None,  # blank: no instructors needed
+                expansion_cost=0.0,
+                expansion_max=0.0,
+            ),
+        }
+
+    def draw_classes(self) -> None:
+        u, rng = self.u, self.rng
+        self.cls: dict[tuple[str, str], dict[str, Any]] = {}
+        for t, g in self.classes:
+            level = self.grades.index(g)
+            attr = u(0.02, 0.12, 3)
+            self.cls[(t, g)] = dict(
+                attr=attr,
+                fyattr=None if rng.random() < 0.3 else _r(attr + rng.uniform(0, 0.1), 3),
+                annual_cost=u(20000, 40000, 0) * (1 + 0.5 * level),
+                accession_cost=u(2000, 8000, 0) * (1 + 2 * level),
+                separation_cost=u(500, 6000, 0),
+                overstrength_cost=u(0, 3000, 0),
+                ld_max=0.0 if rng.random() < 0.3 else u(2, 20, 0),
+                ld_avail=None if rng.random() < 0.3 else u(0.2, 0.9),
+                ld_cost=u(0, 2000, 0),
+                courses=("basic",) if level == 0 or rng.random() < 0.4 else ("basic", "advanced"),
+            )
+
+    def draw_units(self) -> None:
+        u, rng = self.u, self.rng
+        self.unit: dict[str, dict[str, Any]] = {}
+        for name in self.units:
+            init = float(rng.randint(1, 4))
+            self.unit[name] = dict(
+                init=init,
+                capability=u(1, 20, 1),
+                om_cost=u(1e5, 1e6, 0),
+                activation_cost=u(1e5, 2e6, 0),
+                activation_max=float(rng.randint(1, 3)),
+                disbandment_cost=u(0, 5e5, 0),
+                min_units=float(rng.randint(0, int(init))),
+                max_units=init + rng.randint(0, 3),
+            )
+        self.manning = {
+            (name, p): float(rng.randint(3, 60))
+            for name in self.units
+            for p in self.classes
+            if rng.random() < 0.6
+        }
+        self.equipping = {
+            (name, e): float(rng.randint(2, 80))
+            for name in self.units
+            for e in self.equipment
+            if rng.random() < 0.7
+        }
+
+    def draw_equipment(self) -> None:
+        u, rng = self.u, self.rng
+        self.item: dict[str, dict[str, Any]] = {}
+        last = len(self.years) - 1
+        for k, e in enumerate(self.equipment):
+            price = u(500, 50000, 0)
+            self.item[e] = dict(
+                price=price,
+                om_cost=_r(price * rng.uniform(0.01, 0.05), 0),
+                attr=u(0.0, 0.08, 3),
+                lead=rng.randint(0, min(2, last)),
+                line=CUSTOM_LINE if k == 1 else "procurement",
+                integer=self.integer_orders and k == 0,
+            )
+
+    # --- the reference plan -------------------------------------------------------------
+
+    def reference_personnel(self) -> None:
+        u, rng, ref = self.u, self.rng, self.ref
+        fill = self.settings["unit_fill_rate"]
+        self.unit_posts = {
+            p: fill * sum(q * self.unit[n]["init"] for (n, c), q in self.manning.items() if c == p)
+            for p in self.classes
+        }
+        self.direct = {
+            (p, y): u(1, 30, 0) for p in self.classes for y in self.years if rng.random() < 0.4
+        }
+        self.init = {
+            p: _up((self.unit_posts[p] + 15) * rng.uniform(1.2, 1.7) + rng.uniform(5, 40))
+            for p in self.classes
+        }
+        strength = {
+            (p, y): _up(self.init[p] * rng.uniform(0.9, 1.25))
+            for p in self.classes
+            for y in self.years
+        }
+        for _ in range(200):
+            flows = self._flows(strength)
+            deficit = {k: -v for k, v in flows["over"].items() if v < 0}
+            if not deficit:
+                break
+            for k, d in deficit.items():
+                strength[k] = _up(strength[k] + 2 * d + 1)
+        else:  # pragma: no cover - loads < retention make this converge
+            raise RuntimeError("reference strengths did not converge")
+        ref.strength = {(*p, y): s for (p, y), s in strength.items()}
+        ref.accessions = {(*p, y): a for (p, y), a in flows["A"].items()}
+        ref.separations = {(*p, y): x for (p, y), x in flows["X"].items()}
+        ref.overstrength = {(*p, y): o for (p, y), o in flows["over"].items()}
+        ref.trainees = flows["TR"]
+        # posts that no plan can avoid in the last year (units held at today's count)
+        self.floor_posts = sum(self.unit_posts.values()) + sum(
+            v for (_p, y), v in self.direct.items() if y == self.years[-1]
+        )
+
+    def _flows(self, strength: dict) -> dict[str, dict]:
+        """Accessions, separations, trainees and overstrength that give `strength`."""
+        acc, sep, over, trainees = {}, {}, {}, {}
+        for p in self.classes:
+            c = self.cls[p]
+            fy = c["attr"] if c["fyattr"] is None else c["fyattr"]
+            prev = self.init[p]
+            for y in self.years:
+                need = strength[(p, y)] - (1 - c["attr"]) * prev
+                acc[(p, y)] = max(0.0, need) / (1 - fy)
+                sep[(p, y)] = max(0.0, -need)
+                prev = strength[(p, y)]
+        for name in self.courses:
+            for y in self.years:
+                trainees[(name, y)] = sum(
+                    acc[(p, y)] for p in self.classes if name in self.cls[p]["courses"]
+                )
+        for p in self.classes:
+            load = sum(self.courses[n]["duration"] for n in self.cls[p]["courses"])
+            for y in self.years:
+                posts = self.unit_posts[p] + self.direct.get((p, y), 0.0)
+                posts += sum(
+                    trainees[(n, y)] * co["duration"] / co["per_instructor"]
+                    for n, co in self.courses.items()
+                    if co["instructor"] == p and co["per_instructor"]
+                )
+                over[(p, y)] = strength[(p, y)] - posts - load * acc[(p, y)]
+        return {"A": acc, "X": sep, "over": over, "TR": trainees}
+
+    def reference_equipment(self) -> None:
+        rng, ref = self.rng, self.ref
+        efill = self.settings["equipment_fill_rate"]
+        y0 = self.years[0]
+        self.eq_year: dict[tuple[str, int], dict[str, float]] = {}
+        for e, it in self.item.items():
+            unit_need = efill * sum(
+                q * self.unit[n]["init"] for (n, k), q in self.equipping.items() if k == e
+            )
+            keep = (1 - it["attr"]) ** len(self.years)
+            it["init"] = _up((unit_need + 5) * rng.uniform(1.05, 1.4) / keep)
+            prev = it["init"]
+            for y in self.years:
+                row: dict[str, float] = {}
+                if rng.random() < 0.4:
+                    row["scheduled_deliveries"] = float(rng.randint(1, 10))
+                if rng.random() < 0.4:
+                    row["donations_max"] = float(rng.randint(1, 20))
+                if rng.random() < 0.4:
+                    row["unit_price"] = _r(it["price"] * rng.uniform(0.8, 1.3), 0)
+                if y >= y0 + it["lead"] and rng.random() < 0.7:
+                    row["requirement"] = float(rng.randint(5, 60))  # needs new orders
+                self.eq_year[(e, y)] = row
+                need = unit_need + row.get("requirement", 0.0)
+                base = (1 - it["attr"]) * prev + row.get("scheduled_deliveries", 0.0)
+                order = max(0.0, need - base)
+                if it["integer"]:
+                    order = _up(order)
+                if order > 0:
+                    assert y - it["lead"] >= y0, "initial stock covers the lead time"
+                    ref.orders[(e, y - it["lead"])] = order
+                ref.stock[(e, y)] = base + order
+            for y in self.years:
+                ref.orders.setdefault((e, y), 0.0)
+
+    def reference_cost(self) -> None:
+        ref, cost = self.ref, self.ref.cost
+        for y in self.years:
+            for line in (
+                "personnel",
+                "recruiting",
+                "separation",
+                "training",
+                "units",
+                "sustainment",
+                "procurement",
+                CUSTOM_LINE,
+            ):
+                cost[(line, y)] = 0.0
+            for p in self.classes:
+                c, key = self.cls[p], (*p, y)
+                cost[("personnel", y)] += c["annual_cost"] * ref.strength[key]
+                cost[("personnel", y)] += c["overstrength_cost"] * ref.overstrength[key]
+                cost[("recruiting", y)] += c["accession_cost"] * ref.accessions[key]
+                cost[("separation", y)] += c["separation_cost"] * ref.separations[key]
+            for n, co in self.courses.items():
+                cost[("training", y)] += co["cost"] * ref.trainees[(n, y)]
+            for unit in self.unit.values():
+                cost[("units", y)] += unit["om_cost"] * unit["init"]
+            for e, it in self.item.items():
+                price = self.eq_year[(e, y)].get("unit_price", it["price"])
+                cost[("sustainment", y)] += it["om_cost"] * ref.stock[(e, y)]
+                cost[(it["line"], y)] += price * ref.orders[(e, y)]
+
+    def break_on_purpose(self) -> None:
+        """The `tight` shortfalls that change per-year rows (after the reference plan)."""
+        last = self.years[-1]
+        if "manning" in self.tight:
+            p = self.classes[0]
+            self.direct[(p, last)] = _up(
+                self.direct.get((p, last), 0.0) + 5 * self.ref.strength[(*p, last)] + 100
+            )
+        if "equipment" in self.tight:
+            e = self.equipment[0]
+            row = self.eq_year[(e, self.years[0])]
+            row["requirement"] = row.get("requirement", 0.0) + 10 * self.item[e]["init"] + 100
+
+    # --- sheets -------------------------------------------------------------------------
+
+    def settings_sheet(self, objective: str) -> list[list[Any]]:
+        ref = self.ref
+
+        def total(d: dict) -> float:
+            return max(sum(v for k, v in d.items() if k[2] == y) for y in self.years)
+
+        return [
+            ["key", "value"],
+            ["first_year", self.years[0]],
+            ["last_year", self.years[-1]],
+            ["title", f"random plan {self.seed}"],
+            ["classification", "UNCLASSIFIED // TEST"],
+            ["currency", "EUR"],
+            ["discount_rate", self.settings["discount_rate"]],
+            ["objective", objective],
+            ["elastic", False],
+            ["integer_units", False],
+            ["unit_fill_rate", self.settings["unit_fill_rate"]],
+            ["equipment_fill_rate", self.settings["equipment_fill_rate"]],
+            ["accession_max_total", _up(1.5 * total(ref.accessions) + 10)],
+            ["separation_max_total", _up(1.5 * total(ref.separations) + 10)],
+            ["overstrength_max_total", _up(1.5 * total(ref.overstrength) + 10)],
+        ]
+
+    def personnel_sheet(self) -> list[list[Any]]:
+        ref = self.ref
+        rows: list[list[Any]] = [
+            _header(
+                "trade grade initial_strength attrition_rate first_year_attrition_rate annual_cost "
+                "accession_cost accession_min accession_max accession_courses separation_cost "
+                "separation_min separation_max overstrength_cost overstrength_max limited_duty_max "
+                "limited_duty_availability limited_duty_cost"
+            )
+        ]
+        for p in self.classes:
+            c = self.cls[p]
+            acc = [ref.accessions[(*p, y)] for y in self.years]
+            sep = [ref.separations[(*p, y)] for y in self.years]
+            over = [ref.overstrength[(*p, y)] for y in self.years]
+            rows.append(
+                [
+                    *p,
+                    self.init[p],
+                    c["attr"],
+                    c["fyattr"],
+                    c["annual_cost"],
+                    c["accession_cost"],
+                    _down(0.5 * min(acc)),
+                    _up(1.5 * max(acc) + 10),
+                    ",".join(c["courses"]),
+                    c["separation_cost"],
+                    _down(0.5 * min(sep)),
+                    _up(1.5 * max(sep) + 10),
+                    c["overstrength_cost"],
+                    _up(1.5 * max(over) + 10) if self.rng.random() < 0.7 else "inf",
+                    c["ld_max"],
+                    c["ld_avail"],
+                    c["ld_cost"],
+                ]
+            )
+        return rows
+
+    def personnel_years_sheet(self) -> list[list[Any]]:
+        ref, rng = self.ref, self.rng
+        rows: list[list[Any]] = [
+            _header(
+                "trade grade year requirement accession_min accession_max separation_min "
+                "separation_max min_strength max_strength"
+            )
+        ]
+        for p in self.classes:
+            for y in self.years:
+                key = (*p, y)
+                direct = self.direct.get((p, y))
+                if direct is None and rng.random() < 0.6:
+                    continue
+                a, x, s = ref.accessions[key], ref.separations[key], ref.strength[key]
+                pick = rng.random
+                rows.append(
+                    [
+                        *p,
+                        y,
+                        direct,
+                        _down(0.8 * a) if pick() < 0.5 else None,
+                        _up(1.3 * a + 5) if pick() < 0.5 else None,
+                        _down(0.8 * x) if pick() < 0.3 else None,
+                        _up(1.3 * x + 5) if pick() < 0.3 else None,
+                        _down(0.6 * s) if pick() < 0.6 else None,
+                        _up(1.8 * s + 10) if pick() < 0.6 else None,
+                    ]
+                )
+        return rows
+
+    def transitions_sheet(self) -> list[list[Any]]:
+        u, rng = self.u, self.rng
+        rows: list[list[Any]] = [
+            _header(
+                "from_trade from_grade to_trade to_grade cost max_per_year "
+                "max_share_of_destination loss_rate course"
+            )
+        ]
+        for t in self.trades:
+            for low, high in zip(self.grades, self.grades[1:], strict=False):
+                if rng.random() < 0.8:
+                    rows.append(
+                        [
+                            t,
+                            low,
+                            t,
+                            high,
+                            u(200, 3000, 0),
+                            u(5, 40, 0),
+                            u(0.05, 0.5),
+                            u(0, 0.05, 3),
+                            "leader" if rng.random() < 0.7 else None,
+                        ]
+                    )
+        rows.append(
+            [
+                self.trades[0],
+                self.grades[0],
+                self.trades[1],
+                self.grades[0],
+                u(500, 4000, 0),
+                "inf",
+                None,
+                0.0,
+                "advanced",
+            ]
+        )
+        return rows
+
+    def courses_sheets(self) -> tuple[list[list[Any]], list[list[Any]]]:
+        tr = self.ref.trainees
+        rng = self.rng
+        rows: list[list[Any]] = [
+            _header(
+                "course capacity cost_per_trainee duration_years instructor_trade instructor_grade "
+                "trainees_per_instructor expansion_cost expansion_max"
+            )
+        ]
+        base_capacity = {
+            "basic": _up(1.3 * max(tr[("basic", y)] for y in self.years) + 10),
+            "advanced": None,  # no limit, except on CourseYears
+            "leader": float(rng.randint(10, 40)),
+        }
+        for name, co in self.courses.items():
+            inst = co["instructor"] or (None, None)
+            rows.append(
+                [
+                    name,
+                    base_capacity[name],
+                    co["cost"],
+                    co["duration"],
+                    *inst,
+                    co["per_instructor"],
+                    co["expansion_cost"],
+                    co["expansion_max"],
+                ]
+            )
+        years: list[list[Any]] = [["course", "year", "capacity"]]
+        tight = rng.choice(self.years)
+        years.append(["basic", tight, _up(tr[("basic", tight)]) + 1])  # binding: expansion pays
+        for y in self.years:
+            if y == tight or rng.random() < 0.5:
+                years.append(["advanced", y, _up(1.1 * tr[("advanced", y)]) + 2])
+        return rows, years
+
+    def unit_sheets(self) -> tuple[list[list[Any]], ...]:
+        rng = self.rng
+        types: list[list[Any]] = [
+            _header(
+                "unit_type description initial_units capability_score om_cost activation_cost "
+                "activation_max disbandment_cost min_units max_units"
+            )
+        ]
+        for name, un in self.unit.items():
+            types.append(
+                [
+                    name,
+                    f"random {name}",
+                    un["init"],
+                    un["capability"],
+                    un["om_cost"],
+                    un["activation_cost"],
+                    un["activation_max"],
+                    un["disbandment_cost"],
+                    un["min_units"],
+                    un["max_units"] if rng.random() < 0.7 else "inf",
+                ]
+            )
+        years: list[list[Any]] = [["unit_type", "year", "min_units", "max_units"]]
+        for name, un in self.unit.items():
+            y = self.years[-1] if {"end_strength", "units"} & self.tight else rng.choice(self.years)
+            floor: list[Any] = [un["init"], None]  # a floor at today's count
+            if "units" in self.tight:  # unreachable: max_units stays hard, min is priced
+                floor = [un["init"] + un["activation_max"] * len(self.years) + 1] * 2
+            years.append([name, y, *floor])
+            if rng.random() < 0.5:
+                other = rng.choice(self.years)
+                if other != y:
+                    years.append([name, other, None, un["init"] + rng.randint(0, 2)])
+        manning = [["unit_type", "trade", "grade", "personnel"]]
+        manning += [[n, *p, q] for (n, p), q in self.manning.items()]
+        equipping = [["unit_type", "equipment", "quantity"]]
+        equipping += [[n, e, q] for (n, e), q in self.equipping.items()]
+        return types, years, manning, equipping
+
+    def equipment_sheets(self) -> tuple[list[list[Any]], list[list[Any]]]:
+        orders = self.ref.orders
+        items: list[list[Any]] = [
+            _header(
+                "equipment description initial_stock unit_price om_cost attrition_rate "
+                "lead_time_years procurement_max budget_line integer"
+            )
+        ]
+        for e, it in self.item.items():
+            most = max(orders[(e, y)] for y in self.years)
+            items.append(
+                [
+                    e,
+                    f"random {e}",
+                    it["init"],
+                    it["price"],
+                    it["om_cost"],
+                    it["attr"],
+                    it["lead"],
+                    _up(1.5 * most + 10),
+                    it["line"],
+                    it["integer"],
+                ]
+            )
+        years: list[list[Any]] = [
+            _header(
+                "equipment year unit_price procurement_max donations_max scheduled_deliveries "
+                "requirement"
+            )
+        ]
+        for (e, y), row in self.eq_year.items():
+            cap = _up(1.2 * orders[(e, y)] + 3) if self.rng.random() < 0.3 else None
+            if not row and cap is None:
+                continue
+            years.append(
+                [
+                    e,
+                    y,
+                    row.get("unit_price"),
+                    cap,
+                    row.get("donations_max"),
+                    row.get("scheduled_deliveries"),
+                    row.get("requirement"),
+                ]
+            )
+        return items, years
+
+    def strength_sheets(self) -> tuple[list[list[Any]], list[list[Any]]]:
+        ref, rng, tight = self.ref, self.rng, "end_strength" in self.tight
+        total = {y: sum(v for k, v in ref.strength.items() if k[2] == y) for y in self.years}
+        last = self.years[-1]
+        floor = self.floor_posts
+        band: list[list[Any]] = [["year", "min_total", "max_total"]]
+        for y in self.years:
+            lo, hi = _down(0.8 * total[y]), _up(1.25 * total[y])
+            if tight and y == last:
+                lo = hi = _down(0.3 * floor)  # far below the posts: shortfalls
+            band.append([y, lo, hi if rng.random() < 0.8 or tight else "inf"])
+        top = self.grades[-1]
+
+        def share(pick) -> list[float]:
+            return [
+                sum(v for k, v in ref.strength.items() if k[2] == y and pick(k)) / total[y]
+                for y in self.years
+            ]
+
+        senior = share(lambda k: k[1] == top)
+        first = share(lambda k: k[0] == self.trades[0])
+        later = self.years[1:] or self.years
+        ratios: list[list[Any]] = [
+            _header(
+                "name numerator_trades numerator_grades denominator_trades denominator_grades "
+                "min_ratio max_ratio years"
+            ),
+            [
+                "senior_share",
+                "*",
+                top,
+                "*",
+                "*",
+                0.95 if "ratio" in self.tight else _r(0.6 * min(senior), 4),
+                1.0 if "ratio" in self.tight else _r(min(1.0, 1.4 * max(senior) + 0.01), 4),
+                None,
+            ],
+            [
+                f"{self.trades[0]}_share",
+                self.trades[0],
+                None,
+                None,
+                None,
+                _r(0.5 * min(first), 4),
+                None,
+                ",".join(str(y) for y in later),
+            ],
+        ]
+        return band, ratios
+
+    def funding_sheets(self) -> tuple[list[list[Any]], list[list[Any]]]:
+        cost, rng = self.ref.cost, self.rng
+        lines = [
+            "personnel",
+            "recruiting",
+            "separation",
+            "training",
+            "units",
+            "procurement",
+        ]
+        custom = [CUSTOM_LINE] if CUSTOM_LINE in {it["line"] for it in self.item.values()} else []
+        lines += custom
+        national_lines = [b for b in lines if b != "units"]
+        funding: list[list[Any]] = [["source", "year", "amount", "lines", "carryover"]]
+        for y in self.years:
+            # national money covers the reference except units, sustainment and some
+            # procurement: the restricted and carry-over sources must pay the rest
+            need = sum(cost[(b, y)] for b in national_lines)
+            if "funding" in self.tight and y == self.years[-1]:
+                need *= 0.3  # a funding gap (elastic mode only)
+            funding.append(
+                ["national", y, _up(1.05 * need + 1000), ",".join(national_lines), False]
+            )
+        for y in self.years:
+            if rng.random() < 0.8:
+                funding.append(
+                    [
+                        "partner",
+                        y,
+                        _up(
+                            rng.uniform(0.2, 0.6)
+                            * (cost[("procurement", y)] + cost[("training", y)])
+                            + 1000
+                        ),
+                        ",".join(["procurement", "training", *custom]),
+                        False,
+                    ]
+                )
+        upkeep = sum(cost[("units", y)] + cost[("sustainment", y)] for y in self.years)
+        funding.append(
+            ["reserve", self.years[0], _up(1.2 * upkeep + 1000), "units,sustainment", True]
+        )
+        if len(self.years) > 1:
+            funding.append(
+                ["reserve", self.years[-1], float(rng.randint(0, 1000)), "units,sustainment", True]
+            )
+            funding.append(
+                ["loan", self.years[1], _up(0.1 * cost[("personnel", self.years[1])]), "*", True]
+            )
+        y0, yl = self.years[0], self.years[-1]
+        limits: list[list[Any]] = [
+            ["line", "year", "min_amount", "max_amount"],
+            [
+                "personnel",
+                y0,
+                _down(0.5 * cost[("personnel", y0)]),
+                _up(2 * cost[("personnel", y0)] + 1000),
+            ],
+            ["training", yl, 0, _up(3 * cost[("training", yl)] + 1e5)],
+            *([[CUSTOM_LINE, yl, 0, None]] if custom else []),
+        ]
+        return funding, limits
+
+
+def random_sheets(
+    seed: int,
+    n_trades: int = 3,
+    n_grades: int = 2,
+    n_years: int = 3,
+    n_units: int = 2,
+    n_equipment: int = 2,
+    objective: str = "min_cost",
+    tight: Collection[str] = (),
+    integer_orders: bool = False,
+    penalties: bool = False,
+) -> Sheets:
+    """The sheets of a random workbook (see the module doc)."""
+    g = _Gen(seed, n_trades, n_grades, n_years, n_units, n_equipment, integer_orders)
+    g.tight = set(tight)
+    g.settings = {
+        "discount_rate": g.u(0.0, 0.06, 3),
+        "unit_fill_rate": g.u(0.8, 1.0),
+        "equipment_fill_rate": g.u(0.8, 1.0),
+    }
+    g.draw_courses()
+    g.draw_classes()
+    g.draw_units()
+    g.draw_equipment()
+    g.reference_personnel()
+    g.reference_equipment()
+    g.reference_cost()
+    g.break_on_purpose()
+    courses, course_years = g.courses_sheets()
+    unit_types, unit_years, manning, equipping = g.unit_sheets()
+    equipment, equipment_years = g.equipment_sheets()
+    end_strength, ratios = g.strength_sheets()
+    funding, line_limits = g.funding_sheets()
+    sheets: Sheets = {
+        "Settings": g.settings_sheet(objective),
+        "Personnel": g.personnel_sheet(),
+        "PersonnelYears": g.personnel_years_sheet(),
+        "Transitions": g.transitions_sheet(),
+        "Courses": courses,
+        "CourseYears": course_years,
+        "UnitTypes": unit_types,
+        "UnitYears": unit_years,
+        "Manning": manning,
+        "Equipping": equipping,
+        "Equipment": equipment,
+        "EquipmentYears": equipment_years,
+        "EndStrength": end_strength,
+        "Ratios": ratios,
+        "Funding": funding,
+        "LineLimits": line_limits,
+    }
+    if objective == "custom":
+        sheets["Objective"] = [
+            ["metric", "weight"],
+            ["cost", 1.0],
+            ["separations", 10.0],
+            ["capability", 1000.0],
+        ]
+    if penalties:
+        sheets["Penalties"] = [
+            ["kind", "penalty"],
+            ["end_strength", g.u(1e5, 1e6, 0)],
+            ["funding", None],
+        ]
+    return sheets
+
+
+def random_workbook(
+    path: Path, seed: int, n_trades: int = 3, n_grades: int = 2, n_years: int = 3, **options: Any
+) -> Path:
+    """Write a seeded random workbook to `path` (options: see `random_sheets`)."""
+    return write_workbook(path, random_sheets(seed, n_trades, n_grades, n_years, **options))

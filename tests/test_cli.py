@@ -22,8 +22,13 @@ def forceplan(*args: str, home: Path | None = None) -> subprocess.CompletedProce
     env = dict(os.environ, COLUMNS="200")
     if home is not None:
         env["FORCEPLAN_HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "forceplan", *args], capture_output=True,
-                          text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "forceplan", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
 
 
 def sha(path: Path) -> str:
@@ -49,10 +54,13 @@ def test_help_on_every_command(command: str | None) -> None:
 
 
 def test_help_does_not_import_heavy_libraries() -> None:
-    code = ("import sys, forceplan.cli; heavy = [m for m in ('pandas', 'pyomo', 'openpyxl', "
-            "'highspy', 'numpy') if m in sys.modules]; print(heavy)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    code = (
+        "import sys, forceplan.cli; heavy = [m for m in ('pandas', 'pyomo', 'openpyxl', "
+        "'highspy', 'numpy') if m in sys.modules]; print(heavy)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 
@@ -70,8 +78,9 @@ def test_validate_broken_workbook_names_cell(tmp_path: Path) -> None:
     result = forceplan("validate", str(book), "--json")
     assert result.returncode == ExitCode.INPUT
     payload = json.loads(result.stdout)
-    assert any(i["where"].startswith("Personnel!") and i["severity"] == "error"
-               for i in payload["issues"])
+    assert any(
+        i["where"].startswith("Personnel!") and i["severity"] == "error" for i in payload["issues"]
+    )
     table = forceplan("validate", str(book))
     assert table.returncode == ExitCode.INPUT
     assert "Personnel" in table.stdout and "Traceback" not in table.stdout + table.stderr
@@ -149,7 +158,9 @@ def test_bad_option_is_an_input_error(valid_book: Path) -> None:
 
 
 def test_internal_error_prints_one_line_and_logs_traceback(
-    valid_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    valid_book: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     import forceplan.workbook.validate as validate

@@ -605,9 +605,9 @@ def test_failed_write_leaves_no_half_written_file(
     before = out.read_bytes() if previous else None
     real = writer.save_book
 
-    def fails_midway(wb: Any, fh: Any, cached: Any) -> None:
+    def fails_midway(wb: Any, fh: Any, *args: Any) -> None:
         buffer = io.BytesIO()
-        real(wb, buffer, cached)
+        real(wb, buffer, *args)
         fh.write(buffer.getvalue()[: len(buffer.getvalue()) // 2])
         raise OSError(28, "No space left on device")
 
@@ -632,9 +632,9 @@ _SLOW_SAVE_DRIVER = textwrap.dedent(
 
     real = writer.save_book
 
-    def slow_save(book, fh, cached):
+    def slow_save(book, fh, *args):
         buffer = io.BytesIO()
-        real(book, buffer, cached)
+        real(book, buffer, *args)
         data = buffer.getvalue()
         for start in range(0, len(data), 4096):  # a slow disk: 4 KiB every 50 ms
             fh.write(data[start:start + 4096])

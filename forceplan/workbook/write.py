@@ -41,6 +41,7 @@ from xml.sax.saxutils import escape
 from forceplan import schema
 from forceplan.errors import ForceplanError, Issue
 from forceplan.workbook.atomic import atomic_write
+from forceplan.workbook.fastrows import ILLEGAL_XML, template_value
 
 #: Tab colour of every output sheet (input sheets keep their own).
 OUTPUT_TAB_COLOR = "1F4E79"
@@ -200,8 +201,9 @@ def write_plan(
     taken = _names_in_use(book)
     summary = _summary_sheet(book, summary_rows, classification, list(sheets))
     add_charts_sheet(book, sheets, classification, charts or ChartInputs())
+    streamed: dict[str, Any] = {}  # sheet -> frame whose rows are written by fastrows
     for name, frame in sheets.items():
-        table_sheet(book, name, frame, classification, taken)
+        table_sheet(book, name, frame, classification, taken, deferred=streamed)
     run_rows = [*run_rows, *(("lost_feature", i.where + ": " + i.message) for i in lost)]
     table_sheet(book, "Plan_Run", _key_value_frame(run_rows, classification), classification, taken)
     _finish_book(book, summary)
@@ -215,25 +217,36 @@ def write_plan(
                 f"the existing file was copied to {saved.name} before being replaced",
             )
         )
-    atomic_write(output, lambda fh: save_book(book, fh, cached), overwrite=True)
+    atomic_write(output, lambda fh: save_book(book, fh, cached, streamed), overwrite=True)
     return lost + notes
 
 
-def save_book(book: Any, fh: IO[bytes], cached: dict[str, dict[str, tuple[str, str]]]) -> None:
-    """Save `book` to `fh`, putting the stored formula results of `cached` back."""
+def save_book(
+    book: Any,
+    fh: IO[bytes],
+    cached: dict[str, dict[str, tuple[str, str]]],
+    streamed: dict[str, Any] | None = None,
+) -> None:
+    """Save `book` to `fh`, putting the stored formula results of `cached` back and
+    streaming the data rows of the `streamed` sheets (see fastrows)."""
+    from forceplan.workbook.fastrows import rewrite_package, stream_sheet
+
     buffer = io.BytesIO()
     book.save(buffer)
-    if not cached:
+    if not cached and not streamed:
         fh.write(buffer.getbuffer())
         return
     with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as out:
         parts = _sheet_parts(src)
-        patch = {parts[t]: values for t, values in cached.items() if t in parts}
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename in patch:
-                data = _put_formula_results(data, patch[info.filename])
-            out.writestr(info, data)
+        transforms: dict[str, Any] = {}
+        for title, values in cached.items():
+            if title in parts:
+                transforms[parts[title]] = lambda data, stream, v=values: stream.write(
+                    _put_formula_results(data, v)
+                )
+        for title, frame in (streamed or {}).items():
+            transforms[parts[title]] = lambda data, stream, f=frame: stream_sheet(data, f, stream)
+        rewrite_package(src, out, transforms)
 
 
 def _finish_book(book: Any, summary: Any) -> None:
@@ -277,7 +290,7 @@ def set_cell(cell: Any, value: Any) -> None:
     elif hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
         set_cell(cell, value.item())
     else:
-        cell.value = str(value)
+        cell.value = ILLEGAL_XML.sub("", str(value))  # control characters XML cannot hold
         cell.data_type = "s"
 
 
@@ -345,10 +358,13 @@ def table_sheet(
     classification: str,
     taken: set[str],
     number_formats: dict[str, str] | None = None,
+    deferred: dict[str, Any] | None = None,
 ) -> Any:
     """One output table: header in row 1, an Excel table with filters, formats, widths.
 
     Numeric columns get `number_formats[column]`, else the format of the Plan_ sheet.
+    With `deferred`, only a template data row is written and the frame is put in
+    `deferred[sheet]`: `save_book` then streams its rows (fast for large tables).
     """
     from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
@@ -364,7 +380,14 @@ def table_sheet(
         cell.fill = header_fill
         cell.alignment = Alignment(horizontal="center")
     formats = [_column_format(name, col, frame[col], number_formats) for col in frame.columns]
-    for i, record in enumerate(frame.itertuples(index=False, name=None), start=2):
+    if deferred is not None and len(frame):
+        deferred[ws.title] = frame
+        records: Iterable[tuple[Any, ...]] = [
+            tuple(template_value(fmt is not None) for fmt in formats)
+        ]
+    else:
+        records = frame.itertuples(index=False, name=None)
+    for i, record in enumerate(records, start=2):
         for j, value in enumerate(record, start=1):
             cell = ws.cell(row=i, column=j)
             set_cell(cell, value)

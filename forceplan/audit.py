@@ -1354,3 +1354,190 @@ def audit_plan(
         derived(ctx, checks)
     notes = [f"penalties used: {ctx.penalties}"] if elastic else []
     return AuditReport(checks.report(), RTOL, notes)
+
+
+# --- a plan workbook --------------------------------------------------------------------
+
+#: Families `audit_workbook` adds to those of `audit_plan`.
+#: INPUTS: the input sheets of the plan workbook can be read without errors;
+#: HASH: the input sheets' content hash equals the one recorded in Plan_Run at solve time.
+WORKBOOK_FAMILIES = ("INPUTS", "HASH")
+
+
+@dataclass
+class WorkbookAudit:
+    """`forceplan audit PLAN.xlsx`: the plan's constraints, objective and input hashes."""
+
+    path: Any
+    report: AuditReport
+    run: dict[str, Any]  # Plan_Run as read
+    objective_name: str
+    objective_value: float | None
+    elastic: bool
+    integer_units: bool
+    recorded_hash: str | None
+    current_hash: str | None
+    edited_sheets: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+    @property
+    def status(self) -> str:
+        return str(self.run.get("status") or "unknown")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "plan": str(self.path),
+            "ok": self.ok,
+            "rule": f"a row fails when its violation exceeds {self.report.rtol:g} × max(1, |rhs|)",
+            "rtol": self.report.rtol,
+            "status": self.status,
+            "objective": self.objective_name,
+            "objective_value": self.objective_value,
+            "elastic": self.elastic,
+            "integer_units": self.integer_units,
+            "input_content_hash": {
+                "recorded": self.recorded_hash,
+                "current": self.current_hash,
+                "matches": self.recorded_hash is not None
+                and self.recorded_hash == self.current_hash,
+                "edited_sheets": self.edited_sheets,
+            },
+            "families": [
+                {
+                    "family": f.id,
+                    "ok": f.ok,
+                    "rows_checked": f.rows_checked,
+                    "failed": f.failed,
+                    "max_violation": f.max_violation,
+                    "tolerance": f.tolerance,
+                    "worst_row": f.worst_row,
+                    "failing_rows": f.failing_rows,
+                }
+                for f in self.report.families
+            ],
+            "notes": self.report.notes,
+        }
+
+    def text(self) -> str:
+        head = [
+            f"plan {self.path}: status {self.status}, objective {self.objective_name}"
+            f" = {self.objective_value if self.objective_value is not None else 'not recorded'}"
+            f" (elastic {self.elastic}, integer_units {self.integer_units})",
+        ]
+        return "\n".join([*head, self.report.text()])
+
+
+def audit_workbook(path: Any) -> WorkbookAudit:
+    """Audit a plan workbook as written by `forceplan solve`, from the file alone.
+
+    The input sheets are read as `solve` reads them; the Plan_ tables and Plan_Run with
+    pandas/calamine. The options the plan was solved with (objective, elastic,
+    integer_units) and its objective value come from Plan_Run. Besides the families of
+    `audit_plan`: INPUTS (the input sheets read without errors) and HASH (their content
+    hash still equals the one recorded at solve time; edited sheets are named from the
+    per-sheet `input_hash:<Sheet>` rows).
+    """
+    from forceplan.plan_reader import read_plan
+    from forceplan.provenance import CONTENT_HASH_METHOD, content_hash, sheet_hashes
+    from forceplan.workbook.load import load_workbook
+
+    plan = read_plan(path)
+    inputs, issues = load_workbook(plan.path)
+    errors = [i for i in issues if i.severity == "error"]
+    name = str(plan.run.get("objective") or inputs.settings.get("objective") or "min_cost")
+    value = plan.number("objective_value")
+    elastic = plan.flag("elastic")
+    if elastic is None:
+        elastic = bool(inputs.settings.get("elastic"))
+    integer_units = plan.flag("integer_units")
+    if integer_units is None:
+        integer_units = bool(inputs.settings.get("integer_units"))
+    families: list[FamilyResult] = []
+    notes: list[str] = []
+    families.append(_inputs_family(errors, len(inputs.tables) + 1))
+    if errors:
+        notes.append(
+            "the input sheets have errors: the constraints were not re-derived "
+            "(`forceplan validate` lists every problem)"
+        )
+    else:
+        report = audit_plan(inputs, plan.tables, value, name, elastic, integer_units)
+        families += report.families
+        notes += report.notes
+        if value is None:
+            notes.append("Plan_Run records no objective_value: OBJ was not checked")
+    recorded = plan.run.get("input_content_hash")
+    recorded = str(recorded) if recorded is not None else None
+    current = content_hash(inputs)
+    method = plan.run.get("content_hash_method")
+    hash_family, edited = _hash_family(
+        recorded,
+        current,
+        {k.split(":", 1)[1]: str(v) for k, v in plan.run.items() if k.startswith("input_hash:")},
+        sheet_hashes(inputs),
+        method is None or str(method) == CONTENT_HASH_METHOD,
+        inputs,
+    )
+    families.append(hash_family)
+    report = AuditReport(families, RTOL, notes)
+    return WorkbookAudit(
+        plan.path,
+        report,
+        plan.run,
+        name,
+        value,
+        bool(elastic),
+        bool(integer_units),
+        recorded,
+        current,
+        edited,
+    )
+
+
+def _inputs_family(errors: list[Any], sheets: int) -> FamilyResult:
+    if not errors:
+        return FamilyResult("INPUTS", sheets, 0.0, "", 0.0)
+    rows = [str(i) for i in errors]
+    return FamilyResult("INPUTS", sheets, float(len(errors)), rows[0], 0.0, len(rows), rows[:10])
+
+
+def _hash_family(
+    recorded: str | None,
+    current: str,
+    recorded_sheets: dict[str, str],
+    current_sheets: dict[str, str],
+    same_method: bool,
+    inputs: Inputs,
+) -> tuple[FamilyResult, list[str]]:
+    """HASH: one row per input sheet (exact comparison, tolerance 0)."""
+    if recorded is None:
+        row = "Plan_Run has no input_content_hash: the inputs cannot be matched to the plan"
+        return FamilyResult("HASH", 1, 1.0, row, 0.0, 1, [row]), []
+    if not same_method:
+        row = "Plan_Run's content_hash_method differs from this version's: cannot compare"
+        return FamilyResult("HASH", 1, 1.0, row, 0.0, 1, [row]), []
+    checked = max(1, len(current_sheets))
+    if recorded == current:
+        return FamilyResult("HASH", checked, 0.0, "input_content_hash", 0.0), []
+    if not recorded_sheets:
+        row = (
+            "input sheets edited after solving (content hash differs; the plan records no "
+            "per-sheet hashes to say which)"
+        )
+        return FamilyResult("HASH", checked, 1.0, row, 0.0, 1, [row]), []
+    edited = [
+        name
+        for name in dict.fromkeys([*current_sheets, *recorded_sheets])
+        if current_sheets.get(name) != recorded_sheets.get(name)
+    ]
+    rows = [
+        f"{inputs.tables[n].title or n if n in inputs.tables else n}: "
+        "edited after solving (its content hash differs from Plan_Run input_hash)"
+        for n in edited
+    ]
+    if not rows:  # the parts agree but the whole does not: a different canonical form
+        rows = ["input_content_hash differs from Plan_Run (no single sheet differs)"]
+    return FamilyResult("HASH", checked, float(len(rows)), rows[0], 0.0, len(rows), rows), edited

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from forceplan.errors import ForceplanError, InputError, Issue
+from forceplan.errors import ForceplanError
+from forceplan.plan_reader import Plan, read_plan  # read_plan: the shared plan reader
+from forceplan.plan_reader import is_blank as _is_blank
 
 REL_TOL = 1e-9
 ABS_TOL = 1e-9
@@ -49,15 +51,6 @@ _SHEET_NAMES = {
     "equipment": "Compare_Equipment",
     "binding": "Compare_Binding",
 }
-
-
-@dataclass
-class Plan:
-    """The parts of a plan workbook that `compare` reads."""
-
-    path: Path
-    run: dict[str, Any]  # Plan_Run key -> value
-    tables: dict[str, Any]  # Plan_ sheet -> DataFrame
 
 
 @dataclass
@@ -98,45 +91,6 @@ class Comparison:
             },
             "binding": records(self.binding),
         }
-
-
-# --- reading ---------------------------------------------------------------------------
-
-
-def read_plan(path: Path) -> Plan:
-    """Read the Plan_ sheets of a plan workbook (exit 2 if it is not one)."""
-    import pandas as pd
-
-    from forceplan.workbook.safety import check_workbook_file
-
-    path = Path(path)
-    check_workbook_file(path)
-    try:
-        book = pd.ExcelFile(path, engine="calamine")
-    except Exception as exc:  # calamine raises several error types for broken packages
-        raise InputError(Issue("error", "", str(path), f"cannot be read ({exc})")) from None
-    with book:
-        names = book.sheet_names
-        if "Plan_Run" not in names:
-            raise ForceplanError(
-                f"{path} is not a plan workbook (it has no Plan_Run sheet): compare two "
-                "files written by `forceplan solve`"
-            )
-        wanted = [
-            n for n in names if n.startswith("Plan_") and n not in ("Plan_Summary", "Plan_Charts")
-        ]
-        tables = pd.read_excel(book, sheet_name=wanted) if wanted else {}
-    run_frame = tables["Plan_Run"]
-    run: dict[str, Any] = {}
-    if {"key", "value"} <= set(run_frame.columns):
-        for key, value in zip(run_frame["key"], run_frame["value"], strict=True):
-            if isinstance(key, str) and key not in run:
-                run[key] = None if _is_blank(value) else value
-    return Plan(path, run, tables)
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
 
 
 # --- comparing -------------------------------------------------------------------------

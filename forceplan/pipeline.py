@@ -17,7 +17,7 @@ from typing import Any
 
 from forceplan import __version__
 from forceplan.errors import ExitCode, InputError, Issue
-from forceplan.provenance import CONTENT_HASH_METHOD, content_hash, file_sha256
+from forceplan.provenance import CONTENT_HASH_METHOD, content_hash, file_sha256, sheet_hashes
 
 
 @dataclass
@@ -227,6 +227,8 @@ def run_rows(run: SolveRun) -> list[tuple[str, Any]]:
         ("gap", outcome.gap),
         ("solve_stages", " + ".join(outcome.stages)),
     ]
+    # per-sheet content hashes: `forceplan audit` names the input sheets edited after solving
+    rows += [(f"input_hash:{name}", h) for name, h in sheet_hashes(run.inputs).items()]
     rows += [(f"time_{phase}_s", round(sec, 4)) for phase, sec in run.timings.items()]
     return rows
 

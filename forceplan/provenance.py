@@ -74,3 +74,20 @@ def _canonical(value: Any) -> Any:
     if hasattr(value, "item"):  # numpy scalar
         return _canonical(value.item())
     return str(value)
+
+
+def sheet_hashes(inputs: Any) -> dict[str, str]:
+    """Per input sheet (Settings, then every registry table, present or not): the SHA-256
+    of its part of `canonical_text`, so an audit can name the sheets edited after solving."""
+    parts: dict[str, Any] = {"Settings": {k: _canonical(v) for k, v in inputs.settings.items()}}
+    for name, table in sorted(inputs.tables.items()):
+        parts[name] = [
+            {k: _canonical(v) for k, v in rec.items() if not k.startswith("_")}
+            for rec in table.records
+        ]
+    return {
+        name: hashlib.sha256(
+            json.dumps(part, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        ).hexdigest()
+        for name, part in parts.items()
+    }

@@ -21,7 +21,7 @@ import pyomo.environ as pyo
 
 from forceplan import schema
 from forceplan.model.build import BuiltModel, Family
-from forceplan.model.solve import SolveOutcome
+from forceplan.model.solve import SolveOutcome, row_activities
 
 BINDING_RTOL = 1e-7
 
@@ -263,6 +263,7 @@ def _unit_factors(built: BuiltModel, fam: Family) -> tuple[float, float]:
 def constraints_table(built: BuiltModel, outcome: SolveOutcome) -> pd.DataFrame:
     rows = []
     duals, reduced = outcome.duals, outcome.reduced_costs
+    activities = row_activities(outcome)
     for fam in built.families:
         factors = _unit_factors(built, fam)
         if fam.is_bound:
@@ -276,17 +277,9 @@ def constraints_table(built: BuiltModel, outcome: SolveOutcome) -> pd.DataFrame:
                 rows.append(_row(fam, index, _v(var), lower, upper, price, factors))
         else:
             for index, con in fam.component.items():
-                rows.append(
-                    _row(
-                        fam,
-                        index,
-                        float(pyo.value(con.body)),
-                        pyo.value(con.lower),
-                        pyo.value(con.upper),
-                        duals.get(con) if duals else None,
-                        factors,
-                    )
-                )
+                value, lower, upper = activities[con]
+                price = duals.get(con) if duals else None
+                rows.append(_row(fam, index, value, lower, upper, price, factors))
     return _frame(rows, "Plan_Constraints")
 
 

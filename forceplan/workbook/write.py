@@ -368,7 +368,8 @@ def table_sheet(
     """
     from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.table import Table, TableStyleInfo
+    from openpyxl.worksheet.filters import AutoFilter
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
     ws = _output_sheet(book, name, classification)
     columns = [str(c) for c in frame.columns]
@@ -401,6 +402,10 @@ def table_sheet(
     if len(frame) and columns and len(set(columns)) == len(columns):
         table = Table(displayName=_table_name(name, taken), ref=f"A1:{last}{len(frame) + 1}")
         table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+        # name the columns here: otherwise openpyxl reads the header through ws[ref], which
+        # creates an empty cell for every cell of the table
+        table.tableColumns = [TableColumn(id=j, name=col) for j, col in enumerate(columns, 1)]
+        table.autoFilter = AutoFilter(ref=table.ref)
         ws.add_table(table)
     elif columns:
         ws.auto_filter.ref = f"A1:{last}1"

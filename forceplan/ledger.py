@@ -1,0 +1,329 @@
+"""The run ledger: a tamper-evident record of every `forceplan solve`, in SQLite.
+
+Each solve (optimal, infeasible or stopped) appends one record: time, user, host, the
+input file with its SHA-256 and content hash, the plan written and its SHA-256, the
+options, the status, the objective and the versions of the tool, solver and libraries.
+The default database is `ledger.sqlite` in the user's state folder
+(`forceplan.ui.state_dir()`, `$FORCEPLAN_HOME` overrides); `--ledger PATH` picks another.
+
+Hash chain: every record stores `prev_hash`, the `hash` of the record before it (64
+zeros for the first), and its own `hash`, the SHA-256 of the canonical JSON of all its
+fields (`id` and `prev_hash` included, `hash` excluded; keys sorted, no spaces, UTF-8).
+`verify` recomputes every hash and link, so that:
+
+- an edited field makes that record's hash wrong: "record N was altered";
+- an edited field with a recomputed hash breaks the next record's link: "record N was
+  altered (its hash was recomputed)";
+- a deleted record leaves a gap in the record numbers and a broken link;
+- deleting the newest records is seen from SQLite's AUTOINCREMENT counter, which remembers
+  the highest number ever given.
+
+Whoever can write the file can also rebuild the whole chain from some record on: the
+ledger proves that records were not edited one by one, not that the file is the original.
+Keep copies (or the newest hash) elsewhere when that matters.
+
+A failure to write the ledger never loses a plan: `record_solve_safely` returns a warning
+and the solve goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from forceplan.errors import ForceplanError
+
+GENESIS = "0" * 64
+LEDGER_NAME = "ledger.sqlite"
+FORMAT = "forceplan-ledger-v1"
+
+#: Fields of a record, in column order; all of them but `hash` enter the hash.
+FIELDS = (
+    "id",
+    "time",
+    "user",
+    "host",
+    "input_file",
+    "input_sha256",
+    "input_content_hash",
+    "output_file",
+    "output_sha256",
+    "status",
+    "objective",
+    "objective_value",
+    "options",
+    "versions",
+    "prev_hash",
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    user TEXT,
+    host TEXT,
+    input_file TEXT,
+    input_sha256 TEXT,
+    input_content_hash TEXT,
+    output_file TEXT,
+    output_sha256 TEXT,
+    status TEXT,
+    objective TEXT,
+    objective_value REAL,
+    options TEXT,
+    versions TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+#: Plan_Run keys (pipeline.run_rows) that go into a record's `options` and `versions`.
+OPTION_KEYS = ("objective", "elastic", "integer_units", "time_limit", "mip_gap", "threads")
+VERSION_KEYS = (
+    "tool",
+    "solver",
+    "pyomo",
+    "pandas",
+    "openpyxl",
+    "python-calamine",
+    "numpy",
+    "python",
+)
+
+
+def default_path() -> Path:
+    from forceplan.ui import state_dir
+
+    return state_dir() / LEDGER_NAME
+
+
+def canonical(value: Any) -> str:
+    """The canonical JSON text that record hashes are computed over."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_hash(record: dict[str, Any]) -> str:
+    payload = {k: record.get(k) for k in FIELDS}
+    return hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def record_from_run(run: Any) -> dict[str, Any]:
+    """A ledger record (without id, prev_hash, hash) for a finished `SolveRun`."""
+    from forceplan.pipeline import run_rows
+    from forceplan.provenance import file_sha256
+
+    rows = dict(run_rows(run))
+    output = Path(run.output) if run.output else None
+    return {
+        "time": str(rows.get("date")),
+        "user": rows.get("user"),
+        "host": rows.get("host"),
+        "input_file": str(Path(run.request.workbook).resolve()),
+        "input_sha256": rows.get("input_sha256"),
+        "input_content_hash": rows.get("input_content_hash"),
+        "output_file": str(output.resolve()) if output else None,
+        "output_sha256": file_sha256(output) if output and output.exists() else None,
+        "status": rows.get("status"),
+        "objective": rows.get("objective"),
+        "objective_value": _number(rows.get("objective_value")),
+        "options": canonical({k: _plain(rows.get(k)) for k in OPTION_KEYS}),
+        "versions": canonical({k: _plain(rows.get(k)) for k in VERSION_KEYS}),
+    }
+
+
+def append(path: Path, record: dict[str, Any]) -> dict[str, Any]:
+    """Append `record` to the ledger at `path` (created if missing); returns the stored
+    record with its id, prev_hash and hash. Concurrent solves are serialised by SQLite."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        con.executescript(_SCHEMA)
+        con.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('format', ?)", (FORMAT,))
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            last = con.execute("SELECT hash FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+            seq = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").fetchone()
+            top = con.execute("SELECT max(id) FROM runs").fetchone()[0] or 0
+            stored = {k: record.get(k) for k in FIELDS if k not in ("id", "prev_hash")}
+            stored["id"] = max(top, seq[0] if seq else 0) + 1
+            stored["prev_hash"] = last[0] if last else GENESIS
+            stored["hash"] = record_hash(stored)
+            columns = [*FIELDS, "hash"]
+            con.execute(
+                f"INSERT INTO runs ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})",
+                [stored[c] for c in columns],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+    return stored
+
+
+def record_solve(run: Any, path: Path | None = None) -> dict[str, Any]:
+    return append(path or default_path(), record_from_run(run))
+
+
+def record_solve_safely(run: Any, path: Path | None = None) -> tuple[dict | None, str | None]:
+    """(stored record, None), or (None, a warning) when the ledger cannot be written."""
+    target = Path(path) if path else default_path()
+    if run.outcome is None or run.data is None:
+        return None, None  # nothing was solved
+    try:
+        return record_solve(run, target), None
+    except Exception as exc:  # never lose a plan over the ledger
+        return None, f"this run was not recorded in the ledger {target}: {exc}"
+
+
+# --- reading and verifying --------------------------------------------------------------
+
+
+def _connect_ro(path: Path) -> sqlite3.Connection:
+    path = Path(path)
+    if not path.is_file():
+        raise ForceplanError(
+            f"no ledger at {path}: it is created by the first `forceplan solve` "
+            "(or choose one with --ledger PATH)"
+        )
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        con.row_factory = sqlite3.Row
+        columns = {r[1] for r in con.execute("PRAGMA table_info(runs)")}
+    except sqlite3.DatabaseError as exc:
+        raise ForceplanError(f"{path} is not a forceplan ledger ({exc})") from None
+    if not {*FIELDS, "hash"} <= columns:
+        con.close()
+        raise ForceplanError(f"{path} is not a forceplan ledger (no runs table)")
+    return con
+
+
+def read_records(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    """Records, oldest first (the newest `limit` of them if given)."""
+    con = _connect_ro(path)
+    try:
+        sql = f"SELECT {', '.join([*FIELDS, 'hash'])} FROM runs ORDER BY id"
+        rows = [dict(r) for r in con.execute(sql)]
+    finally:
+        con.close()
+    return rows[-limit:] if limit else rows
+
+
+@dataclass
+class ChainCheck:
+    path: Path
+    records: int
+    problems: list[str] = field(default_factory=list)
+    altered: list[int] = field(default_factory=list)  # ids of records found altered
+    missing: list[int] = field(default_factory=list)  # ids of records found deleted
+    head: str | None = None  # hash of the newest record
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ledger": str(self.path),
+            "ok": self.ok,
+            "records": self.records,
+            "head": self.head,
+            "altered": self.altered,
+            "missing": self.missing,
+            "problems": self.problems,
+        }
+
+    def text(self) -> str:
+        if self.ok:
+            return (
+                f"ledger {self.path}: chain verified, {self.records} record(s), "
+                f"newest hash {self.head or GENESIS}"
+            )
+        return "\n".join(
+            [f"ledger {self.path}: CHAIN BROKEN ({self.records} record(s))"]
+            + [f"  {p}" for p in self.problems]
+        )
+
+
+def verify(path: Path) -> ChainCheck:
+    """Recompute every record's hash and link; name the records altered or deleted."""
+    con = _connect_ro(path)
+    try:
+        sql = f"SELECT {', '.join([*FIELDS, 'hash'])} FROM runs ORDER BY id"
+        rows = [dict(r) for r in con.execute(sql)]
+        seq_row = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").fetchone()
+    finally:
+        con.close()
+    check = ChainCheck(Path(path), len(rows))
+    prev: dict[str, Any] | None = None
+    for rec in rows:
+        rid = rec["id"]
+        expected_id = prev["id"] + 1 if prev else 1
+        if rid > expected_id:
+            gap = list(range(expected_id, rid))
+            check.missing += gap
+            check.problems.append(f"{_span(gap)} missing: deleted from the ledger")
+        own_ok = record_hash(rec) == rec["hash"]
+        if not own_ok:
+            check.altered.append(rid)
+            check.problems.append(
+                f"record {rid} was altered: its fields no longer match its hash {rec['hash']}"
+            )
+        link = prev["hash"] if prev else GENESIS
+        if rec["prev_hash"] != link and rid == expected_id:
+            if prev is not None and prev["id"] not in check.altered:
+                check.altered.append(prev["id"])
+                check.problems.append(
+                    f"record {prev['id']} was altered: record {rid} holds a different hash for "
+                    "it (its own hash was recomputed after the edit)"
+                )
+            elif prev is None:
+                check.problems.append(
+                    f"record {rid} does not start the chain (prev_hash is not {GENESIS[:8]}…)"
+                )
+        prev = rec
+    top = rows[-1]["id"] if rows else 0
+    seq = seq_row[0] if seq_row else 0
+    if seq and seq > top:
+        gap = list(range(top + 1, seq + 1))
+        check.missing += gap
+        check.problems.append(
+            f"{_span(gap)} missing: the newest record(s) were deleted "
+            f"(the ledger once held record {seq})"
+        )
+    check.head = rows[-1]["hash"] if rows else None
+    return check
+
+
+def _span(ids: list[int]) -> str:
+    return f"record {ids[0]}" if len(ids) == 1 else f"records {ids[0]}–{ids[-1]}"
+
+
+def _number(value: Any) -> float | None:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -51,8 +51,8 @@ def measure(workbook: str, output: str) -> dict:
 
 def child(workbook: Path, output: Path) -> dict:
     code = (
-        "import json, sys; sys.path.insert(0, %r); from bench.run import measure; "
-        "print('RESULT ' + json.dumps(measure(sys.argv[1], sys.argv[2])))" % str(ROOT)
+        f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from bench.run import measure; "
+        "print('RESULT ' + json.dumps(measure(sys.argv[1], sys.argv[2])))"
     )
     done = subprocess.run([sys.executable, "-c", code, str(workbook), str(output)],
                           capture_output=True, text=True, check=False)

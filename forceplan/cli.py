@@ -182,6 +182,14 @@ def diagnose(
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", min=0.0, help="Solver time limit, seconds.")
     ] = None,
+    iis_time_limit: Annotated[
+        float,
+        typer.Option(
+            "--iis-time-limit",
+            min=0.0,
+            help="Seconds for isolating the smallest set of conflicting requirements.",
+        ),
+    ] = 300.0,
     json: JsonOpt = False,
 ) -> None:
     """Explain why a workbook has no plan: conflicting requirements and smallest shortfalls."""
@@ -195,6 +203,7 @@ def diagnose(
         time_limit=time_limit,
         write=False,
         diagnose=False,
+        iis_time_limit=iis_time_limit,
     )
     run = _run_pipeline(request, json)
     if run.exit_code == ExitCode.INFEASIBLE:

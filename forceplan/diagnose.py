@@ -36,9 +36,11 @@ class Conflict:
         return f"{self.id} {self.kind} {self.index}: {self.side} limit{where}"
 
 
-def explain_iis(built: BuiltModel, outcome: SolveOutcome) -> list[Conflict] | None:
+def explain_iis(
+    built: BuiltModel, outcome: SolveOutcome, time_limit: float | None = None
+) -> list[Conflict] | None:
     """The conflicting requirements, mapped to constraint IDs, years and input cells."""
-    members = irreducible_infeasible_set(outcome)
+    members = irreducible_infeasible_set(outcome, time_limit)
     if members is None:
         return None
     by_component: dict[int, Family] = {id(f.component): f for f in built.families}

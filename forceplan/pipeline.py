@@ -33,6 +33,7 @@ class SolveRequest:
     force: bool = False
     write: bool = True
     diagnose: bool = True  # explain infeasibility (IIS + elastic re-solve)
+    iis_time_limit: float | None = 20.0  # seconds for isolating the conflicting rows
 
 
 @dataclass
@@ -133,7 +134,7 @@ def explain_infeasible(run: SolveRun, progress: Progress = _no_progress) -> None
     from forceplan.results import build_tables
 
     with _timed(run, "diagnose", progress):
-        run.conflicts = explain_iis(run.built, run.outcome)
+        run.conflicts = explain_iis(run.built, run.outcome, run.request.iis_time_limit)
         req = run.request
         elastic = SolveRun(req)
         elastic.inputs, elastic.issues = run.inputs, run.issues

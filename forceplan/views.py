@@ -174,7 +174,10 @@ def show_infeasible(console: Console, run: SolveRun) -> None:
             table.add_row(c.id, c.kind, c.index, c.side, ", ".join(c.cells))
         console.print(table)
     elif run.conflicts is not None:
-        console.print("[yellow]The solver could not isolate the conflicting requirements.[/]")
+        limit = run.request.iis_time_limit
+        within = f" within {limit:g} s" if limit is not None else ""
+        console.print(f"[yellow]The solver could not isolate the conflicting requirements"
+                      f"{within}; `forceplan diagnose` searches longer (--iis-time-limit).[/]")
     elastic = run.elastic_run
     if elastic is not None and elastic.tables is not None:
         _shortfalls_table(

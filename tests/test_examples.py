@@ -28,8 +28,10 @@ YEARS = range(2026, 2036)
 MIN_COST_OBJECTIVE = 17609754745765.484
 
 
-def _solve(path: Path, objective: str | None = None, elastic: bool | None = None):
-    return run_solve(SolveRequest(path, write=False, objective=objective, elastic=elastic))
+def _solve(path: Path, objective: str | None = None, elastic: bool | None = None, **more):
+    return run_solve(
+        SolveRequest(path, write=False, objective=objective, elastic=elastic, **more)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,8 @@ def base_min_cost():
 
 @pytest.fixture(scope="module")
 def austere_strict():
-    return _solve(AUSTERE, elastic=False)
+    # the full deletion filter, as `forceplan diagnose` runs it (~30 s on this machine)
+    return _solve(AUSTERE, elastic=False, iis_time_limit=None)
 
 
 @pytest.fixture(scope="module")

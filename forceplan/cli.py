@@ -242,6 +242,28 @@ def compare(
             ui.info(f"differences written to {output}")
 
 
+@app.command()
+def generate(
+    path: Annotated[Path, typer.Argument(help="Workbook to create (.xlsx).", show_default=False)],
+    trades: Annotated[int, typer.Option(min=1, help="Number of trades.")] = 12,
+    grades: Annotated[int, typer.Option(min=1, help="Number of grades.")] = 5,
+    years: Annotated[int, typer.Option(min=1, max=100, help="Planning years.")] = 10,
+    unit_types: Annotated[int, typer.Option("--unit-types", min=1, help="Unit types.")] = 10,
+    equipment: Annotated[int, typer.Option(min=1, help="Equipment types.")] = 25,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 0,
+    integer_orders: Annotated[
+        bool, typer.Option("--integer-orders", help="One equipment type with whole orders.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a synthetic, feasible workbook of any size (benchmarks and tests)."""
+    from forceplan.generate import Size, generate_workbook
+
+    size = Size(trades, grades, years, unit_types, equipment, integer_orders=integer_orders)
+    generate_workbook(path, size, seed, overwrite=force)
+    ui.info(f"Wrote {trades} trades × {grades} grades × {years} years to {path}")
+
+
 _GLOBAL_FLAGS = ("-q", "--quiet", "-v", "--verbose")
 
 

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from forceplan.errors import InputError, Issue, file_error
-from forceplan.workbook.cells import split_cell
+from forceplan.errors import Issue, file_error
 from forceplan.workbook.safety import check_workbook_file
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -140,12 +139,3 @@ def _scan_sheet(title: str, fh: Any, et: Any) -> list[Issue]:
                 )
         elem.clear()
     return issues
-
-
-def cell_sort_key(ref: str) -> tuple[int, int]:
-    return split_cell(ref)
-
-
-def require_no_errors(issues: list[Issue]) -> None:
-    if any(i.severity == "error" for i in issues):
-        raise InputError(issues)

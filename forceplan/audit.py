@@ -20,7 +20,10 @@ B1 is the cost ledger: every cost term of MODEL.md §7.5 per (line, year) agains
 Plan_Budget.spend.
 
 Tolerance: a row fails when its violation exceeds RTOL × max(1, |rhs|), RTOL = 1e-6, where
-rhs is the side recomputed from the inputs (for balances: the whole flow expression).
+rhs is the side recomputed from the inputs (for balances: the whole flow expression). Where
+a value is a difference of large ones (Plan_Funding.unspent, a listed shortfall), |rhs| is
+replaced by the size of those values when larger: solver noise on a 10¹² budget is not a
+violation of a zero.
 For each family the worst row is the one furthest beyond its own tolerance (violation /
 tolerance largest); `max_violation` and `tolerance` are that row's values.
 
@@ -164,7 +167,8 @@ class AuditReport:
     def text(self) -> str:
         head = (
             f"audit {'PASSED' if self.ok else 'FAILED'}: a row fails when its violation "
-            f"exceeds {self.rtol:g} × max(1, |rhs|)"
+            f"exceeds {self.rtol:g} × max(1, |rhs|) (for a difference of large values: "
+            "their size)"
         )
         lines = [head]
         for f in self.families:
@@ -184,15 +188,20 @@ class _Checks:
         self.rtol = rtol
         self.rows: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = defaultdict(list)
 
-    def add(self, fid: str, labels: Any, lhs: Any, sense: str, rhs: Any) -> None:
+    def add(self, fid: str, labels: Any, lhs: Any, sense: str, rhs: Any, scale: Any = None) -> None:
         """Rows `lhs sense rhs` (sense '==', '<=' or '>='); rows with a non-finite rhs are no
-        constraint and are skipped; a missing (NaN) lhs is a violation."""
+        constraint and are skipped; a missing (NaN) lhs is a violation. `scale` (optional):
+        the size of the quantities a near-zero rhs is the difference of (e.g. `available`
+        for `unspent = available - spent`); the tolerance is then RTOL × max(1, |rhs|,
+        |scale|), so that solver noise on large values is not taken for a violation."""
         self.rows[fid]  # the family is reported even with no rows
         lhs = np.asarray(lhs, dtype=float)
         rhs = np.broadcast_to(np.asarray(rhs, dtype=float), lhs.shape)
         labels = np.broadcast_to(np.asarray(labels, dtype=object), lhs.shape)
+        size = np.zeros(lhs.shape) if scale is None else np.asarray(scale, dtype=float)
+        size = np.broadcast_to(np.nan_to_num(np.abs(size), posinf=0.0), lhs.shape)
         keep = np.isfinite(rhs)
-        lhs, rhs, labels = lhs[keep], rhs[keep], labels[keep]
+        lhs, rhs, labels, size = lhs[keep], rhs[keep], labels[keep], size[keep]
         if sense == "==":
             viol = np.abs(lhs - rhs)
         elif sense == "<=":
@@ -200,7 +209,7 @@ class _Checks:
         else:
             viol = np.maximum(0.0, rhs - lhs)
         viol = np.where(np.isnan(viol), np.inf, viol)
-        tol = self.rtol * np.maximum(1.0, np.abs(rhs))
+        tol = self.rtol * np.maximum(np.maximum(1.0, np.abs(rhs)), size)
         self.rows[fid].append((viol, tol, labels))
 
     def flag(self, fid: str, labels: list[str]) -> None:
@@ -1185,31 +1194,52 @@ def _shortfall_listing(ctx: _Ctx, checks: _Checks, tables: dict[str, pd.DataFram
     listing = tables.get("Plan_Shortfalls")
     if not ctx.elastic or listing is None:
         return
+    # v: the shortfall the plan implies; s: the size of the values it is a difference of
+    # (strength, units, stock, spending), which sets the tolerance of a near-zero shortfall
+    people = ctx.pp.groupby("year")["strength"].sum()
+    cols = ["c", "year", "v", "s"]
     implied = [
-        ctx.pp.assign(c="P2", v=ctx.pp["shortfall"])[["c", "year", "v"]],
-        ctx.implied["P7"].assign(c="P7", v=lambda f: f["under"] + f["over"])[["c", "year", "v"]],
-        ctx.implied["P8"].assign(c="P8", v=lambda f: f["low"] + f["high"])[["c", "year", "v"]],
-        ctx.pu.assign(c="U1", v=ctx.pu["shortfall"])[["c", "year", "v"]],
-        ctx.pe.assign(c="E2", v=ctx.pe["shortfall"])[["c", "year", "v"]],
+        ctx.pp.assign(c="P2", v=ctx.pp["shortfall"], s=ctx.pp["strength"])[cols],
+        ctx.implied["P7"].assign(
+            c="P7", v=lambda f: f["under"] + f["over"], s=lambda f: f["year"].map(people)
+        )[cols],
+        ctx.implied["P8"].assign(
+            c="P8", v=lambda f: f["low"] + f["high"], s=lambda f: f["year"].map(people)
+        )[cols],
+        ctx.pu.assign(c="U1", v=ctx.pu["shortfall"], s=ctx.pu["units"])[cols],
+        ctx.pe.assign(c="E2", v=ctx.pe["shortfall"], s=ctx.pe["stock"])[cols],
     ]
     if ctx.funding is not None:
         gap = (ctx.pb["spend"] - ctx.pb["paid"]).clip(lower=0.0)
-        implied.append(ctx.pb.assign(c="B2", v=gap)[["c", "year", "v"]])
+        implied.append(ctx.pb.assign(c="B2", v=gap, s=ctx.pb["spend"])[cols])
     frame = pd.concat(implied, ignore_index=True)
     frame["year"] = frame["year"].astype(int)
-    frame = frame.groupby(["c", "year"])["v"].sum().reset_index()
+    frame = frame.groupby(["c", "year"])[["v", "s"]].sum().reset_index()
     listed = listing.rename(columns={"constraint": "c", "amount": "listed"})
     listed = listed.assign(year=listed["year"].astype(int)).groupby(["c", "year"])["listed"].sum()
     merged = frame.merge(listed.reset_index(), on=["c", "year"], how="outer").fillna(0.0)
     merged["label"] = merged["c"] + " " + merged["year"].astype(int).astype(str)
-    checks.add("SH", merged["label"] + ": listed shortfall", merged["listed"], "==", merged["v"])
+    checks.add(
+        "SH",
+        merged["label"] + ": listed shortfall",
+        merged["listed"],
+        "==",
+        merged["v"],
+        merged["s"],
+    )
 
 
 # --- derived columns --------------------------------------------------------------------
 
 
 def _same(
-    checks: _Checks, fid: str, labels: pd.Series, frame: pd.DataFrame, column: str, expected: Any
+    checks: _Checks,
+    fid: str,
+    labels: pd.Series,
+    frame: pd.DataFrame,
+    column: str,
+    expected: Any,
+    scale: Any = None,
 ) -> None:
     """frame[column] equals `expected`; a non-finite expected value means a blank cell."""
     got = _num(frame[column]).to_numpy()
@@ -1218,7 +1248,7 @@ def _same(
     lhs = np.where(blank_want & blank_got, 0.0, got)
     lhs = np.where(blank_want != blank_got, np.nan, lhs)  # blank on one side only: a violation
     rhs = np.where(blank_want, 0.0, want)
-    checks.add(fid, labels + f": {column}", lhs, "==", rhs)
+    checks.add(fid, labels + f": {column}", lhs, "==", rhs, scale)
 
 
 def _derived_personnel(ctx: _Ctx, checks: _Checks) -> None:
@@ -1281,8 +1311,8 @@ def _derived_funding(ctx: _Ctx, checks: _Checks) -> None:
     labels = _label(pf, "source", "year")
     available = pf["calc_amount"] + pf["calc_carry_in"]
     _same(checks, fid, labels, pf, "available", available)
-    _same(checks, fid, labels, pf, "spent", pf["calc_spent"])
-    _same(checks, fid, labels, pf, "unspent", available - pf["calc_spent"])
+    _same(checks, fid, labels, pf, "spent", pf["calc_spent"], available)
+    _same(checks, fid, labels, pf, "unspent", available - pf["calc_spent"], available)
 
 
 def _nonnegative(ctx: _Ctx, tables: dict[str, pd.DataFrame], checks: _Checks) -> None:
@@ -1391,7 +1421,8 @@ class WorkbookAudit:
         return {
             "plan": str(self.path),
             "ok": self.ok,
-            "rule": f"a row fails when its violation exceeds {self.report.rtol:g} × max(1, |rhs|)",
+            "rule": f"a row fails when its violation exceeds {self.report.rtol:g} × max(1, |rhs|)"
+            " (for a difference of large values: their size)",
             "rtol": self.report.rtol,
             "status": self.status,
             "objective": self.objective_name,
@@ -1430,7 +1461,7 @@ class WorkbookAudit:
         return "\n".join([*head, self.report.text()])
 
 
-def audit_workbook(path: Any) -> WorkbookAudit:
+def audit_workbook(path: Any, plan: Any = None, loaded: Any = None) -> WorkbookAudit:
     """Audit a plan workbook as written by `forceplan solve`, from the file alone.
 
     The input sheets are read as `solve` reads them; the Plan_ tables and Plan_Run with
@@ -1439,13 +1470,16 @@ def audit_workbook(path: Any) -> WorkbookAudit:
     `audit_plan`: INPUTS (the input sheets read without errors) and HASH (their content
     hash still equals the one recorded at solve time; edited sheets are named from the
     per-sheet `input_hash:<Sheet>` rows).
+
+    `plan` (a `plan_reader.Plan`) and `loaded` (`load_workbook`'s (inputs, issues)) may be
+    given when the caller has already read the file.
     """
     from forceplan.plan_reader import read_plan
     from forceplan.provenance import CONTENT_HASH_METHOD, content_hash, sheet_hashes
     from forceplan.workbook.load import load_workbook
 
-    plan = read_plan(path)
-    inputs, issues = load_workbook(plan.path)
+    plan = plan if plan is not None else read_plan(path)
+    inputs, issues = loaded if loaded is not None else load_workbook(plan.path)
     errors = [i for i in issues if i.severity == "error"]
     name = str(plan.run.get("objective") or inputs.settings.get("objective") or "min_cost")
     value = plan.number("objective_value")

@@ -150,6 +150,14 @@ def solve(
             "first copied to NAME.bak.xlsx.",
         ),
     ] = False,
+    ledger: Annotated[
+        Path | None,
+        typer.Option(
+            "--ledger",
+            help="Run ledger (SQLite) to record this run in [default: ledger.sqlite in the "
+            "user's state folder, $FORCEPLAN_HOME overrides].",
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Find the optimal plan and write it as a workbook (exit 3 infeasible, 4 not optimal)."""
@@ -167,8 +175,9 @@ def solve(
         force=force,
     )
     run = _run_pipeline(request, json)
+    recorded = _ledger_record(run, ledger)
     if json:
-        ui.print_json(solve_payload(run))
+        ui.print_json(solve_payload(run) | {"ledger": recorded})
     else:
         ui.issues_table([i for i in run.issues if i.severity == "warning"], "Warnings")
         show_solve(ui.out, run, quiet=ui.quiet)
@@ -262,6 +271,202 @@ def generate(
     size = Size(trades, grades, years, unit_types, equipment, integer_orders=integer_orders)
     generate_workbook(path, size, seed, overwrite=force)
     ui.info(f"Wrote {trades} trades × {grades} grades × {years} years to {path}")
+
+
+def _sweep_epilog() -> str:
+    from rich.markup import escape
+
+    from forceplan.sweep.spec import GRAMMAR_HELP
+
+    return escape(GRAMMAR_HELP).replace("\n", "\n\n")
+
+
+@app.command(epilog=_sweep_epilog())
+def sweep(
+    workbook: WorkbookArg,
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            help="SHEET.column\\[filter=value,...]=VALUES, e.g. "
+            "'Funding.amount\\[source=national_budget]=*0.6:1.4:41' (repeatable; see below).",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Summary workbook \\[default: WORKBOOK.sweep.xlsx]."),
+    ] = None,
+    samples: Annotated[
+        int | None, typer.Option("--samples", min=1, help="Monte Carlo draws per grid point.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the draws.")] = 0,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Local worker processes \\[default: one per core]."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Run on a Dask cluster: its scheduler address."),
+    ] = None,
+    objective: ObjectiveOpt = None,
+    elastic: Annotated[
+        bool | None,
+        typer.Option("--elastic/--strict", help="Price shortfalls instead of failing."),
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", min=0.0, help="Solver time limit per scenario, seconds."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing -o file.")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Solve many scenarios of one workbook (budgets, recruiting caps ...): the model is built
+    once per worker and re-solved; one summary row per scenario, with a chart."""
+    from forceplan.sweep import SweepRequest, run_sweep_command
+
+    request = SweepRequest(
+        workbook,
+        vary,
+        output=output,
+        samples=samples,
+        seed=seed,
+        workers=workers,
+        scheduler=scheduler,
+        objective=objective,
+        elastic=elastic,
+        time_limit=time_limit,
+        force=force,
+    )
+    raise typer.Exit(run_sweep_command(request, ui, json))
+
+
+def _ledger_record(run, path: Path | None) -> dict | None:
+    """Append a solve to the run ledger; a failure is a warning and never loses the plan."""
+    from forceplan.ledger import default_path, record_solve_safely
+
+    target = path or default_path()
+    stored, warning = record_solve_safely(run, target)
+    if warning:
+        ui.err.print(f"warning: {warning}", markup=False, style="yellow")
+        return {"path": str(target), "error": warning}
+    if stored is None:
+        return None
+    ui.detail(f"run recorded in the ledger {target} as record {stored['id']}")
+    return {"path": str(target), "id": stored["id"], "hash": stored["hash"]}
+
+
+@app.command()
+def report(
+    plan: Annotated[
+        Path, typer.Argument(help="Plan workbook written by `forceplan solve`.", show_default=False)
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="HTML file to write [default: PLAN.report.html]."),
+    ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also write a PDF of the report (next to the HTML).")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """The auditor's report of a plan: one self-contained HTML file (works offline, prints
+    with the classification on every page)."""
+    from forceplan.report import write_report
+
+    result = write_report(plan, output, pdf)
+    if json:
+        ui.print_json(
+            {
+                "plan": str(plan),
+                "html": str(result.html),
+                "pdf": str(result.pdf) if result.pdf else None,
+                "audit_ok": result.audit_ok,
+                "seconds": round(result.seconds, 3),
+            }
+        )
+        return
+    ui.info(f"report written to {result.html} ({result.seconds:.1f} s)")
+    if result.pdf:
+        ui.info(f"PDF written to {result.pdf}")
+    if result.audit_ok is False:
+        ui.err.print("the plan FAILED its audit: see section 6 of the report", style="red")
+
+
+@app.command()
+def audit(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="PLAN.xlsx to re-check; with --ledger, a ledger file may be given too "
+            "[default ledger: the user's].",
+            show_default=False,
+        ),
+    ] = None,
+    ledger: Annotated[
+        bool, typer.Option("--ledger", help="Verify the run ledger's hash chain.")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Re-check a plan against its inputs without the solver: every constraint family, the
+    cost ledger against the objective, the input hashes (exit 5 if anything fails)."""
+    plans = [p for p in paths or [] if p.suffix.lower() in (".xlsx", ".xlsm")]
+    others = [p for p in paths or [] if p not in plans]
+    if others and not ledger:
+        raise typer.BadParameter(f"{others[0]} is not a plan workbook (.xlsx)", param_hint="PATHS")
+    if len(plans) > 1 or len(others) > 1:
+        raise typer.BadParameter("give one plan and at most one ledger file", param_hint="PATHS")
+    if not plans and not ledger:
+        raise typer.BadParameter("give a plan workbook, or --ledger", param_hint="PATHS")
+    payload: dict = {"ok": True, "plan": None, "ledger": None}
+    if plans:
+        from forceplan.audit import audit_workbook
+
+        checked = audit_workbook(plans[0])
+        payload["plan"] = checked.to_dict()
+        payload["ok"] &= checked.ok
+        if not json:
+            ui.out.print(checked.text(), markup=False, highlight=False, soft_wrap=True)
+    if ledger:
+        from forceplan.ledger import default_path, verify
+
+        chain = verify(others[0] if others else default_path())
+        payload["ledger"] = chain.to_dict()
+        payload["ok"] &= chain.ok
+        if not json:
+            ui.out.print(chain.text(), markup=False, highlight=False, soft_wrap=True)
+    if json:
+        ui.print_json(payload)
+    elif not payload["ok"]:
+        ui.err.print("audit FAILED", style="bold red")
+    raise typer.Exit(int(ExitCode.OK if payload["ok"] else ExitCode.AUDIT_FAILED))
+
+
+@app.command()
+def history(
+    ledger: Annotated[
+        Path | None,
+        typer.Option("--ledger", help="Ledger file [default: the user's ledger.sqlite]."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show the newest N runs.")] = 20,
+    json: JsonOpt = False,
+) -> None:
+    """List the solves recorded in the run ledger, with the chain's verdict."""
+    from forceplan.ledger import default_path, read_records, show_history, verify
+
+    path = ledger or default_path()
+    if not path.exists():
+        if json:
+            ui.print_json({"ledger": str(path), "records": [], "chain_ok": True})
+        else:
+            ui.out.print(f"No runs recorded yet ({path} does not exist).", markup=False)
+        return
+    records = read_records(path, limit)
+    chain = verify(path)
+    if json:
+        ui.print_json({"ledger": str(path), "records": records, "chain": chain.to_dict()})
+    else:
+        show_history(ui.out, path, records, chain)
 
 
 _GLOBAL_FLAGS = ("-q", "--quiet", "-v", "--verbose")

@@ -327,3 +327,31 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def show_history(
+    console: Any, path: Path, records: list[dict[str, Any]], chain: ChainCheck
+) -> None:
+    """The runs as a rich table, then the chain's verdict."""
+    from rich.table import Table
+
+    table = Table(title=f"Runs recorded in {path}", header_style="bold")
+    for col in ("#", "time", "user@host", "input", "status", "objective", "value", "plan", "hash"):
+        table.add_column(col, justify="right" if col in ("#", "value") else "left")
+    for rec in records:
+        value = rec["objective_value"]
+        table.add_row(
+            str(rec["id"]),
+            str(rec["time"] or ""),
+            f"{rec['user'] or '?'}@{rec['host'] or '?'}",
+            Path(rec["input_file"] or "").name,
+            str(rec["status"] or ""),
+            str(rec["objective"] or ""),
+            "—" if value is None else f"{value:,.2f}",
+            Path(rec["output_file"]).name if rec["output_file"] else "—",
+            str(rec["hash"])[:12],
+            style="red" if rec["id"] in chain.altered else None,
+        )
+    console.print(table)
+    style = "green" if chain.ok else "bold red"
+    console.print(chain.text(), style=style, markup=False, highlight=False, soft_wrap=True)

@@ -60,6 +60,10 @@ class Column:
     allow_star: bool = False  # list columns: "*" means all
     unbounded_ok: bool = False  # numbers: "inf" (unbounded) is allowed
 
+    @property
+    def is_number(self) -> bool:
+        return self.kind in ("int", "float")
+
     def range_text(self) -> str:
         """Human wording of the allowed range, for messages and header comments."""
         if self.lo is None and self.hi is None:

@@ -33,6 +33,9 @@ _STATUS = {
     "kInterrupt": "interrupted",
 }
 
+#: HiGHS's default simplex iteration limit (no limit).
+ITERATION_DEFAULT = 2_147_483_647
+
 #: Statuses that are a verdict: no other strategy is tried after them.
 FINAL = frozenset({"optimal", "infeasible", "unbounded"})
 
@@ -101,6 +104,10 @@ class PersistentLP:
     def col_bounds(self, c: int) -> tuple[float, float]:
         return float(self._col_lower[c]), float(self._col_upper[c])
 
+    def col_bound_arrays(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Current (lower, upper) bounds of many columns."""
+        return self._col_lower[cols], self._col_upper[cols]
+
     def coefficient(self, r: int, c: int) -> float:
         """Coefficient of column c in row r (0 if absent)."""
         _status, index, value = self.highs.getRowEntries(r)
@@ -162,6 +169,7 @@ class PersistentLP:
         time_limit: float | None = None,
         strategy: str = "warm",
         threads: int | None = None,
+        iteration_limit: int | None = None,
     ) -> RunResult:
         """One HiGHS run.
 
@@ -169,7 +177,8 @@ class PersistentLP:
         basis), `ipm` (cold start: presolve, interior point and crossover, which proves
         infeasibility reliably where the warm dual simplex gives up), `cold` (cold start,
         presolve off, simplex). HiGHS's time limit counts over all runs of an instance, so
-        it is set afresh for every run.
+        it is set afresh for every run; `iteration_limit` caps simplex iterations (a cheap
+        first try that gives way to a sturdier strategy).
         """
         h = self.highs
         opts: dict[str, Any] = {"random_seed": 0, "presolve": "choose", "solver": "choose"}
@@ -184,6 +193,9 @@ class PersistentLP:
             opts["presolve"] = "off"
         if threads is not None:
             opts["threads"] = threads
+        opts["simplex_iteration_limit"] = (
+            ITERATION_DEFAULT if iteration_limit is None else iteration_limit
+        )
         for key, value in opts.items():
             h.setOptionValue(key, value)
         limit = INF if time_limit is None else h.getRunTime() + max(0.0, time_limit)
@@ -201,6 +213,10 @@ class PersistentLP:
         iterations = int(info.simplex_iteration_count) + max(0, int(info.ipm_iteration_count))
         duals = status == "optimal" and not self.is_mip
         return RunResult(status, has_solution, objective, seconds, iterations, strategy, duals)
+
+    def iterations(self) -> int:
+        """Simplex iterations of the last run (of the base solve, right after it)."""
+        return int(self.highs.getInfo().simplex_iteration_count)
 
     # --- solution arrays ------------------------------------------------------------------
 

@@ -304,7 +304,11 @@ def _row(fam, index, value, lower, upper, price, factors) -> dict[str, Any]:
         "lower": lower,
         "upper": upper,
         "slack": None if slack is None else _clean(slack),
-        "shadow_price": None if price is None else _clean(float(price) * price_unit),
+        # a row off its bounds has no price; for bound rows the reduced cost may belong to
+        # the x ≥ 0 bound this table leaves out, so it is only the row's price when binding
+        "shadow_price": None
+        if price is None
+        else (_clean(float(price) * price_unit) if binding else 0.0),
         "binding": bool(binding),
         "source_cells": ", ".join(dict.fromkeys(cells)),
         "kind": fam.kind,

@@ -31,7 +31,7 @@ def state_dir() -> Path:
 class UI:
     def __init__(self) -> None:
         self.out = Console(highlight=False, soft_wrap=False)
-        self.err = Console(stderr=True, highlight=False)
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
         self.quiet = False
         self.verbose = False
 

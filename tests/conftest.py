@@ -23,6 +23,22 @@ from wb import write_workbook
 
 from forceplan.pipeline import SolveRequest, SolveRun, run_solve
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_forceplan_home(tmp_path_factory: pytest.TempPathFactory):
+    """Logs and the run ledger of every test go to a temporary folder, never the user's
+    (subprocesses inherit the variable)."""
+    import os
+
+    previous = os.environ.get("FORCEPLAN_HOME")
+    os.environ["FORCEPLAN_HOME"] = str(tmp_path_factory.mktemp("forceplan-home"))
+    yield
+    if previous is None:
+        os.environ.pop("FORCEPLAN_HOME", None)
+    else:
+        os.environ["FORCEPLAN_HOME"] = previous
+
+
 #: Relative tolerance of every hand-derived optimum.
 REL = 1e-9
 

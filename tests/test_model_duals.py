@@ -132,3 +132,18 @@ def test_max_capability_price_refers_to_capability(model):
     assert step == pytest.approx(2.0, rel=1e-9)
     shadow = price(model, base, "P4", "class limits", "inf/E 2026")
     assert shadow == pytest.approx(step, rel=1e-9)
+
+
+def test_rows_off_their_bounds_have_no_price(tmp_path):
+    """A bound row whose variable sits at 0 (a sign restriction the table leaves out) must not
+    show that zero bound's reduced cost as its own price."""
+    from wb import minimal_sheets, write_workbook
+
+    from forceplan.pipeline import SolveRequest, run_solve
+
+    run = run_solve(
+        SolveRequest(write_workbook(tmp_path / "m.xlsx", minimal_sheets()), write=False)
+    )
+    rows = run.tables.tables["Plan_Constraints"]
+    loose = rows[~rows["binding"]]
+    assert len(loose) and (loose["shadow_price"].fillna(0.0) == 0.0).all()

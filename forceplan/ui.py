@@ -45,7 +45,9 @@ class UI:
             self.err.print(f"[dim]{message}[/]")
 
     def error(self, message: str) -> None:
-        self.err.print(f"[bold red]error:[/] {message}", markup=True)
+        from rich.markup import escape
+
+        self.err.print(f"[bold red]error:[/] {escape(message)}", markup=True)
 
     def user_error(self, exc: ForceplanError) -> None:
         if isinstance(exc, InputError) and len(exc.issues) > 1:

@@ -1,0 +1,192 @@
+"""`forceplan sweep`: many scenarios of one workbook, built once and re-solved persistently.
+
+spec.py       the --vary grammar
+scenarios.py  the cells each spec edits; grids and samples; scenario values
+engine.py     build + solve once, then set bounds and re-solve per scenario
+runner.py     in-process, local worker processes, or a Dask cluster
+output.py     summary workbook with chart, JSON payload, checkpoint file
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from forceplan.sweep.spec import GRAMMAR_HELP, SpecError, parse_spec
+
+__all__ = ["GRAMMAR_HELP", "SpecError", "SweepRequest", "parse_spec", "run_sweep_command"]
+
+
+@dataclass
+class SweepRequest:
+    workbook: Path
+    vary: list[str]
+    output: Path | None = None
+    samples: int | None = None
+    seed: int = 0
+    workers: int | None = None  # None: one per core (at most the number of scenarios)
+    scheduler: Any = None
+    objective: str | None = None
+    elastic: bool | None = None
+    time_limit: float | None = None
+    force: bool = False
+
+
+def default_output(workbook: Path) -> Path:
+    name = workbook.name
+    stem = name[: -len(".xlsx")] if name.lower().endswith(".xlsx") else name
+    return workbook.with_name(stem + ".sweep.xlsx")
+
+
+def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
+    """The `forceplan sweep` command: returns the exit code."""
+    from forceplan import __version__
+    from forceplan.errors import ExitCode
+    from forceplan.provenance import file_sha256
+    from forceplan.sweep.engine import SweepOptions, prepare
+    from forceplan.sweep.output import Checkpoint, checkpoint_path, payload, write_summary
+    from forceplan.sweep.runner import SweepJob, run_sweep
+    from forceplan.sweep.scenarios import build_scenarios
+    from forceplan.workbook.atomic import check_target
+
+    started = time.perf_counter()
+    output = request.output or default_output(request.workbook)
+    check_target(output, request.force)
+    options = SweepOptions(request.objective, request.elastic, None, request.time_limit)
+    try:
+        prep = prepare(request.workbook, request.vary, options)
+        scenarios = build_scenarios(prep.specs, request.samples, request.seed)
+    except SpecError as exc:  # specs hold [..]: print them as they are, not as rich markup
+        from rich.text import Text
+
+        ui.err.print(Text.assemble(("error:", "bold red"), f" {exc}"))
+        return int(ExitCode.INPUT)
+    prepared = time.perf_counter()
+    workers = request.workers or min(os.cpu_count() or 1, len(scenarios))
+    workers = max(1, min(workers, len(scenarios)))
+    meta: dict[str, Any] = {
+        "workbook": str(request.workbook),
+        "sha256": file_sha256(request.workbook),
+        "output": str(output),
+        "scenarios": len(scenarios),
+        "samples": request.samples,
+        "seed": request.seed,
+        "workers": workers if request.scheduler is None else "dask",
+        "scheduler": str(request.scheduler) if request.scheduler is not None else "",
+        "specs": [s.text for s in prep.specs],
+        "tool": f"forceplan {__version__}",
+    }
+    checkpoint = Checkpoint(checkpoint_path(output), meta)
+    show = not json and not ui.quiet
+    ok = False
+    try:
+        with _progress(ui, len(scenarios), show) as advance:
+
+            def on_row(row: dict[str, Any]) -> None:
+                checkpoint.add(row)
+                advance(row)
+
+            job = SweepJob(
+                request.workbook,
+                request.vary,
+                options,
+                scenarios,
+                workers,
+                request.scheduler,
+            )
+            result = run_sweep(job, on_row)
+        meta["workers"] = result.workers if request.scheduler is None else meta["workers"]
+        meta["timings"] = {"prepare": prepared - started, **result.timings}
+        meta["restarts"] = result.restarts
+        classification = str(prep.inputs.settings.get("classification", "UNCLASSIFIED"))
+        written = time.perf_counter()
+        write_summary(
+            output,
+            prep.specs,
+            prep.matched,
+            result.rows,
+            result.base,
+            meta,
+            list(prep.data.years),
+            classification,
+            request.force,
+        )
+        meta["timings"]["write"] = time.perf_counter() - written
+        ok = True
+    finally:
+        checkpoint.close(remove=ok)
+        if not ok and not json:
+            ui.info(f"finished rows are kept in {checkpoint.path}")
+    meta["timings"]["total"] = time.perf_counter() - started
+    if json:
+        ui.print_json(payload(prep.specs, result.rows, result.base, meta))
+    elif not ui.quiet:
+        _show(ui, result, meta, output)
+    return int(ExitCode.OK)
+
+
+def _progress(ui: Any, total: int, enabled: bool):
+    import contextlib
+
+    @contextlib.contextmanager
+    def manager():
+        if not enabled:
+            yield lambda _row: None
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        with Progress(
+            TextColumn("[bold]sweep[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[note]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=ui.err,
+            transient=False,
+        ) as bar:
+            task = bar.add_task("sweep", total=total, note="starting workers")
+            counts: dict[str, int] = {}
+
+            def advance(row: dict[str, Any]) -> None:
+                counts[row["status"]] = counts.get(row["status"], 0) + 1
+                note = " ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                bar.update(task, advance=1, note=note)
+
+            yield advance
+
+    return manager()
+
+
+def _show(ui: Any, result: Any, meta: dict[str, Any], output: Path) -> None:
+    from collections import Counter
+
+    from rich.table import Table
+
+    counts = Counter(r["status"] for r in result.rows)
+    table = Table(title=f"Sweep: {len(result.rows)} scenarios", header_style="bold")
+    table.add_column("status")
+    table.add_column("scenarios", justify="right")
+    for status, n in counts.most_common():
+        table.add_row(status, str(n))
+    ui.out.print(table)
+    solved = [r["objective"] for r in result.rows if r["objective"] is not None]
+    if solved:
+        ui.out.print(f"objective from {min(solved):,.0f} to {max(solved):,.0f}")
+    t = meta["timings"]
+    ui.out.print(
+        f"{t.get('total', 0):.1f} s in all, {t.get('scenarios', 0):.1f} s of it for the "
+        f"scenarios on {meta['workers']} worker(s), their start-up included; "
+        f"summary written to {output}"
+    )

@@ -1,0 +1,629 @@
+"""Build once, re-solve many times: one worker's view of a sweep.
+
+`prepare` reads, validates and matches the specs (cheap; the main process does it to
+fail early). `SweepEngine` then builds the model and solves the base case once; for each
+scenario it sets the varied row and column bounds in HiGHS to the scenario's values
+(always from the workbook's values, never cumulatively), re-runs HiGHS from the previous
+basis and reads status, objective, strength, shortfalls and the most binding limits
+straight from HiGHS's solution arrays. No Pyomo model and no Plan_ table is built per
+scenario.
+
+How an input cell reaches the LP (models/FORMULATION.md; money in `money_scale` units):
+
+| input | LP |
+|---|---|
+| Funding.amount (s, y) | B2_available row: `Σ F ≤ a` (carry-over: `CARRY + Σ F − CARRY₋₁ = a`) |
+| Settings.*_max_total | P3/P4/P5 total rows `Σ O / A / X ≤ cap` per year (added if absent) |
+| EndStrength.min/max_total | P7_min / P7_max rows (added if absent) |
+| Courses / CourseYears.capacity | C1_capacity rows `TR − Σ EXP ≤ capacity` (added if absent) |
+| Personnel.accession/separation_min/max | A / X bounds (years without a PersonnelYears value) |
+| LineLimits.min/max_amount | bounds of spend (B3) |
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from forceplan.sweep.scenarios import Cell, Scenario, build_scenarios, cell_values, match_specs
+from forceplan.sweep.spec import SpecError, VarySpec, parse_spec
+
+#: Test-only: a worker process exits abruptly before solving this scenario id.
+TEST_DIE_ENV = "FORCEPLAN_SWEEP_TEST_DIE"
+INF = math.inf
+TOP_BINDING = 5
+
+
+@dataclass
+class SweepOptions:
+    objective: str | None = None
+    elastic: bool | None = None
+    integer_units: bool | None = None
+    time_limit: float | None = None  # per scenario, seconds
+    threads: int | None = None  # HiGHS threads per worker
+
+
+@dataclass
+class Prepared:
+    specs: list[VarySpec]
+    inputs: Any
+    data: Any
+    matched: list[list[Cell]]
+    issues: list[Any] = field(default_factory=list)
+
+
+def prepare(workbook: Path, spec_texts: list[str], options: SweepOptions) -> Prepared:
+    """Read and validate the workbook, parse and match the specs (InputError/SpecError)."""
+    from forceplan.errors import InputError, Issue
+    from forceplan.model.data import build_data
+    from forceplan.workbook.load import load_workbook
+    from forceplan.workbook.validate import check_inputs, sort_issues
+
+    if not spec_texts:
+        raise SpecError("give at least one --vary SPEC")
+    specs = [parse_spec(t) for t in spec_texts]
+    inputs, issues = load_workbook(workbook)
+    issues += check_inputs(inputs)
+    if options.objective == "custom" and not len(inputs["Objective"]):
+        issues.append(Issue("error", "Objective", "", "--objective custom needs weights"))
+    issues = sort_issues(issues, inputs)
+    if any(i.severity == "error" for i in issues):
+        raise InputError(issues)
+    data = build_data(inputs, options.objective, options.elastic, options.integer_units)
+    if data.objective == "max_capability":
+        raise SpecError(
+            "sweep supports the min_cost and custom objectives; max_capability solves in two "
+            "stages (capability, then a cost tie-break) and is not swept yet"
+        )
+    matched = match_specs(specs, inputs)
+    _check_structure(specs, matched, data)
+    return Prepared(specs, inputs, data, matched, issues)
+
+
+def _check_structure(specs: list[VarySpec], matched: list[list[Cell]], data: Any) -> None:
+    """Set values that would change the model's shape (not only its bounds) are refused."""
+    for spec, cells in zip(specs, matched, strict=True):
+        if spec.scale:
+            continue  # scaling keeps 0 at 0 and inf at inf: the model's shape stays
+        for cell in cells:
+            if cell.sheet == "Funding":
+                s, y = cell.key
+                src = data.funding[s]
+                if not src.carryover and src.amount.get(y, 0.0) <= 0:
+                    raise SpecError(
+                        f"--vary {spec.text!r}: {s} has no money in {y} in the workbook, so the "
+                        "model has nothing to spend it on; give it an amount in the workbook "
+                        "or scale it (*) instead"
+                    )
+            if cell.sheet in ("Courses", "CourseYears"):
+                c = cell.key[0]
+                course = data.courses[c]
+                unlimited = all(math.isinf(data.capacity[(c, y)]) for y in data.years)
+                if course.expansion_max > 0 and unlimited:
+                    raise SpecError(
+                        f"--vary {spec.text!r}: course {c} has no capacity limit in any year "
+                        "but may be expanded; give it a finite capacity in the workbook first"
+                    )
+
+
+def _cell_params(cell: Cell, data: Any) -> list[tuple[Any, ...]]:
+    """The model parameters an input cell sets (per-year overrides keep theirs)."""
+    years = data.years
+    if cell.sheet == "Funding":
+        return [("funding", *cell.key)]
+    if cell.sheet == "Settings":
+        return [("setting", cell.column)]
+    if cell.sheet == "EndStrength":
+        return [("end_min" if cell.column == "min_total" else "end_max", cell.key[0])]
+    if cell.sheet == "Courses":
+        c = cell.key[0]
+        return [("capacity", c, y) for y in years if ("course_year", (c, y)) not in data.cells]
+    if cell.sheet == "CourseYears":
+        return [("capacity", *cell.key)]
+    if cell.sheet == "Personnel":
+        param = {
+            "accession_max": "acc_max",
+            "accession_min": "acc_min",
+            "separation_max": "sep_max",
+            "separation_min": "sep_min",
+        }[cell.column]
+        p = cell.key
+        return [(param, p, y) for y in years if (f"class_year:{param}", (p, y)) not in data.cells]
+    if cell.sheet == "LineLimits":
+        return [("line_max" if cell.column == "max_amount" else "line_min", *cell.key)]
+    raise SpecError(f"cannot vary {cell.sheet}.{cell.column}")
+
+
+@dataclass
+class _Lever:
+    """One bound that a parameter sets: side := mult · value."""
+
+    kind: str  # "row" or "col"
+    slot: int  # position in the engine's touched-rows / touched-cols arrays
+    side: str  # "lower", "upper" or "both"
+    mult: float  # sign of the row's key coefficient × unit (1/money_scale for money)
+
+
+@dataclass
+class _Entry:
+    """A labelled row or column for the binding-constraint list."""
+
+    id: str
+    kind: str
+    describe: Any
+    index: Any
+
+
+class SweepEngine:
+    """A built and solved model, ready to re-solve scenarios."""
+
+    def __init__(self, workbook: Path, spec_texts: list[str], options: SweepOptions) -> None:
+        from forceplan.model.build import build_model
+        from forceplan.model.persistent import PersistentLP
+        from forceplan.model.solve import SolveOptions, solve
+
+        started = time.perf_counter()
+        self.options = options
+        self.prep = prepare(workbook, spec_texts, options)
+        self.specs, self.data = self.prep.specs, self.prep.data
+        t_read = time.perf_counter()
+        self.built = build_model(self.data)
+        t_build = time.perf_counter()
+        outcome = solve(self.built, SolveOptions(options.time_limit, None, options.threads))
+        t_solve = time.perf_counter()
+        self.lp = PersistentLP(outcome, outcome.is_mip)
+        self.scale = self.data.money_scale
+        self._cell_params = {
+            cell: _cell_params(cell, self.data) for cells in self.prep.matched for cell in cells
+        }
+        self._setup_levers()
+        self._setup_readers()
+        self.base_highs_seconds = outcome.highs_seconds
+        self.base_iterations = self.lp.iterations()
+        self._last_ok = outcome.optimal
+        self.base = {
+            "status": outcome.status,
+            "objective": outcome.objective,
+            "solve_seconds": outcome.highs_seconds,
+            "money_scale": self.scale,
+            "objective_name": self.data.objective,
+            "elastic": self.data.elastic,
+            "mip": outcome.is_mip,
+            "rows": self.lp.num_rows,
+            "columns": self.lp.num_cols,
+            "timings": {
+                "read_validate": t_read - started,
+                "build": t_build - t_read,
+                "solve": t_solve - t_build,
+            },
+        }
+        if outcome.has_solution:
+            summary = self._read(_BaseRun(outcome.status, outcome.has_solution, not outcome.is_mip))
+            self.base.update(summary)
+            self.base["objective"] = outcome.objective
+        self.base["timings"]["setup"] = time.perf_counter() - t_solve
+        self.base["timings"]["total"] = time.perf_counter() - started
+
+    # --- parameters -> bounds -------------------------------------------------------------
+
+    def _setup_levers(self) -> None:
+        lp, m, d = self.lp, self.built.model, self.data
+        set_params = {
+            p
+            for spec, cells in zip(self.specs, self.prep.matched, strict=True)
+            if not spec.scale
+            for cell in cells
+            for p in self._cell_params[cell]
+        }
+        self._rows: list[int] = []
+        self._cols: list[int] = []
+        self._row_slot: dict[int, int] = {}
+        self._col_slot: dict[int, int] = {}
+        self._slot_names: dict[str, dict[int, str]] = {"row": {}, "col": {}}
+        self.levers: dict[tuple[Any, ...], list[_Lever]] = {}
+        self._base_params: dict[tuple[Any, ...], float] = {}
+        self._added: list[tuple[int, _Entry]] = []  # rows added here, for the binding list
+        params = {p for ps in self._cell_params.values() for p in ps}
+        for param in sorted(params, key=repr):
+            self.levers[param] = self._levers_of(param, param in set_params, lp, m, d)
+            for lever in self.levers[param]:
+                self._slot_names[lever.kind][lever.slot] = _param_name(param)
+        self._base_row_lo = np.array([lp.row_bounds(r)[0] for r in self._rows])
+        self._base_row_hi = np.array([lp.row_bounds(r)[1] for r in self._rows])
+        self._base_col_lo = np.array([lp.col_bounds(c)[0] for c in self._cols])
+        self._base_col_hi = np.array([lp.col_bounds(c)[1] for c in self._cols])
+        lo, hi, clo, chi = self._bounds_for(self._base_params)
+        added = [self._row_slot[r] for r, _entry in self._added]
+        if added:  # rows added here start at the workbook's values (e.g. Σ S ≥ 0)
+            self._base_row_lo[added], self._base_row_hi[added] = lo[added], hi[added]
+            self.lp.set_row_bounds([self._rows[k] for k in added], lo[added], hi[added])
+        # the mapping must reproduce the LP as built: a cheap guard against model changes
+        for name, a, b in (
+            ("row lower", lo, self._base_row_lo),
+            ("row upper", hi, self._base_row_hi),
+            ("column lower", clo, self._base_col_lo),
+            ("column upper", chi, self._base_col_hi),
+        ):
+            if not _close(a, b):
+                raise RuntimeError(f"sweep: the model's {name} bounds are not where expected")
+
+    def _slot(self, kind: str, pos: int) -> int:
+        slots, items = (
+            (self._row_slot, self._rows) if kind == "row" else (self._col_slot, self._cols)
+        )
+        if pos not in slots:
+            slots[pos] = len(items)
+            items.append(pos)
+        return slots[pos]
+
+    def _row_lever(self, r: int, key_col: int, side: str, unit: float) -> _Lever:
+        t = self.lp.coefficient(r, key_col)
+        if t == 0:
+            raise RuntimeError(f"sweep: row {r} does not hold column {key_col}")
+        if t < 0:
+            side = {"lower": "upper", "upper": "lower", "both": "both"}[side]
+        return _Lever("row", self._slot("row", r), side, t * unit)
+
+    def _levers_of(self, param, may_set: bool, lp, m, d) -> list[_Lever]:
+        kind = param[0]
+        scale = self.scale
+        if kind == "funding":
+            _k, s, y = param
+            src = d.funding[s]
+            self._base_params[param] = src.amount.get(y, 0.0)
+            con = _item(m.B2_available, (s, y))
+            r = lp.row(con) if con is not None else None
+            if r is None:
+                return []  # no money and no way to spend it (set values refused earlier)
+            if src.carryover:
+                return [self._row_lever(r, lp.col(m.CARRY[s, y]), "both", 1 / scale)]
+            key = next(lp.col(m.F[s, b, y]) for b in d.lines if (s, b, y) in m.F_index)
+            return [self._row_lever(r, key, "upper", 1 / scale)]
+        if kind == "setting":
+            key = param[1]
+            self._base_params[param] = float(d.settings[key])
+            cid, var = {
+                "accession_max_total": ("P4", m.A),
+                "separation_max_total": ("P5", m.X),
+                "overstrength_max_total": ("P3", m.O),
+            }[key]
+            comp = getattr(m, f"{cid}_total", None)
+            n = len(d.classes)
+            levers = []
+            for y in d.years:
+                r = lp.row(comp[y]) if comp is not None else None
+                cols = [lp.col(var[i, y]) for i in range(n)]
+                if r is None:
+                    if not may_set or not cols:
+                        continue
+                    r = self._add_row([(c, 1.0) for c in cols], cid, "total cap", y)
+                levers.append(self._row_lever(r, cols[0], "upper", 1.0))
+            return levers
+        if kind in ("end_min", "end_max"):
+            y = param[1]
+            lo, hi = d.end_strength[y]
+            low = kind == "end_min"
+            self._base_params[param] = lo if low else hi
+            comp = m.P7_min if low else m.P7_max
+            cols = [lp.col(m.S[i, y]) for i in range(len(d.classes))]
+            r = lp.row(comp[y]) if y in comp else None
+            if r is None:
+                if not may_set or not cols:
+                    return []
+                terms = [(c, 1.0) for c in cols]
+                if d.elastic:
+                    slack = m.SH_under[y] if low else m.SH_over[y]
+                    terms.append((lp.col(slack), 1.0 if low else -1.0))
+                r = self._add_row(terms, "P7", "minimum" if low else "maximum", y)
+            return [self._row_lever(r, cols[0], "lower" if low else "upper", 1.0)]
+        if kind == "capacity":
+            _k, c, y = param
+            self._base_params[param] = d.capacity[(c, y)]
+            con = _item(m.C1_capacity, (c, y))
+            r = lp.row(con) if con is not None else None
+            tr = lp.col(m.TR[c, y])
+            if r is None:
+                if not may_set:
+                    return []
+                terms = [(tr, 1.0)]
+                terms += [(lp.col(m.EXP[c, t]), -1.0) for t in d.years if t <= y and (c, t) in m.EY]
+                r = self._add_row(terms, "C1", "capacity", (c, y))
+            return [self._row_lever(r, tr, "upper", 1.0)]
+        if kind in ("acc_max", "acc_min", "sep_max", "sep_min"):
+            _k, p, y = param
+            defaults = {"acc_max": INF, "sep_max": INF}
+            self._base_params[param] = d.class_years[kind].get((p, y), defaults.get(kind, 0.0))
+            var = m.A if kind.startswith("acc") else m.X
+            col = lp.col(var[self.built.class_ids[p], y])
+            side = "upper" if kind.endswith("max") else "lower"
+            return [_Lever("col", self._slot("col", col), side, 1.0)]
+        if kind in ("line_max", "line_min"):
+            _k, b, y = param
+            lo, hi = d.line_limits.get((b, y), (0.0, INF))
+            self._base_params[param] = hi if kind == "line_max" else lo
+            col = lp.col(m.spend[b, y])
+            side = "upper" if kind == "line_max" else "lower"
+            return [_Lever("col", self._slot("col", col), side, 1 / scale)]
+        raise RuntimeError(f"sweep: no lever for {param}")
+
+    def _add_row(self, terms: list[tuple[int, float]], cid: str, kind: str, index: Any) -> int:
+        r = self.lp.add_row(-INF, INF, terms)
+        label = {
+            "P3": lambda y: (f"all classes {y}", []),
+            "P4": lambda y: (f"all classes {y}", []),
+            "P5": lambda y: (f"all classes {y}", []),
+            "P7": lambda y: (f"total {y}", []),
+            "C1": lambda i: (f"{i[0]} {i[1]}", []),
+        }[cid]
+        self._added.append((r, _Entry(cid, kind, label, index)))
+        return r
+
+    def _bounds_for(self, params: dict[tuple[Any, ...], float]):
+        lo, hi = self._base_row_lo.copy(), self._base_row_hi.copy()
+        clo, chi = self._base_col_lo.copy(), self._base_col_hi.copy()
+        for param, value in params.items():
+            for lever in self.levers.get(param, ()):
+                x = _times(lever.mult, value)
+                a, b = (lo, hi) if lever.kind == "row" else (clo, chi)
+                if lever.side in ("lower", "both"):
+                    a[lever.slot] = x
+                if lever.side in ("upper", "both"):
+                    b[lever.slot] = x
+        return lo, hi, clo, chi
+
+    # --- reading solutions ----------------------------------------------------------------
+
+    def _setup_readers(self) -> None:
+        lp, m, d, built = self.lp, self.built.model, self.data, self.built
+        n = len(d.classes)
+        self._strength_cols = {
+            y: np.array([lp.col(m.S[i, y]) for i in range(n)], dtype=np.int64) for y in d.years
+        }
+        self._shortfall_cols: dict[str, np.ndarray] = {}
+        for kind, variables in built.shortfalls.items():
+            cols = [c for var in variables for _i, c in lp.col_positions(var)]
+            self._shortfall_cols[kind] = np.array(cols, dtype=np.int64)
+        self._cost = lp.linear(m.cost)
+        self._penalty = lp.linear(m.penalty)
+        # labelled rows and bound columns for the binding list, with price factors to the
+        # user's units (results._unit_factors, minimised objective): money rows ×1, others ×K
+        entries: list[_Entry] = []
+        rows, row_entry, row_factor = [], [], []
+        cols, col_entry, col_factor = [], [], []
+        for fam in built.families:
+            factor = 1.0 if fam.money else self.scale
+            positions = (
+                lp.col_positions(fam.component) if fam.is_bound else lp.row_positions(fam.component)
+            )
+            for index, pos in positions:
+                entries.append(_Entry(fam.id, fam.kind, fam.describe, index))
+                (cols if fam.is_bound else rows).append(pos)
+                (col_entry if fam.is_bound else row_entry).append(len(entries) - 1)
+                (col_factor if fam.is_bound else row_factor).append(factor)
+        for r, entry in self._added:
+            entries.append(entry)
+            rows.append(r)
+            row_entry.append(len(entries) - 1)
+            row_factor.append(self.scale)
+        self._entries = entries
+        self._b_rows = np.array(rows, dtype=np.int64)
+        self._b_row_entry = np.array(row_entry, dtype=np.int64)
+        self._b_row_factor = np.array(row_factor, dtype=float)
+        self._b_cols = np.array(cols, dtype=np.int64)
+        self._b_col_entry = np.array(col_entry, dtype=np.int64)
+        self._b_col_factor = np.array(col_factor, dtype=float)
+
+    def _read(self, run: Any) -> dict[str, Any]:
+        x, row_dual, col_dual = self.lp.solution()
+        scale = self.scale
+        strength = {int(y): float(x[cols].sum()) for y, cols in self._strength_cols.items()}
+        shortfalls = {}
+        for kind, cols in self._shortfall_cols.items():
+            total = float(x[cols].sum()) if len(cols) else 0.0
+            shortfalls[kind] = _clean(total * (scale if kind == "funding" else 1.0))
+        cols, coefs, const = self._cost
+        cost = (float(coefs @ x[cols]) + const) * scale if len(cols) else const * scale
+        out: dict[str, Any] = {
+            "cost": _clean(cost),
+            "strength": {y: _clean(v) for y, v in strength.items()},
+            "end_strength": _clean(strength[max(strength)]) if strength else None,
+            "shortfall_total": _clean(sum(shortfalls.values())) if shortfalls else 0.0,
+            "shortfalls": shortfalls,
+            "binding": self._binding(x, row_dual, col_dual) if run.duals else "",
+        }
+        return out
+
+    def _binding(self, x: np.ndarray, row_dual: np.ndarray, col_dual: np.ndarray) -> str:
+        prices = [row_dual[self._b_rows] * self._b_row_factor]
+        entries = [self._b_row_entry]
+        if len(self._b_cols):
+            lo, hi = self.lp.col_bound_arrays(self._b_cols)
+            v = x[self._b_cols]
+            tol = 1e-7 * np.maximum(1.0, np.abs(v))
+            at_input_bound = ((lo > 0) & (np.abs(v - lo) <= tol)) | (
+                np.isfinite(hi) & (np.abs(hi - v) <= tol)
+            )
+            reduced = np.where(at_input_bound, col_dual[self._b_cols], 0.0)
+            prices.append(reduced * self._b_col_factor)
+            entries.append(self._b_col_entry)
+        price = np.concatenate(prices)
+        entry = np.concatenate(entries)
+        size = np.abs(price)
+        nonzero = np.flatnonzero(size > 1e-9)
+        if not len(nonzero):
+            return ""
+        top = nonzero[np.argsort(-size[nonzero], kind="stable")[:TOP_BINDING]]
+        parts = []
+        for k in top:
+            e = self._entries[int(entry[k])]
+            label, _cells = e.describe(e.index)
+            parts.append(f"{e.id} {e.kind} {label} ({_num(float(price[k]))})")
+        return "; ".join(parts)
+
+    # --- one scenario ---------------------------------------------------------------------
+
+    def evaluate(self, scenario: Scenario) -> dict[str, Any]:
+        if os.environ.get(TEST_DIE_ENV) == str(scenario.id):  # test-only: a worker crash
+            os._exit(70)
+        started = time.perf_counter()
+        row: dict[str, Any] = {
+            "scenario": scenario.id,
+            "inputs": list(scenario.values),
+            "status": "",
+            "message": "",
+            "objective": None,
+            "cost": None,
+            "end_strength": None,
+            "strength": {},
+            "shortfall_total": None,
+            "shortfalls": {},
+            "binding": "",
+            "strategy": "",
+            "iterations": 0,
+            "solve_seconds": 0.0,
+            "worker": os.getpid(),
+        }
+        try:
+            problem = self._apply(scenario)
+            if problem:
+                row.update(status="invalid_input", message=problem)
+            else:
+                self._solve_into(row)
+        except Exception as exc:  # one bad scenario is a row, not the end of the sweep
+            row.update(status="error", message=f"{type(exc).__name__}: {exc}")
+            self._last_ok = False
+        row["seconds"] = time.perf_counter() - started
+        return row
+
+    def _apply(self, scenario: Scenario) -> str:
+        """Set every varied bound to this scenario's value; a problem text if invalid."""
+        values = cell_values(self.specs, self.prep.matched, scenario)
+        params: dict[tuple[Any, ...], float] = {}
+        for cell, value in values.items():
+            if math.isnan(value) or value < 0:
+                return f"{cell.address} ({cell.sheet}.{cell.column}) would be {value:g} (< 0)"
+            for p in self._cell_params[cell]:
+                params[p] = value
+        problem = self._check_pairs(params)
+        if problem:
+            return problem
+        lo, hi, clo, chi = self._bounds_for(params)
+        bad = _crossed(lo, hi)
+        if bad is not None:
+            return f"a minimum is above its maximum ({self._slot_names['row'].get(bad, bad)})"
+        bad = _crossed(clo, chi)
+        if bad is not None:
+            return f"a minimum is above its maximum ({self._slot_names['col'].get(bad, bad)})"
+        self.lp.set_row_bounds(self._rows, lo, hi)
+        self.lp.set_col_bounds(self._cols, clo, chi)
+        return ""
+
+    def _check_pairs(self, params: dict[tuple[Any, ...], float]) -> str:
+        """End-strength min/max are two rows: check them like validation would."""
+        for y in {p[1] for p in params if p[0] in ("end_min", "end_max")}:
+            lo = params.get(("end_min", y), self._base_params.get(("end_min", y)))
+            hi = params.get(("end_max", y), self._base_params.get(("end_max", y)))
+            base_lo, base_hi = self.data.end_strength[y]
+            lo = base_lo if lo is None else lo
+            hi = base_hi if hi is None else hi
+            if lo > hi:
+                return f"EndStrength {y}: min_total {lo:g} is above max_total {hi:g}"
+        return ""
+
+    def _solve_into(self, row: dict[str, Any]) -> None:
+        limit = self.options.time_limit
+        warm_cap = max(1.0, 10 * self.base_highs_seconds)
+        iters = self.base_iterations
+        if self.lp.is_mip:
+            plan = [("warm", limit, None), ("cold", limit, None)]
+        elif self._last_ok:  # neighbours re-solve in a few iterations from this basis
+            plan = [("warm", _min(limit, warm_cap), max(10_000, 3 * iters)), ("ipm", limit, None)]
+        else:  # after a failure the basis is poor and neighbours are likely infeasible too:
+            # a cold interior point solve proves infeasibility reliably (the warm dual
+            # simplex often ends without a verdict on this kind of model)
+            plan = [("ipm", limit, None), ("base", _min(limit, warm_cap), max(10_000, 3 * iters))]
+        plan.append(("cold", limit, None))
+        from forceplan.model.persistent import FINAL
+
+        runs = []
+        for strategy, cap, iteration_limit in plan:
+            run = self.lp.run(cap, strategy, self.options.threads, iteration_limit)
+            runs.append(run)
+            if run.status in FINAL:
+                break
+        seconds = sum(r.seconds for r in runs)
+        row.update(
+            status=run.status,
+            strategy="+".join(r.strategy for r in runs),
+            iterations=sum(r.iterations for r in runs),
+            solve_seconds=seconds,
+        )
+        self._last_ok = run.status == "optimal"
+        if run.has_solution and run.objective is not None:
+            row["objective"] = _clean(run.objective * self.scale)
+            row.update(self._read(run))
+            if run.status != "optimal":
+                row["message"] = "not a proven optimum"
+        elif run.status == "infeasible":
+            row["message"] = "no plan satisfies every requirement"
+
+
+@dataclass
+class _BaseRun:
+    status: str
+    has_solution: bool
+    duals: bool
+
+
+def _param_name(param: tuple[Any, ...]) -> str:
+    """('acc_max', ('infantry', 'enlisted'), 2027) -> 'acc_max infantry/enlisted 2027'."""
+    parts = [param[0]]
+    for p in param[1:]:
+        parts.append("/".join(p) if isinstance(p, tuple) else str(p))
+    return " ".join(parts)
+
+
+def _item(component: Any, index: Any) -> Any:
+    """component[index], or None if the indexed Pyomo component has no such index."""
+    return component[index] if index in component else None  # noqa: SIM401 (no .get)
+
+
+def _times(mult: float, value: float) -> float:
+    if math.isinf(value):
+        return math.copysign(INF, mult) * math.copysign(1.0, value)
+    return mult * value
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    both_inf = np.isinf(a) & np.isinf(b) & (np.sign(a) == np.sign(b))
+    finite = np.isfinite(a) & np.isfinite(b)
+    diff = np.abs(np.where(finite, a, 0.0) - np.where(finite, b, 0.0))
+    ok = both_inf | (finite & (diff <= 1e-9 * np.maximum(1.0, np.abs(np.where(finite, b, 0.0)))))
+    return bool(ok.all())
+
+
+def _crossed(lo: np.ndarray, hi: np.ndarray) -> int | None:
+    bad = np.flatnonzero(lo > hi + 1e-9 * np.maximum(1.0, np.abs(hi)))
+    return int(bad[0]) if len(bad) else None
+
+
+def _min(a: float | None, b: float) -> float:
+    return b if a is None else min(a, b)
+
+
+def _clean(x: float) -> float:
+    return 0.0 if abs(x) < 1e-9 else x
+
+
+def _num(x: float) -> str:
+    return f"{x:+,.4g}"
+
+
+def scenarios_for(prep: Prepared, samples: int | None, seed: int) -> list[Scenario]:
+    return build_scenarios(prep.specs, samples, seed)

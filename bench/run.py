@@ -54,11 +54,15 @@ def child(workbook: Path, output: Path) -> dict:
         f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from bench.run import measure; "
         "print('RESULT ' + json.dumps(measure(sys.argv[1], sys.argv[2])))"
     )
-    done = subprocess.run([sys.executable, "-c", code, str(workbook), str(output)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(workbook), str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
+            return json.loads(line[len("RESULT ") :])
     raise RuntimeError(f"benchmark child failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
 
 
@@ -75,10 +79,12 @@ def machine() -> str:
     import highspy
     import pyomo
 
-    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; {platform.system()} "
-            f"{platform.release()}; Python {platform.python_version()}; Pyomo "
-            f"{pyomo.version.version}; HiGHS {highspy.HIGHS_VERSION_MAJOR}."
-            f"{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}; Pyomo "
+        f"{pyomo.version.version}; HiGHS {highspy.HIGHS_VERSION_MAJOR}."
+        f"{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
+    )
 
 
 def cases(sizes: list[str], folder: Path) -> list[tuple[str, Path]]:
@@ -140,9 +146,12 @@ def main() -> None:
             runs = [child(workbook, Path(tmp) / "plan.xlsx") for _ in range(args.repeat)]
             best = min(runs, key=lambda r: r["total"])
             rows.append((name, best))
-            print(f"{name}: {best['status']}, end-to-end {best['total']:.2f} s, HiGHS "
-                  f"{best['highs']:.2f} s, " + ", ".join(
-                      f"{k} {v:.2f}" for k, v in best["timings"].items()), flush=True)
+            print(
+                f"{name}: {best['status']}, end-to-end {best['total']:.2f} s, HiGHS "
+                f"{best['highs']:.2f} s, "
+                + ", ".join(f"{k} {v:.2f}" for k, v in best["timings"].items()),
+                flush=True,
+            )
     args.out.write_text(report(rows))
     print(f"wrote {args.out}")
 

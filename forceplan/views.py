@@ -176,8 +176,10 @@ def show_infeasible(console: Console, run: SolveRun) -> None:
     elif run.conflicts is not None:
         limit = run.request.iis_time_limit
         within = f" within {limit:g} s" if limit is not None else ""
-        console.print(f"[yellow]The solver could not isolate the conflicting requirements"
-                      f"{within}; `forceplan diagnose` searches longer (--iis-time-limit).[/]")
+        console.print(
+            f"[yellow]The solver could not isolate the conflicting requirements"
+            f"{within}; `forceplan diagnose` searches longer (--iis-time-limit).[/]"
+        )
     elastic = run.elastic_run
     if elastic is not None and elastic.tables is not None:
         _shortfalls_table(

@@ -2,9 +2,9 @@
 
 `forceplan sweep` builds and solves a workbook once, then for each scenario changes a few
 row and column bounds directly in HiGHS, re-runs it from the previous basis and reads the
-solution arrays. This module is the only place that knows how `forceplan.model.solve`
-hands the model to HiGHS (Pyomo's persistent interface: its row and column maps and the
-`highspy.Highs` instance); everything else talks in Pyomo components and numbers.
+solution arrays. It works on the `forceplan.model.highs_lp.HighsLP` of the base solve
+(its `highspy.Highs` instance and its row and column maps); everything else talks in
+Pyomo components and numbers.
 
 Indices returned here are HiGHS row / column positions; bounds are in model units (money
 rows and columns in `ModelData.money_scale` currency units, like everything inside the LP).
@@ -20,18 +20,9 @@ from typing import Any
 
 import numpy as np
 
-INF = math.inf
+from forceplan.model.highs_lp import STATUS
 
-#: HiGHS model status name -> forceplan status (the words of SolveOutcome.status).
-_STATUS = {
-    "kOptimal": "optimal",
-    "kInfeasible": "infeasible",
-    "kUnboundedOrInfeasible": "infeasible_or_unbounded",
-    "kUnbounded": "unbounded",
-    "kTimeLimit": "time_limit",
-    "kIterationLimit": "iteration_limit",
-    "kInterrupt": "interrupted",
-}
+INF = math.inf
 
 #: HiGHS's default simplex iteration limit (no limit).
 ITERATION_DEFAULT = 2_147_483_647
@@ -55,12 +46,13 @@ class PersistentLP:
     """The HiGHS instance of a solved model, with Pyomo components mapped to positions."""
 
     def __init__(self, outcome: Any, is_mip: bool = False) -> None:
-        solver = outcome.solver
-        self.highs = outcome.highs
-        if self.highs is None or solver is None:
-            raise RuntimeError("the solve outcome has no persistent HiGHS instance")
-        self._rows: dict[Any, int] = solver._pyomo_con_to_solver_con_map
-        self._cols: dict[int, int] = solver._pyomo_var_to_solver_var_map
+        compiled = outcome.lp
+        if compiled is None:
+            raise RuntimeError("the solve outcome has no HiGHS instance")
+        self._compiled = compiled
+        self.highs = compiled.highs
+        self._rows: dict[Any, int] = compiled.row_of
+        self._cols: dict[int, int] = compiled.col_of
         self.is_mip = is_mip
         self.highs.setOptionValue("output_flag", False)
         lp = self.highs.getLp()
@@ -89,12 +81,8 @@ class PersistentLP:
 
     def linear(self, expr: Any) -> tuple[np.ndarray, np.ndarray, float]:
         """(columns, coefficients, constant) of a linear Pyomo expression."""
-        from pyomo.repn import generate_standard_repn
-
-        repn = generate_standard_repn(expr, compute_values=True, quadratic=False)
-        cols = np.array([self.col(v) for v in repn.linear_vars], dtype=np.int64)
-        coefs = np.array([float(c) for c in repn.linear_coefs], dtype=float)
-        return cols, coefs, float(repn.constant or 0.0)
+        cols, coefs, constant = self._compiled.linear(expr)
+        return np.array(cols, dtype=np.int64), np.array(coefs, dtype=float), constant
 
     # --- the LP as it is now --------------------------------------------------------------
 
@@ -205,7 +193,7 @@ class PersistentLP:
         seconds = time.perf_counter() - started
         h.setOptionValue("time_limit", INF)
         info = h.getInfo()
-        status = _STATUS.get(h.getModelStatus().name, "not_optimal")
+        status = STATUS.get(h.getModelStatus().name, "not_optimal")
         has_solution = int(info.primal_solution_status) == 2  # kSolutionStatusFeasible
         if status == "optimal":
             has_solution = True

@@ -1,0 +1,257 @@
+"""The built Pyomo model compiled straight into a HiGHS instance, with the maps between them.
+
+Pyomo's persistent HiGHS interface hands a model over one constraint at a time through
+its change-tracking machinery; at size M that took longer than HiGHS's own solve. Here
+every active constraint is turned into one row with Pyomo's linear-expression compiler
+(`LinearRepnVisitor`, the engine of Pyomo's LP writer and standard-form compiler), the
+rows are gathered into one row-wise sparse matrix and passed to HiGHS in a single
+`passModel` call.
+
+Conventions (the same as Pyomo's writers, so prices and row activities mean what they
+did): a constraint `lb ≤ body ≤ ub` is one row whose coefficients are those of `body` and
+whose bounds are `lb − c` and `ub − c`, where c is the constant part of `body`; an
+equality has lb = ub. Every unfixed variable of the model is a column, in declaration
+order. Objective constants go to HiGHS's objective offset.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+
+INF = highspy.kHighsInf
+
+#: HiGHS model status name -> forceplan status (the words of SolveOutcome.status).
+STATUS = {
+    "kOptimal": "optimal",
+    "kInfeasible": "infeasible",
+    "kUnboundedOrInfeasible": "infeasible_or_unbounded",
+    "kUnbounded": "unbounded",
+    "kTimeLimit": "time_limit",
+    "kIterationLimit": "iteration_limit",
+    "kSolutionLimit": "iteration_limit",
+    "kInterrupt": "interrupted",
+}
+
+#: Statuses that are not a verdict of any kind (HiGHS gave up): worth another strategy.
+UNKNOWN = frozenset({"not_optimal"})
+
+
+def new_highs() -> highspy.Highs:
+    """A silent HiGHS instance (its constructor prints a banner straight to stdout)."""
+    from pyomo.common.tee import capture_output
+
+    with capture_output(capture_fd=True):
+        highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+class NotLinearError(ValueError):
+    """A constraint or objective the LP cannot hold (a product of variables, ...)."""
+
+
+@dataclass
+class RunInfo:
+    status: str  # a word of STATUS, or "not_optimal"
+    has_solution: bool  # a primal feasible point is available
+    objective: float | None  # HiGHS's objective value (offset included), None if no point
+    bound: float | None  # MIP dual bound
+    gap: float | None  # MIP relative gap
+    highs_seconds: float  # HiGHS's own run time of this run
+
+
+class HighsLP:
+    """A HiGHS instance holding the model, and the maps from Pyomo components to it."""
+
+    def __init__(self, model: pyo.ConcreteModel) -> None:
+        from pyomo.core.base.enums import SortComponents
+        from pyomo.repn.linear import LinearRepnVisitor
+        from pyomo.repn.util import VarRecorder
+
+        self.model = model
+        self.columns: list[Any] = [
+            v for v in model.component_data_objects(pyo.Var, descend_into=True) if not v.fixed
+        ]
+        self.col_of: dict[int, int] = {id(v): i for i, v in enumerate(self.columns)}
+        var_map = {id(v): v for v in self.columns}
+        self._visitor = LinearRepnVisitor(
+            {}, var_recorder=VarRecorder(var_map, SortComponents.deterministic)
+        )
+        self.rows: list[Any] = []
+        self.row_of: dict[Any, int] = {}
+        self.highs = new_highs()
+        self._compile()
+
+    # --- compiling ------------------------------------------------------------------------
+
+    def linear(self, expr: Any, what: str = "expression") -> tuple[list[int], list[float], float]:
+        """(columns, coefficients, constant) of a linear Pyomo expression."""
+        repn = self._visitor.walk_expression(expr)
+        if repn.nonlinear is not None:
+            raise NotLinearError(f"{what} is not linear")
+        cols = [self._col(vid) for vid in repn.linear]
+        return cols, [float(c) for c in repn.linear.values()], float(repn.constant)
+
+    def _col(self, vid: int) -> int:
+        col = self.col_of.get(vid)
+        if col is None:  # a variable outside the model's own blocks (not expected)
+            raise NotLinearError("an expression uses a variable that is not in the model")
+        return col
+
+    def _compile(self) -> None:
+        model = self.model
+        starts, index, value = [0], [], []
+        row_lower, row_upper = [], []
+        for con in model.component_data_objects(pyo.Constraint, active=True, descend_into=True):
+            lb, body, ub = con.to_bounded_expression(evaluate_bounds=True)
+            if lb is None and ub is None:
+                continue
+            cols, coefs, constant = self.linear(body, f"constraint {con.name}")
+            self.row_of[con] = len(self.rows)
+            self.rows.append(con)
+            index.extend(cols)
+            value.extend(coefs)
+            starts.append(len(index))
+            row_lower.append(-INF if lb is None else lb - constant)
+            row_upper.append(INF if ub is None else ub - constant)
+
+        objectives = list(model.component_data_objects(pyo.Objective, active=True))
+        if len(objectives) != 1:
+            raise ValueError(f"the model has {len(objectives)} active objectives, not one")
+        objective = objectives[0]
+        cost, sense, offset = self.objective_vector(objective.expr, objective.sense)
+
+        n = len(self.columns)
+        col_lower = np.array([-INF if v.lb is None else v.lb for v in self.columns], dtype=float)
+        col_upper = np.array([INF if v.ub is None else v.ub for v in self.columns], dtype=float)
+        integer = np.array([0 if v.is_continuous() else 1 for v in self.columns], dtype=np.int32)
+        self.is_mip = bool(integer.any())
+        status = self.highs.passModel(
+            n,
+            len(self.rows),
+            len(index),
+            int(highspy.MatrixFormat.kRowwise),
+            int(sense),
+            offset,
+            cost,
+            col_lower,
+            col_upper,
+            np.array(row_lower, dtype=float),
+            np.array(row_upper, dtype=float),
+            np.array(starts[:-1], dtype=np.int32),
+            np.array(index, dtype=np.int32),
+            np.array(value, dtype=float),
+            integer,
+        )
+        if status != highspy.HighsStatus.kOk:
+            raise RuntimeError(f"HiGHS did not accept the model ({status.name})")
+
+    def objective_vector(self, expr: Any, sense: Any) -> tuple[np.ndarray, Any, float]:
+        """(cost per column, HiGHS sense, offset) of a linear objective expression."""
+        cols, coefs, constant = self.linear(expr, "the objective")
+        cost = np.zeros(len(self.columns))
+        np.add.at(cost, np.array(cols, dtype=np.int64), coefs)
+        maximise = sense == pyo.maximize
+        return (
+            cost,
+            highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize,
+            constant,
+        )
+
+    # --- changes (the lexicographic stage of max_capability) --------------------------------
+
+    def set_objective(self, expr: Any, sense: Any) -> None:
+        cost, highs_sense, offset = self.objective_vector(expr, sense)
+        self.highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        self.highs.changeObjectiveSense(highs_sense)
+        self.highs.changeObjectiveOffset(offset)
+
+    def add_row(self, expr: Any, lower: float | None, upper: float | None) -> int:
+        """Append `lower ≤ expr ≤ upper` as a row no Pyomo constraint owns; its position."""
+        cols, coefs, constant = self.linear(expr, "a stage constraint")
+        lo = -INF if lower is None else lower - constant
+        hi = INF if upper is None else upper - constant
+        self.highs.addRow(
+            lo, hi, len(cols), np.array(cols, dtype=np.int32), np.array(coefs, dtype=float)
+        )
+        return int(self.highs.getNumRow()) - 1
+
+    def delete_row(self, row: int) -> None:
+        self.highs.deleteRows(1, np.array([row], dtype=np.int32))
+
+    def col_bounds(self, cols: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
+        idx = np.fromiter(cols, dtype=np.int64)
+        lp = self.highs.getLp()
+        return np.asarray(lp.col_lower_)[idx], np.asarray(lp.col_upper_)[idx]
+
+    def set_col_bounds(self, cols: Iterable[int], lower: np.ndarray, upper: np.ndarray) -> None:
+        idx = np.fromiter(cols, dtype=np.int32)
+        if len(idx):
+            self.highs.changeColsBounds(len(idx), idx, lower, upper)
+
+    # --- running --------------------------------------------------------------------------
+
+    def run(self, options: dict[str, Any], time_limit: float | None = None) -> RunInfo:
+        """One HiGHS run with these options (they persist in the instance, so callers state
+        every option they vary). HiGHS's time limit counts over all runs of an instance, so
+        it is set afresh, relative to the time already used."""
+        h = self.highs
+        for key, val in options.items():
+            h.setOptionValue(key, val)
+        limit = math.inf if time_limit is None else h.getRunTime() + max(0.0, time_limit)
+        h.setOptionValue("time_limit", limit)
+        started = time.perf_counter()
+        h.run()
+        seconds = time.perf_counter() - started
+        h.setOptionValue("time_limit", math.inf)
+        info = h.getInfo()
+        status = STATUS.get(h.getModelStatus().name, "not_optimal")
+        has_solution = status == "optimal" or int(info.primal_solution_status) == 2
+        objective = float(info.objective_function_value) if has_solution else None
+        bound = gap = None
+        if self.is_mip:
+            bound = float(info.mip_dual_bound)
+            if has_solution and objective is not None and math.isfinite(bound):
+                gap = abs(objective - bound) / max(1e-10, abs(objective))
+        return RunInfo(status, has_solution, objective, bound, gap, seconds)
+
+    # --- reading the solution -------------------------------------------------------------
+
+    def load_values(self) -> None:
+        """Put HiGHS's column values into the Pyomo variables."""
+        values = self.highs.getSolution().col_value
+        for var, x in zip(self.columns, values, strict=True):
+            var.set_value(x, skip_validation=True)
+
+    def duals(self) -> dict[Any, float]:
+        """Constraint data -> HiGHS row dual (d objective / d row bound)."""
+        row_dual = self.highs.getSolution().row_dual
+        return {con: float(row_dual[r]) for con, r in self.row_of.items()}
+
+    def reduced_costs(self) -> dict[int, float]:
+        """id(var data) -> HiGHS column dual."""
+        col_dual = self.highs.getSolution().col_dual
+        return {id(v): float(col_dual[c]) for c, v in enumerate(self.columns)}
+
+    def row_activities(self) -> dict[Any, tuple[float, float, float]]:
+        """Constraint data -> (activity, lower, upper) of its row in the current solution."""
+        values = self.highs.getSolution().row_value
+        lp = self.highs.getLp()
+        lower, upper = lp.row_lower_, lp.row_upper_
+        out = {}
+        for con, r in self.row_of.items():
+            lo, hi = lower[r], upper[r]
+            out[con] = (
+                float(values[r]),
+                -math.inf if lo <= -INF else float(lo),
+                math.inf if hi >= INF else float(hi),
+            )
+        return out

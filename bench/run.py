@@ -185,6 +185,7 @@ def report(rows: list[tuple[str, str, dict]], cli: dict[str, float], load: str) 
         lines.append(
             f"| {label} | {r['compile']:.2f} | {shown} | {ratio} | {r['plan_mib']:.1f} MiB |"
         )
+    lines += breakdown(rows[-1]) if rows else []
     lines += ["", "## Targets (issue 7)", "", "| target | measured | met |", "|---|---|---|"]
     for target, measured, met in targets(rows, cli):
         lines.append(f"| {target} | {measured} | {'yes' if met else '**no**'} |")
@@ -195,6 +196,36 @@ def report(rows: list[tuple[str, str, dict]], cli: dict[str, float], load: str) 
         "The 1,000-scenario sweep is measured by `bench/sweep.py` (results in `bench/SWEEP.md`).",
     ]
     return "\n".join(lines) + "\n"
+
+
+def breakdown(row: tuple[str, str, dict]) -> list[str]:
+    """Where the time beside HiGHS goes, for one size (the largest measured)."""
+    _size, label, r = row
+    t = r["timings"]
+    parts = {
+        "read + validate": t.get("read", 0) + t.get("validate", 0),
+        "build (Pyomo model)": t.get("build", 0),
+        "compile into HiGHS": r["compile"],
+        "solve, other (solution and prices back to Pyomo)": t.get("solve", 0)
+        - r["compile"]
+        - r["highs"],
+        "results (tables)": t.get("results", 0),
+        "write (plan workbook)": t.get("write", 0),
+    }
+    parts["outside the phases"] = r["total"] - sum(t.get(p, 0) for p in PHASES)
+    spent = r["total"] - r["highs"]
+    lines = [
+        "",
+        f"## Where the time beside HiGHS goes: {label}",
+        "",
+        "| part | seconds | share of overhead |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {name} | {sec:.2f} | {sec / spent:.0%} |" for name, sec in parts.items() if spent > 0
+    ]
+    lines.append(f"| **total beside HiGHS** | {spent:.2f} | 100% |")
+    return lines
 
 
 def targets(rows: list[tuple[str, str, dict]], cli: dict[str, float]):

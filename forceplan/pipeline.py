@@ -231,6 +231,10 @@ def run_rows(run: SolveRun) -> list[tuple[str, Any]]:
     # per-sheet content hashes: `forceplan audit` names the input sheets edited after solving
     rows += [(f"input_hash:{name}", h) for name, h in sheet_hashes(run.inputs).items()]
     rows += [(f"time_{phase}_s", round(sec, 4)) for phase, sec in run.timings.items()]
+    rows += [
+        ("time_compile_s", round(outcome.compile_seconds, 4)),  # within time_solve_s
+        ("time_highs_s", round(outcome.highs_seconds, 4)),  # HiGHS's own, within time_solve_s
+    ]
     return rows
 
 

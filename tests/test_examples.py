@@ -33,9 +33,7 @@ MIN_COST_OBJECTIVE = 17609754746230.19
 
 
 def _solve(path: Path, objective: str | None = None, elastic: bool | None = None, **more):
-    return run_solve(
-        SolveRequest(path, write=False, objective=objective, elastic=elastic, **more)
-    )
+    return run_solve(SolveRequest(path, write=False, objective=objective, elastic=elastic, **more))
 
 
 @pytest.fixture(scope="module")

@@ -363,3 +363,21 @@ def test_a_minimum_above_its_maximum_is_an_invalid_row(book: Path) -> None:
     assert ok["status"] == "optimal"
     assert bad["status"] == "invalid_input"
     assert "acc_min infantry/officer" in bad["message"]
+
+
+def test_infeasibility_certificates_agree_with_fresh_solves(book: Path, tmp_path: Path) -> None:
+    # too little recruiting for the 2026 minimum strength: infeasible below some cap, and
+    # more so the lower the cap. The first infeasible scenario's Farkas ray must settle some
+    # of the later ones without a solve, and every row it settles must be infeasible.
+    engine = SweepEngine(book, ["Settings.accession_max_total=0:300:7"], SweepOptions())
+    scenarios = build_scenarios(engine.specs, None, 0)
+    rows = [engine.evaluate(s) for s in reversed(scenarios)]  # from easiest to hardest
+    certified = [r for r in rows if r["strategy"] == "certificate"]
+    assert certified, [(r["status"], r["strategy"]) for r in rows]
+    for row in certified:
+        assert row["status"] == "infeasible"
+        assert "Farkas certificate of scenario" in row["message"]
+        values = cell_values(engine.specs, engine.prep.matched, scenarios[row["scenario"]])
+        path = write_scenario_workbook(book, tmp_path / f"s{row['scenario']}.xlsx", values)
+        fresh = run_solve(SolveRequest(tmp_path / f"s{row['scenario']}.xlsx", write=False))
+        assert fresh.outcome.status == "infeasible", path

@@ -725,8 +725,11 @@ def test_plan_run_records_provenance(plan) -> None:
         "status",
         "objective_value",
         "time_solve_s",
+        "time_compile_s",
+        "time_highs_s",
     ):
         assert values.get(key) not in (None, ""), key
+    assert 0 < values["time_highs_s"] <= values["time_solve_s"]
     assert values["status"] == "optimal"
     assert values["objective_value"] == pytest.approx(run.outcome.objective, rel=1e-12)
 

@@ -62,11 +62,6 @@ class SolveOutcome:
         return None if self.lp is None else self.lp.highs
 
 
-def is_mip(built: BuiltModel) -> bool:
-    m = built.model
-    return any(not v.is_continuous() for v in m.component_data_objects(pyo.Var, active=True))
-
-
 def solve(built: BuiltModel, options: SolveOptions | None = None) -> SolveOutcome:
     """Solve the model; for max_capability, run the cost tie-break stage as well."""
     options = options or SolveOptions()

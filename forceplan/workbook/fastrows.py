@@ -111,9 +111,7 @@ def _column_cells(series: Any, letter: str, style: str | None) -> list[str]:
             for r, v in zip(range(start, start + len(values)), values.tolist(), strict=True)
         ]
     write = _cell_writer(letter, style)
-    return [
-        write(v, r) for r, v in zip(range(start, start + len(values)), values, strict=True)
-    ]
+    return [write(v, r) for r, v in zip(range(start, start + len(values)), values, strict=True)]
 
 
 def _cell_writer(letter: str, style: str | None) -> Callable[[Any, int], str]:

@@ -102,6 +102,14 @@ def persistent(path: Path, spec: str, workers: int, out: Path) -> tuple[float, d
     return wall, json.loads(result.stdout)
 
 
+def strategy_counts(rows: list[dict]) -> str:
+    counts: dict[str, int] = {}
+    for row in rows:
+        key = f"{row['status']} by {row.get('strategy') or '—'}"
+        counts[key] = counts.get(key, 0) + 1
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
 def baseline(path: Path, spec: str, n: int, sample: int, folder: Path) -> dict:
     from forceplan.pipeline import SolveRequest, run_solve
     from forceplan.sweep.engine import SweepOptions, prepare
@@ -163,6 +171,8 @@ def main() -> None:
         "machine slows the sweep)",
         f"- Workbook: {described}; spec `{spec}`",
         f"- Scenarios: {args.scenarios} ({', '.join(f'{k} {v}' for k, v in payload['status_counts'].items())})",  # noqa: E501
+        f"- Settled by HiGHS strategy: {strategy_counts(payload['rows'])} (`certificate`: "
+        "infeasibility proved by the Farkas ray of an earlier scenario, no solve)",
         "",
         "| | time |",
         "|---|---|",

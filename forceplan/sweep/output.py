@@ -261,6 +261,8 @@ def payload(
                 "shortfall_total": r["shortfall_total"],
                 "binding": r["binding"],
                 "message": r["message"],
+                "strategy": r["strategy"],  # how HiGHS settled it (certificate: no solve)
+                "solve_seconds": r["solve_seconds"],
             }
             for r in rows
         ],

@@ -126,7 +126,7 @@ def _run(lp: HighsLP, options: SolveOptions, time_limit: float | None, clock: _C
 def _outcome(run: RunInfo, lp: HighsLP) -> SolveOutcome:
     return SolveOutcome(
         run.status,
-        _MESSAGES.get(run.status, "solver stopped without a verdict"),
+        _MESSAGES.get(run.status, _MESSAGES["not_optimal"]),
         run.has_solution,
         lp.is_mip,
         bound=run.bound,
@@ -143,6 +143,10 @@ _MESSAGES = {
     "time_limit": "time limit reached before the optimum was proven",
     "iteration_limit": "iteration limit reached before the optimum was proven",
     "interrupted": "interrupted before the optimum was proven",
+    "not_optimal": "HiGHS stopped without a verdict, also with presolve off and with its "
+    "interior point method; this happens when the plan is at the very edge of feasibility "
+    "(e.g. a budget just enough or just too little): run with --elastic to see which limits "
+    "are tight, or move them slightly",
 }
 
 

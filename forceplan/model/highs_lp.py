@@ -92,19 +92,21 @@ class HighsLP:
 
     # --- compiling ------------------------------------------------------------------------
 
-    def linear(self, expr: Any, what: str = "expression") -> tuple[list[int], list[float], float]:
-        """(columns, coefficients, constant) of a linear Pyomo expression."""
+    def linear(self, expr: Any, owner: Any = None) -> tuple[list[int], list[float], float]:
+        """(columns, coefficients, constant) of a linear Pyomo expression; `owner` (a
+        constraint, or a description) names it if it is not linear."""
         repn = self._visitor.walk_expression(expr)
         if repn.nonlinear is not None:
+            if owner is None or isinstance(owner, str):
+                what = owner or "an expression"
+            else:
+                what = f"constraint {owner.name}"
             raise NotLinearError(f"{what} is not linear")
-        cols = [self._col(vid) for vid in repn.linear]
-        return cols, [float(c) for c in repn.linear.values()], float(repn.constant)
-
-    def _col(self, vid: int) -> int:
-        col = self.col_of.get(vid)
-        if col is None:  # a variable outside the model's own blocks (not expected)
-            raise NotLinearError("an expression uses a variable that is not in the model")
-        return col
+        try:
+            cols = list(map(self.col_of.__getitem__, repn.linear))
+        except KeyError:  # a variable outside the model's own blocks (not expected)
+            raise NotLinearError("an expression uses a variable that is not in the model") from None
+        return cols, list(map(float, repn.linear.values())), float(repn.constant)
 
     def _compile(self) -> None:
         model = self.model
@@ -114,7 +116,7 @@ class HighsLP:
             lb, body, ub = con.to_bounded_expression(evaluate_bounds=True)
             if lb is None and ub is None:
                 continue
-            cols, coefs, constant = self.linear(body, f"constraint {con.name}")
+            cols, coefs, constant = self.linear(body, con)
             self.row_of[con] = len(self.rows)
             self.rows.append(con)
             index.extend(cols)

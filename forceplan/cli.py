@@ -107,7 +107,21 @@ def _solve_request(workbook: Path, **options: object):
     objective = options.get("objective")
     if objective is not None and objective not in ("min_cost", "max_capability", "custom"):
         raise typer.BadParameter("use min_cost, max_capability or custom", param_hint="--objective")
+    log = options.get("solver_log")
+    if isinstance(log, Path):
+        _check_log_path(log)
     return SolveRequest(workbook, **options)  # type: ignore[arg-type]
+
+
+def _check_log_path(log: Path) -> None:
+    """The solver log is a plain text file we append to: never a workbook, never a folder."""
+    hint = "--solver-log"
+    if log.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm"):
+        raise typer.BadParameter(f"{log} looks like a workbook; give a text file", param_hint=hint)
+    if log.is_dir():
+        raise typer.BadParameter(f"{log} is a folder; give a file name", param_hint=hint)
+    if not log.parent.is_dir():
+        raise typer.BadParameter(f"folder {log.parent} does not exist", param_hint=hint)
 
 
 def _run_pipeline(request, json: bool):
@@ -142,6 +156,13 @@ def solve(
         float | None, typer.Option("--mip-gap", min=0.0, help="Relative MIP gap to stop at.")
     ] = None,
     threads: Annotated[int | None, typer.Option("--threads", min=1, help="Solver threads.")] = None,
+    solver_log: Annotated[
+        Path | None,
+        typer.Option(
+            "--solver-log",
+            help="Append HiGHS's own log (iterations, times, presolve) to this text file.",
+        ),
+    ] = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -173,6 +194,7 @@ def solve(
         mip_gap=mip_gap,
         threads=threads,
         force=force,
+        solver_log=solver_log,
     )
     run = _run_pipeline(request, json)
     recorded = _ledger_record(run, ledger)

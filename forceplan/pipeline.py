@@ -34,6 +34,7 @@ class SolveRequest:
     write: bool = True
     diagnose: bool = True  # explain infeasibility (IIS + elastic re-solve)
     iis_time_limit: float | None = 20.0  # seconds for isolating the conflicting rows
+    solver_log: Path | None = None  # HiGHS's own log is appended to this file
 
 
 @dataclass
@@ -110,7 +111,10 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
         run.built = build_model(run.data)
     with _timed(run, "solve", progress):
         run.outcome = solve(
-            run.built, SolveOptions(request.time_limit, request.mip_gap, request.threads)
+            run.built,
+            SolveOptions(
+                request.time_limit, request.mip_gap, request.threads, log_file=request.solver_log
+            ),
         )
     if run.outcome.has_solution:
         from forceplan.results import build_tables

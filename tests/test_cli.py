@@ -179,3 +179,26 @@ def test_internal_error_prints_one_line_and_logs_traceback(
     assert "Traceback" not in err and "simulated bug" in err
     logs = list((tmp_path / "home" / "logs").glob("forceplan-crash-*.log"))
     assert len(logs) == 1 and "Traceback" in logs[0].read_text()
+
+
+def test_solver_log_goes_to_the_named_file(valid_book: Path, tmp_path: Path) -> None:
+    log = tmp_path / "highs.log"
+    done = forceplan(
+        "-q", "solve", str(valid_book), "-o", str(tmp_path / "p.xlsx"), "--solver-log", str(log)
+    )
+    assert done.returncode == 0, done.stderr
+    text = log.read_text()
+    assert "rows" in text and "Model status" in text  # HiGHS's own summary lines
+    assert "Model status" not in done.stdout  # and nothing of it on the console
+
+
+@pytest.mark.parametrize(
+    "name, words",
+    [("missing/x.log", "does not exist"), (".", "is a folder"), ("log.xlsx", "workbook")],
+)
+def test_bad_solver_log_paths_exit_2(valid_book: Path, tmp_path: Path, name: str, words: str):
+    before = sha(valid_book)
+    done = forceplan("solve", str(valid_book), "--solver-log", str(tmp_path / name))
+    assert done.returncode == ExitCode.INPUT, done.stdout + done.stderr
+    assert words in " ".join((done.stdout + done.stderr).split())
+    assert sha(valid_book) == before

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,7 +33,7 @@ class SolveOptions:
     time_limit: float | None = None
     mip_gap: float | None = None
     threads: int | None = None
-    log: bool = False
+    log_file: Path | None = None  # HiGHS's log is appended here (nothing on the console)
 
 
 @dataclass
@@ -105,9 +106,11 @@ _DEFAULTS = {"random_seed": 0, "presolve": "choose", "solver": "choose"}
 
 def _run(lp: HighsLP, options: SolveOptions, time_limit: float | None, clock: _Clock) -> RunInfo:
     """One HiGHS run, retried with other settings if it ends without any verdict."""
-    base = dict(_DEFAULTS)
-    base["output_flag"] = options.log
-    base["log_to_console"] = options.log
+    base: dict[str, Any] = dict(_DEFAULTS)
+    base["log_to_console"] = False
+    base["output_flag"] = options.log_file is not None
+    if options.log_file is not None:
+        base["log_file"] = str(options.log_file)
     if options.mip_gap is not None:
         base["mip_rel_gap"] = options.mip_gap
     if options.threads is not None:

@@ -105,11 +105,19 @@ def test_base_min_cost_is_optimal_and_pinned(base_min_cost):
     assert len(run.tables.tables["Plan_Shortfalls"]) == 0
 
 
-def test_base_max_capability_is_optimal():
+def test_base_max_capability_is_optimal_and_then_cheapest(base_min_cost):
     run = _solve(BASE, objective="max_capability")
     assert run.exit_code == ExitCode.OK
     assert run.outcome.status == "optimal"
     assert run.outcome.objective > 0
+    # the cost tie-break ran (until 2026-11-26 it failed on this example with the
+    # capability held exactly, and the plan's cost was 68 bn UAH higher than needed)
+    assert run.outcome.stages[-1].startswith("cost tie-break"), run.outcome.stages
+    assert "not minimised" not in run.outcome.message
+    # at most capability is bought; the cheapest plan buys less for less
+    capable, cheapest = run.tables.summary, base_min_cost.tables.summary
+    assert capable["capability"] >= cheapest["capability"]
+    assert capable["cost"] >= cheapest["cost"] * (1 - 1e-9)
 
 
 def test_base_plan_is_credible(base_min_cost):

@@ -121,8 +121,6 @@ def test_specs_must_match_records(book: Path) -> None:
         prepare(book, ["Funding.amount[source=nobody]=*2"], SweepOptions())
     prep = prepare(book, ["Funding.amount[source=nat*,year=2027..2028]=*2"], SweepOptions())
     assert [c.key for c in prep.matched[0]] == [("national", 2027), ("national", 2028)]
-    with pytest.raises(SpecError, match="max_capability"):
-        prepare(book, ["Funding.amount=*2"], SweepOptions(objective="max_capability"))
 
 
 # --- persistent re-solve == fresh solve --------------------------------------------------------
@@ -381,3 +379,39 @@ def test_infeasibility_certificates_agree_with_fresh_solves(book: Path, tmp_path
         path = write_scenario_workbook(book, tmp_path / f"s{row['scenario']}.xlsx", values)
         fresh = run_solve(SolveRequest(tmp_path / f"s{row['scenario']}.xlsx", write=False))
         assert fresh.outcome.status == "infeasible", path
+
+
+@pytest.mark.parametrize("elastic", [False, True])
+def test_max_capability_sweep_equals_fresh_two_stage_solves(
+    book: Path, tmp_path: Path, elastic: bool
+) -> None:
+    # budgets from starved to generous: capability, then cost at that capability, per scenario
+    options = SweepOptions(objective="max_capability", elastic=elastic)
+    engine = SweepEngine(book, ["Funding.amount=*0.2,0.6,1,1.5,3"], options)
+    assert engine.base["objective"] is not None
+    scenarios = build_scenarios(engine.specs, None, 0)
+    solved = 0
+    for scenario in (scenarios[2], scenarios[0], scenarios[4], scenarios[1], scenarios[3]):
+        row = engine.evaluate(scenario)
+        values = cell_values(engine.specs, engine.prep.matched, scenario)
+        path = write_scenario_workbook(book, tmp_path / f"s{scenario.id}.xlsx", values)
+        fresh = run_solve(
+            SolveRequest(
+                tmp_path / f"s{scenario.id}.xlsx",
+                write=False,
+                diagnose=False,
+                objective="max_capability",
+                elastic=elastic,
+            )
+        )
+        assert row["status"] == fresh.outcome.status, (path, row["message"])
+        if fresh.outcome.status != "optimal":
+            continue
+        assert " then " in row["strategy"]  # both stages ran
+        assert row["objective"] == pytest.approx(fresh.outcome.objective, rel=REL, abs=1e-6)
+        summary = fresh.tables.summary
+        assert row["cost"] == pytest.approx(summary["cost"], rel=1e-6)
+        for year, value in summary["strength"].items():
+            assert row["strength"][year] == pytest.approx(value, rel=1e-6, abs=1e-6)
+        solved += 1
+    assert solved >= 3

@@ -186,6 +186,13 @@ class HighsLP:
         )
         return int(self.highs.getNumRow()) - 1
 
+    def set_row_lower(self, row: int, lower: float, constant_of: Any = None) -> None:
+        """Set a row's lower bound to `lower` for its expression (`constant_of`'s constant
+        part is moved into the bound, as when the row was added); the upper bound stays."""
+        constant = self.linear(constant_of)[2] if constant_of is not None else 0.0
+        _status, _lower, upper, _nz = self.highs.getRow(row)
+        self.highs.changeRowBounds(row, lower - constant, upper)
+
     def delete_row(self, row: int) -> None:
         self.highs.deleteRows(1, np.array([row], dtype=np.int32))
 

@@ -85,6 +85,15 @@ class PersistentLP:
         cols, coefs, constant = self._compiled.linear(expr)
         return np.array(cols, dtype=np.int64), np.array(coefs, dtype=float), constant
 
+    def objective_vector(self, expr: Any, sense: Any) -> tuple[np.ndarray, bool, float]:
+        """(cost per column, maximise?, offset) of a linear objective expression."""
+        import highspy
+
+        cost, highs_sense, offset = self._compiled.objective_vector(expr, sense)
+        full = np.zeros(self.num_cols)
+        full[: len(cost)] = cost
+        return full, highs_sense == highspy.ObjSense.kMaximize, offset
+
     # --- the LP as it is now --------------------------------------------------------------
 
     def row_bounds(self, r: int) -> tuple[float, float]:
@@ -137,6 +146,14 @@ class PersistentLP:
         self.highs.changeColsBounds(len(idx), idx, _h(lo), _h(hi))
         self._col_lower[idx], self._col_upper[idx] = lo, hi
 
+    def set_objective(self, cost: np.ndarray, maximise: bool, offset: float) -> None:
+        import highspy
+
+        self.highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        sense = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
+        self.highs.changeObjectiveSense(sense)
+        self.highs.changeObjectiveOffset(offset)
+
     # --- basis ----------------------------------------------------------------------------
 
     def save_basis(self) -> None:
@@ -144,6 +161,16 @@ class PersistentLP:
         basis = self.highs.getBasis()
         if basis.valid:
             self._basis = basis
+
+    def current_basis(self) -> Any:
+        """HiGHS's basis now (None if it has no valid one), to hand back to `use_basis`."""
+        basis = self.highs.getBasis()
+        return basis if basis.valid else None
+
+    def use_basis(self, basis: Any) -> None:
+        """Start the next warm run from `basis` (one of this LP's own bases)."""
+        if basis is not None:
+            self.highs.setBasis(basis)
 
     def restore_basis(self) -> bool:
         """Start the next run from the saved basis; False if there is none."""

@@ -33,6 +33,7 @@ import numpy as np
 
 from forceplan.sweep.scenarios import Cell, Scenario, build_scenarios, cell_values, match_specs
 from forceplan.sweep.spec import SpecError, VarySpec, parse_spec
+from forceplan.sweep.stages import TieBreak
 
 #: Test-only: a worker process exits abruptly before solving this scenario id.
 TEST_DIE_ENV = "FORCEPLAN_SWEEP_TEST_DIE"
@@ -76,11 +77,6 @@ def prepare(workbook: Path, spec_texts: list[str], options: SweepOptions) -> Pre
     if any(i.severity == "error" for i in issues):
         raise InputError(issues)
     data = build_data(inputs, options.objective, options.elastic, options.integer_units)
-    if data.objective == "max_capability":
-        raise SpecError(
-            "sweep supports the min_cost and custom objectives; max_capability solves in two "
-            "stages (capability, then a cost tie-break) and is not swept yet"
-        )
     matched = match_specs(specs, inputs)
     _check_structure(specs, matched, data)
     return Prepared(specs, inputs, data, matched, issues)
@@ -179,6 +175,10 @@ class SweepEngine:
         t_solve = time.perf_counter()
         self.lp = PersistentLP(outcome, outcome.is_mip)
         self.scale = self.data.money_scale
+        self.maximise = self.built.sense == "max"
+        self._tie_break = (
+            TieBreak.setup(self.lp, self.built, outcome.floor_row) if self.maximise else None
+        )
         self._cell_params = {
             cell: _cell_params(cell, self.data) for cells in self.prep.matched for cell in cells
         }
@@ -204,7 +204,18 @@ class SweepEngine:
                 "solve": t_solve - t_build,
             },
         }
-        if outcome.has_solution:
+        if self._tie_break is not None and outcome.optimal:
+            # the base plan read the way every scenario is (prices from the capability stage)
+            base_row: dict[str, Any] = {"scenario": 0, "message": ""}
+            self._solve_into(base_row)
+            self.base.update(
+                {k: base_row[k] for k in ("cost", "strength", "end_strength", "binding")}
+            )
+            self.base.update(
+                {k: base_row[k] for k in ("shortfall_total", "shortfalls") if k in base_row}
+            )
+            self.base["objective"] = outcome.objective
+        elif outcome.has_solution:
             summary = self._read(_BaseRun(outcome.status, outcome.has_solution, not outcome.is_mip))
             self.base.update(summary)
             self.base["objective"] = outcome.objective
@@ -398,7 +409,7 @@ class SweepEngine:
         rows, row_entry, row_factor = [], [], []
         cols, col_entry, col_factor = [], [], []
         for fam in built.families:
-            factor = 1.0 if fam.money else self.scale
+            factor = self._price_factor(fam.money)
             positions = (
                 lp.col_positions(fam.component) if fam.is_bound else lp.row_positions(fam.component)
             )
@@ -411,7 +422,7 @@ class SweepEngine:
             entries.append(entry)
             rows.append(r)
             row_entry.append(len(entries) - 1)
-            row_factor.append(self.scale)
+            row_factor.append(self._price_factor(False))
         self._entries = entries
         self._b_rows = np.array(rows, dtype=np.int64)
         self._b_row_entry = np.array(row_entry, dtype=np.int64)
@@ -420,8 +431,21 @@ class SweepEngine:
         self._b_col_entry = np.array(col_entry, dtype=np.int64)
         self._b_col_factor = np.array(col_factor, dtype=float)
 
+    def _price_factor(self, money: bool) -> float:
+        """Model price -> user's units (results._unit_factors): a minimised objective is in
+        millions (headcount rows ×K, money rows ×1); capability is in points (headcount
+        rows ×1, money rows ÷K)."""
+        if self.maximise:
+            return 1.0 / self.scale if money else 1.0
+        return 1.0 if money else self.scale
+
     def _read(self, run: Any) -> dict[str, Any]:
         x, row_dual, col_dual = self.lp.solution()
+        return self._summary(x, row_dual, col_dual, run.duals)
+
+    def _summary(
+        self, x: np.ndarray, row_dual: np.ndarray, col_dual: np.ndarray, duals: bool
+    ) -> dict[str, Any]:
         scale = self.scale
         strength = {int(y): float(x[cols].sum()) for y, cols in self._strength_cols.items()}
         shortfalls = {}
@@ -436,7 +460,7 @@ class SweepEngine:
             "end_strength": _clean(strength[max(strength)]) if strength else None,
             "shortfall_total": _clean(sum(shortfalls.values())) if shortfalls else 0.0,
             "shortfalls": shortfalls,
-            "binding": self._binding(x, row_dual, col_dual) if run.duals else "",
+            "binding": self._binding(x, row_dual, col_dual) if duals else "",
         }
         return out
 
@@ -565,8 +589,39 @@ class SweepEngine:
             del self._rays[KEPT_RAYS:]
 
     def _solve_into(self, row: dict[str, Any]) -> None:
+        if self._tie_break is not None:
+            self._tie_break.stage_one(self.lp)
         if self._certified_infeasible(row):
             return
+        runs = self._ladder(self._plan())
+        run = runs[-1]
+        row.update(
+            status=run.status,
+            strategy="+".join(r.strategy for r in runs),
+            iterations=sum(r.iterations for r in runs),
+            solve_seconds=sum(r.seconds for r in runs),
+        )
+        self._last_ok = run.status == "optimal"
+        if run.status == "infeasible" and run.strategy != "ipm":
+            # a simplex proof comes with its Farkas ray; after an interior point proof
+            # HiGHS would re-solve from scratch to find one (measured: up to minutes)
+            self._remember_ray(row["scenario"])
+        if run.has_solution and run.objective is not None:
+            x, row_dual, col_dual = self.lp.solution()
+            if self._tie_break is not None and run.status == "optimal":
+                x = self._cost_stage(row, x)
+                row["objective"] = _clean(self._tie_break.score(x))  # of the plan reported
+            else:
+                scale = 1.0 if self.maximise else self.scale  # capability is in points
+                row["objective"] = _clean(run.objective * scale)
+            row.update(self._summary(x, row_dual, col_dual, run.duals))
+            if run.status != "optimal":
+                row["message"] = "not a proven optimum"
+        elif run.status == "infeasible":
+            row["message"] = "no plan satisfies every requirement"
+
+    def _plan(self) -> list[tuple[str, float | None, int | None]]:
+        """HiGHS strategies to try in turn: (strategy, time cap, simplex iteration cap)."""
         limit = self.options.time_limit
         warm_cap = max(1.0, 10 * self.base_highs_seconds)
         iters = self.base_iterations
@@ -575,41 +630,49 @@ class SweepEngine:
         elif self._last_ok:  # neighbours re-solve in a few iterations from this basis
             plan = [("warm", _min(limit, warm_cap), max(10_000, 3 * iters)), ("ipm", limit, None)]
         else:  # after a failure the basis is poor and neighbours are likely infeasible too:
-            # a cold interior point solve proves infeasibility reliably (the warm dual
-            # simplex often ends without a verdict on this kind of model)
+            # a capped warm dual simplex first (its proofs come with a Farkas ray), then a
+            # cold interior point solve, which proves infeasibility reliably
             plan = [
                 ("warm", _min(limit, warm_cap), max(2_000, iters)),
                 ("ipm", limit, None),
                 ("base", _min(limit, warm_cap), max(10_000, 3 * iters)),
             ]
         plan.append(("cold", limit, None))
+        return plan
+
+    def _ladder(self, plan: list[tuple[str, float | None, int | None]]) -> list[Any]:
+        """Run the strategies of `plan` until one gives a verdict; every run, in order."""
         from forceplan.model.persistent import FINAL
 
         runs = []
         for strategy, cap, iteration_limit in plan:
-            run = self.lp.run(cap, strategy, self.options.threads, iteration_limit)
-            runs.append(run)
-            if run.status in FINAL:
+            runs.append(self.lp.run(cap, strategy, self.options.threads, iteration_limit))
+            if runs[-1].status in FINAL:
                 break
-        seconds = sum(r.seconds for r in runs)
-        row.update(
-            status=run.status,
-            strategy="+".join(r.strategy for r in runs),
-            iterations=sum(r.iterations for r in runs),
-            solve_seconds=seconds,
-        )
-        self._last_ok = run.status == "optimal"
-        if run.status == "infeasible" and run.strategy != "ipm":
-            # a simplex proof comes with its Farkas ray; after an interior point proof
-            # HiGHS would re-solve from scratch to find one (measured: up to minutes)
-            self._remember_ray(row["scenario"])
-        if run.has_solution and run.objective is not None:
-            row["objective"] = _clean(run.objective * self.scale)
-            row.update(self._read(run))
-            if run.status != "optimal":
-                row["message"] = "not a proven optimum"
-        elif run.status == "infeasible":
-            row["message"] = "no plan satisfies every requirement"
+        return runs
+
+    def _cost_stage(self, row: dict[str, Any], x: np.ndarray) -> np.ndarray:
+        """max_capability: minimise cost at the stage-1 capability; the plan to report."""
+        from forceplan.model.solve import FLOOR_SLACKS
+
+        assert self._tie_break is not None
+        limit = self.options.time_limit
+        runs = []
+        for slack in FLOOR_SLACKS:  # as forceplan solve: exact hold first, then slacker
+            self._tie_break.stage_two(self.lp, x, slack)
+            plan = [("warm", limit, None)]
+            if slack == FLOOR_SLACKS[-1]:
+                plan += [("ipm", limit, None), ("cold", limit, None)]
+            runs += self._ladder(plan)
+            if runs[-1].status == "optimal":
+                break
+        row["strategy"] += " then " + "+".join(r.strategy for r in runs)
+        row["iterations"] += sum(r.iterations for r in runs)
+        row["solve_seconds"] += sum(r.seconds for r in runs)
+        if runs[-1].status == "optimal":
+            return self.lp.solution()[0]
+        row["message"] = "the cost tie-break stage failed, cost is not minimised"
+        return x
 
 
 @dataclass

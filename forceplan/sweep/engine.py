@@ -623,19 +623,22 @@ class SweepEngine:
     def _plan(self) -> list[tuple[str, float | None, int | None]]:
         """HiGHS strategies to try in turn: (strategy, time cap, simplex iteration cap)."""
         limit = self.options.time_limit
-        warm_cap = max(1.0, 10 * self.base_highs_seconds)
+        # every strategy but the last is capped at 5× the base solve: on a scenario at the
+        # feasibility threshold the interior point method once ran 12.5 s to no verdict
+        # where the cold simplex after it took 0.3 s
+        warm_cap = _min(limit, max(1.0, 5 * self.base_highs_seconds))
         iters = self.base_iterations
         if self.lp.is_mip:
             plan = [("warm", limit, None), ("cold", limit, None)]
         elif self._last_ok:  # neighbours re-solve in a few iterations from this basis
-            plan = [("warm", _min(limit, warm_cap), max(10_000, 3 * iters)), ("ipm", limit, None)]
+            plan = [("warm", warm_cap, max(10_000, 3 * iters)), ("ipm", warm_cap, None)]
         else:  # after a failure the basis is poor and neighbours are likely infeasible too:
             # a capped warm dual simplex first (its proofs come with a Farkas ray), then a
             # cold interior point solve, which proves infeasibility reliably
             plan = [
-                ("warm", _min(limit, warm_cap), max(2_000, iters)),
-                ("ipm", limit, None),
-                ("base", _min(limit, warm_cap), max(10_000, 3 * iters)),
+                ("warm", warm_cap, max(2_000, iters)),
+                ("ipm", warm_cap, None),
+                ("base", warm_cap, max(10_000, 3 * iters)),
             ]
         plan.append(("cold", limit, None))
         return plan

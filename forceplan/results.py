@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from forceplan import schema
 from forceplan.model.build import BuiltModel, Family

@@ -7,7 +7,7 @@ currency units; the ledger keeps currency and is converted here, in one place.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
 from forceplan.model.build import Builder

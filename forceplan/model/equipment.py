@@ -3,7 +3,7 @@ requirement of units and outside units (E2), and procurement and upkeep costs.""
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
 from forceplan.model.build import Builder

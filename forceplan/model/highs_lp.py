@@ -24,7 +24,7 @@ from typing import Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 INF = highspy.kHighsInf
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
 from forceplan.errors import ForceplanError

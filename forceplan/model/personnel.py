@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
 from forceplan.model.build import Builder

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from forceplan.model.build import BuiltModel
 from forceplan.model.highs_lp import UNKNOWN, HighsLP, RunInfo

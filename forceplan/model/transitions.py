@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from forceplan.model.build import Builder
 

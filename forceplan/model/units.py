@@ -5,7 +5,7 @@ Unit posts enter the manning balance P2 (personnel); unit equipment enters E2.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from forceplan.model.build import Builder
 

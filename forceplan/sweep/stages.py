@@ -40,7 +40,7 @@ class TieBreak:
     def setup(cls, lp: Any, built: Any, floor_row: int | None) -> TieBreak:
         """From a solved max_capability model: reuse the base solve's floor row (or add
         one) and remember both objectives."""
-        import pyomo.environ as pyo
+        import pyomo.core as pyo
 
         m = built.model
         groups = built.shortfalls.values()

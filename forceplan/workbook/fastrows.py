@@ -110,8 +110,27 @@ def _column_cells(series: Any, letter: str, style: str | None) -> list[str]:
             f'<c r="{letter}{r}"{s} t="b"><v>{int(v)}</v></c>'
             for r, v in zip(range(start, start + len(values)), values.tolist(), strict=True)
         ]
+    # text (labels, IDs, cell lists) repeats a lot: escape each distinct string once
     write = _cell_writer(letter, style)
-    return [write(v, r) for r, v in zip(range(start, start + len(values)), values, strict=True)]
+    tails: dict[str, str] = {}
+    out = []
+    for r, v in zip(range(start, start + len(values)), values, strict=True):
+        if type(v) is str:
+            tail = tails.get(v)
+            if tail is None:
+                tail = tails[v] = _text_tail(v)
+            out.append(f'<c r="{letter}{r}"{s}{tail}')
+        else:
+            out.append(write(v, r))
+    return out
+
+
+def _text_tail(value: str) -> str:
+    """Everything of a text cell's XML after its reference and style: an inline string,
+    never a formula, whatever it starts with."""
+    text = escape(ILLEGAL_XML.sub("", value))
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def _cell_writer(letter: str, style: str | None) -> Callable[[Any, int], str]:
@@ -130,10 +149,7 @@ def _cell_writer(letter: str, style: str | None) -> Callable[[Any, int], str]:
             return ""
         if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
             return write(value.item(), row)
-        # text is always an inline string: never a formula, whatever it starts with
-        text = escape(ILLEGAL_XML.sub("", str(value)))
-        space = ' xml:space="preserve"' if text != text.strip() else ""
-        return f'<c r="{letter}{row}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        return f'<c r="{letter}{row}"{s}{_text_tail(str(value))}'
 
     return write
 

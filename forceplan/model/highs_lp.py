@@ -153,8 +153,10 @@ class HighsLP:
             np.array(value, dtype=float),
             integer,
         )
-        if status != highspy.HighsStatus.kOk:
-            raise RuntimeError(f"HiGHS did not accept the model ({status.name})")
+        # kWarning: HiGHS loaded the model but dropped entries below its small-value
+        # cutoff (|a| <= 1e-9), as Pyomo's interface let it; only kError is a failure
+        if status == highspy.HighsStatus.kError:
+            raise RuntimeError("HiGHS did not accept the model (kError)")
 
     def objective_vector(self, expr: Any, sense: Any) -> tuple[np.ndarray, Any, float]:
         """(cost per column, HiGHS sense, offset) of a linear objective expression."""

@@ -63,7 +63,6 @@ class PersistentLP:
         self._col_lower = np.asarray(lp.col_lower_, dtype=float)
         self._col_upper = np.asarray(lp.col_upper_, dtype=float)
         self._basis: Any = None
-        self._matrix: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.save_basis()
 
     # --- Pyomo components -> positions ----------------------------------------------------
@@ -122,7 +121,6 @@ class PersistentLP:
         index = np.array([c for c, _ in items], dtype=np.int32)
         value = np.array([v for _, v in items], dtype=float)
         self.highs.addRow(_h(lower), _h(upper), len(items), index, value)
-        self._matrix = None
         r = self.num_rows
         self.num_rows += 1
         self._row_lower = np.append(self._row_lower, lower)
@@ -246,55 +244,6 @@ class PersistentLP:
             np.asarray(sol.col_dual, dtype=float),
         )
 
-    # --- infeasibility certificates -------------------------------------------------------
-
-    def dual_ray(self) -> np.ndarray | None:
-        """HiGHS's Farkas dual ray of the last (infeasible) run, one multiplier per row."""
-        if self.is_mip:
-            return None
-        _status, has_ray, ray = self.highs.getDualRay()
-        if not has_ray:
-            return None
-        y = np.asarray(ray, dtype=float)
-        return y if len(y) == self.num_rows and np.isfinite(y).all() else None
-
-    def certifies_infeasible(self, y: np.ndarray) -> bool:
-        """Does the row combination `y` prove that the LP, with its bounds as they are now,
-        has no solution (a Farkas certificate)?
-
-        For any x within its column bounds whose rows r = A·x are within their row bounds,
-        y·r = (Aᵀy)·x. The first lies in [rlo, rhi] (from the row bounds), the second in
-        [xlo, xhi] (from the column bounds); if the intervals are apart by more than HiGHS's
-        feasibility tolerance allows (1e-7 per row and bound, weighted by the multipliers),
-        no such x exists. Any y may be tried: the check itself is the proof, so a ray from a
-        neighbouring scenario can settle this one without a solve.
-        """
-        if self.is_mip or len(y) != self.num_rows:
-            return False
-        y = np.where(np.abs(y) > 1e-12 * np.abs(y).max(initial=0.0), y, 0.0)
-        d = self._transpose_times(y)
-        d = np.where(np.abs(d) > 1e-12 * np.abs(d).max(initial=0.0), d, 0.0)
-        rlo, rhi = _interval(y, self._row_lower, self._row_upper)
-        xlo, xhi = _interval(d, self._col_lower, self._col_upper)
-        gap = max(rlo - xhi, xlo - rhi)
-        if not math.isfinite(gap):
-            return gap == INF
-        tolerance = 1e-7 * (np.abs(y).sum() + np.abs(d).sum())
-        magnitude = _magnitude(y, self._row_lower, self._row_upper) + _magnitude(
-            d, self._col_lower, self._col_upper
-        )
-        return gap > tolerance + 1e-12 * magnitude
-
-    def _transpose_times(self, y: np.ndarray) -> np.ndarray:
-        """Aᵀ·y for the constraint matrix as HiGHS holds it (column-wise)."""
-        if self._matrix is None:
-            a = self.highs.getLp().a_matrix_
-            start = np.asarray(a.start_, dtype=np.int64)
-            column = np.repeat(np.arange(self.num_cols), np.diff(start))
-            self._matrix = (column, np.asarray(a.index_, dtype=np.int64), np.asarray(a.value_))
-        column, row, value = self._matrix
-        return np.bincount(column, weights=value * y[row], minlength=self.num_cols)
-
     def row_positions(self, component: Any) -> list[tuple[Any, int]]:
         """(index, row) for every row of an indexed Pyomo constraint that HiGHS holds."""
         out = []
@@ -312,25 +261,6 @@ class PersistentLP:
             if c is not None:
                 out.append((index, int(c)))
         return out
-
-
-def _interval(w: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> tuple[float, float]:
-    """[min, max] of Σ w·v over lower ≤ v ≤ upper (±inf where a needed bound is infinite)."""
-    hi_end = np.where(w > 0, upper, lower)  # bound that maximises w·v
-    lo_end = np.where(w > 0, lower, upper)
-    nz = w != 0
-    with np.errstate(invalid="ignore"):
-        top = float(np.sum(w[nz] * hi_end[nz]))
-        bottom = float(np.sum(w[nz] * lo_end[nz]))
-    return (-INF if math.isnan(bottom) else bottom), (INF if math.isnan(top) else top)
-
-
-def _magnitude(w: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
-    """Σ |w|·|finite bounds|: the size of the numbers a certificate adds up."""
-    finite = np.where(np.isfinite(lower), np.abs(lower), 0.0) + np.where(
-        np.isfinite(upper), np.abs(upper), 0.0
-    )
-    return float(np.sum(np.abs(w) * finite))
 
 
 def _h(x: Any) -> Any:

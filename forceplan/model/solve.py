@@ -204,14 +204,17 @@ def _cost_stage(
     stage1 = lp.highs.getSolution().col_value
     lp.set_col_bounds(held, lower, np.maximum(0.0, np.asarray(stage1)[held]) if held else upper)
     lp.set_objective(m.cost, pyo.minimize)
-    remaining = None
-    if options.time_limit is not None:
-        remaining = max(1.0, options.time_limit - (time.perf_counter() - started))
+
+    def remaining() -> float | None:  # --time-limit covers both stages and every retry
+        if options.time_limit is None:
+            return None
+        return max(0.5, options.time_limit - (time.perf_counter() - started))
+
     for slack in FLOOR_SLACKS:
         lp.set_row_lower(floor, floor_value(capability, slack), constant_of=m.capability)
         # one plain run per slack; the retries of other settings only at the last one
-        run = _run(lp, options, remaining, clock, retry=slack == FLOOR_SLACKS[-1])
-        if run.status == "optimal":
+        run = _run(lp, options, remaining(), clock, retry=slack == FLOOR_SLACKS[-1])
+        if run.status == "optimal" or run.status == "time_limit":
             break
     outcome = _outcome(run, lp)
     stage = "cost tie-break" + (f" (capability held to {slack:g})" if slack else "")
@@ -221,13 +224,14 @@ def _cost_stage(
         lp.load_values()
         outcome.floor_row = floor
         return outcome
-    # keep the capability-stage plan and say so; HiGHS gets its stage-1 model back
+    # keep the capability-stage plan (the Pyomo variables still hold it) and say so; HiGHS
+    # gets its stage-1 model back and is re-solved so that its rows match that plan
     lp.delete_row(floor)
     lp.set_col_bounds(held, lower, upper)
     objective = m.objective
     lp.set_objective(objective.expr, objective.sense)
-    _run(lp, options, remaining, clock)
-    lp.load_values()
+    if _run(lp, options, remaining(), clock).status == "optimal":
+        lp.load_values()
     first.message += "; the cost tie-break stage failed, cost is not minimised"
     return first
 

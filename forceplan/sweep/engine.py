@@ -187,7 +187,6 @@ class SweepEngine:
         self.base_highs_seconds = outcome.highs_seconds
         self.base_iterations = self.lp.iterations()
         self._last_ok = outcome.optimal
-        self._rays: list[_Ray] = []
         self.base = {
             "status": outcome.status,
             "objective": outcome.objective,
@@ -444,8 +443,15 @@ class SweepEngine:
         return self._summary(x, row_dual, col_dual, run.duals)
 
     def _summary(
-        self, x: np.ndarray, row_dual: np.ndarray, col_dual: np.ndarray, duals: bool
+        self,
+        x: np.ndarray,
+        row_dual: np.ndarray,
+        col_dual: np.ndarray,
+        duals: bool,
+        priced: np.ndarray | None = None,
     ) -> dict[str, Any]:
+        """The row's plan figures from `x`, and its binding limits from the prices of the
+        plan `priced` (x itself unless the prices come from another stage)."""
         scale = self.scale
         strength = {int(y): float(x[cols].sum()) for y, cols in self._strength_cols.items()}
         shortfalls = {}
@@ -460,7 +466,9 @@ class SweepEngine:
             "end_strength": _clean(strength[max(strength)]) if strength else None,
             "shortfall_total": _clean(sum(shortfalls.values())) if shortfalls else 0.0,
             "shortfalls": shortfalls,
-            "binding": self._binding(x, row_dual, col_dual) if duals else "",
+            "binding": self._binding(x if priced is None else priced, row_dual, col_dual)
+            if duals
+            else "",
         }
         return out
 
@@ -561,38 +569,9 @@ class SweepEngine:
                 return f"EndStrength {y}: min_total {lo:g} is above max_total {hi:g}"
         return ""
 
-    def _certified_infeasible(self, row: dict[str, Any]) -> bool:
-        """Settle the scenario without a solve if a ray kept from an earlier infeasible
-        scenario proves this one infeasible too (the check is exact; see
-        PersistentLP.certifies_infeasible). Near a budget threshold most infeasible
-        scenarios are settled this way instead of by an interior point solve each."""
-        started = time.perf_counter()
-        for ray in self._rays:
-            if self.lp.certifies_infeasible(ray.y):
-                self._rays.remove(ray)
-                self._rays.insert(0, ray)
-                row.update(
-                    status="infeasible",
-                    strategy="certificate",
-                    solve_seconds=time.perf_counter() - started,
-                    message="no plan satisfies every requirement (proved by the Farkas "
-                    f"certificate of scenario {ray.scenario})",
-                )
-                self._last_ok = False
-                return True
-        return False
-
-    def _remember_ray(self, scenario: int) -> None:
-        y = self.lp.dual_ray()
-        if y is not None and self.lp.certifies_infeasible(y):
-            self._rays.insert(0, _Ray(scenario, y))
-            del self._rays[KEPT_RAYS:]
-
     def _solve_into(self, row: dict[str, Any]) -> None:
         if self._tie_break is not None:
             self._tie_break.stage_one(self.lp)
-        if self._certified_infeasible(row):
-            return
         runs = self._ladder(self._plan())
         run = runs[-1]
         row.update(
@@ -602,19 +581,16 @@ class SweepEngine:
             solve_seconds=sum(r.seconds for r in runs),
         )
         self._last_ok = run.status == "optimal"
-        if run.status == "infeasible" and run.strategy != "ipm":
-            # a simplex proof comes with its Farkas ray; after an interior point proof
-            # HiGHS would re-solve from scratch to find one (measured: up to minutes)
-            self._remember_ray(row["scenario"])
         if run.has_solution and run.objective is not None:
             x, row_dual, col_dual = self.lp.solution()
+            priced = x  # the plan the prices belong to (for max_capability: stage 1)
             if self._tie_break is not None and run.status == "optimal":
                 x = self._cost_stage(row, x)
                 row["objective"] = _clean(self._tie_break.score(x))  # of the plan reported
             else:
                 scale = 1.0 if self.maximise else self.scale  # capability is in points
                 row["objective"] = _clean(run.objective * scale)
-            row.update(self._summary(x, row_dual, col_dual, run.duals))
+            row.update(self._summary(x, row_dual, col_dual, run.duals, priced))
             if run.status != "optimal":
                 row["message"] = "not a proven optimum"
         elif run.status == "infeasible":
@@ -633,8 +609,9 @@ class SweepEngine:
         elif self._last_ok:  # neighbours re-solve in a few iterations from this basis
             plan = [("warm", warm_cap, max(10_000, 3 * iters)), ("ipm", warm_cap, None)]
         else:  # after a failure the basis is poor and neighbours are likely infeasible too:
-            # a capped warm dual simplex first (its proofs come with a Farkas ray), then a
-            # cold interior point solve, which proves infeasibility reliably
+            # a capped warm dual simplex first (next to an infeasible neighbour it proves
+            # infeasibility in ~0.1 s), then a cold interior point solve, which proves it
+            # reliably
             plan = [
                 ("warm", warm_cap, max(2_000, iters)),
                 ("ipm", warm_cap, None),
@@ -676,16 +653,6 @@ class SweepEngine:
             return self.lp.solution()[0]
         row["message"] = "the cost tie-break stage failed, cost is not minimised"
         return x
-
-
-@dataclass
-class _Ray:
-    scenario: int
-    y: np.ndarray
-
-
-#: Farkas rays kept from recent infeasible scenarios (tried newest first).
-KEPT_RAYS = 4
 
 
 @dataclass

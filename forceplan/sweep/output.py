@@ -261,7 +261,7 @@ def payload(
                 "shortfall_total": r["shortfall_total"],
                 "binding": r["binding"],
                 "message": r["message"],
-                "strategy": r["strategy"],  # how HiGHS settled it (certificate: no solve)
+                "strategy": r["strategy"],  # the HiGHS strategies run, in order
                 "solve_seconds": r["solve_seconds"],
             }
             for r in rows

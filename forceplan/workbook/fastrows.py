@@ -157,6 +157,7 @@ def _cell_writer(letter: str, style: str | None) -> Callable[[Any, int], str]:
 def _number(value: float | int) -> str:
     if isinstance(value, int):
         return str(value)
+    value = float(value)  # np.float64 would repr as "np.float64(1.5)" under numpy 2
     return repr(value) if value != int(value) or abs(value) >= 1e16 else str(int(value))
 
 

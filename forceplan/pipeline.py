@@ -11,6 +11,7 @@ import getpass
 import platform
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,8 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
     with _timed(run, "build", progress):
         run.data = build_data(run.inputs, request.objective, request.elastic, request.integer_units)
         run.built = build_model(run.data)
+    # the input is loaded for the plan workbook in a thread while HiGHS solves
+    preparing = _start_preparing(request.workbook) if request.write else None
     with _timed(run, "solve", progress):
         run.outcome = solve(
             run.built,
@@ -123,7 +126,7 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
             run.tables = build_tables(run.built, run.outcome)
         if request.write:
             with _timed(run, "write", progress):
-                _write(run, output)
+                _write(run, output, preparing)
     elif run.exit_code == ExitCode.INFEASIBLE and request.diagnose:
         explain_infeasible(run, progress)
     return run
@@ -152,7 +155,20 @@ def explain_infeasible(run: SolveRun, progress: Progress = _no_progress) -> None
         run.elastic_run = elastic
 
 
-def _write(run: SolveRun, output: Path) -> None:
+def _start_preparing(workbook: Path) -> Future[Any]:
+    """`prepare_book(workbook)` in a background thread (its result or error comes out of
+    `.result()`); the thread ends on its own if the result is never asked for."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from forceplan.workbook.write import prepare_book
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="forceplan-prepare")
+    future = pool.submit(prepare_book, workbook)
+    pool.shutdown(wait=False)
+    return future
+
+
+def _write(run: SolveRun, output: Path, preparing: Future[Any] | None = None) -> None:
     from forceplan.workbook.write import ChartInputs, write_plan
 
     charts = ChartInputs(
@@ -168,6 +184,7 @@ def _write(run: SolveRun, output: Path) -> None:
         str(run.inputs.settings["classification"]),
         charts=charts,
         backup=run.request.force,
+        prepared=None if preparing is None else preparing.result(),
     )
     run.output = output
 

@@ -168,6 +168,35 @@ class ChartInputs:
     unit_prices: dict[str, float] | None = None  # equipment -> unit price (ranks items)
 
 
+@dataclass
+class PreparedBook:
+    """The input workbook loaded for copying, with what the copy would lose."""
+
+    book: Any  # openpyxl Workbook, its old Plan_ sheets removed
+    lost: list[Issue]
+    cached: dict[str, dict[str, tuple[str, str]]]  # formula results stored in the input
+
+
+def prepare_book(input_path: Path) -> PreparedBook:
+    """Load the input for the plan workbook. It does not depend on the solution, so
+    `forceplan.pipeline` runs it in a thread while HiGHS solves (HiGHS releases the GIL).
+    """
+    from openpyxl import load_workbook
+
+    lost = lost_features(input_path)
+    # catch_warnings is process-wide: a warning another thread raises meanwhile is caught
+    # here too, and only openpyxl's loss messages are kept from what is caught
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        book = load_workbook(input_path, rich_text=True)
+    lost += _openpyxl_losses(caught, lost)
+    cached = formula_results(input_path)
+    for name in list(book.sheetnames):
+        if schema.is_output_sheet(name):
+            del book[name]
+    return PreparedBook(book, lost, cached)
+
+
 def write_plan(
     input_path: Path,
     output: Path,
@@ -178,26 +207,19 @@ def write_plan(
     *,
     charts: ChartInputs | None = None,
     backup: bool = False,
+    prepared: PreparedBook | None = None,
 ) -> list[Issue]:
     """Save the inputs plus the Plan_ sheets (`sheets`: name -> DataFrame) to `output`.
 
+    `prepared`: the input already loaded by `prepare_book` (e.g. while HiGHS solved).
     Returns warnings: features of the input that the copy loses, and the backup made when
     `backup` is set and `output` already exists.
     """
-    from openpyxl import load_workbook
-
     from forceplan.workbook.charts import add_charts_sheet
 
     notes: list[Issue] = []
-    lost = lost_features(input_path)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        book = load_workbook(input_path, rich_text=True)
-    lost += _openpyxl_losses(caught, lost)
-    cached = formula_results(input_path)
-    for name in list(book.sheetnames):
-        if schema.is_output_sheet(name):
-            del book[name]
+    base = prepared if prepared is not None else prepare_book(input_path)
+    book, lost, cached = base.book, list(base.lost), base.cached
     taken = _names_in_use(book)
     summary = _summary_sheet(book, summary_rows, classification, list(sheets))
     add_charts_sheet(book, sheets, classification, charts or ChartInputs())

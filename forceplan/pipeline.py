@@ -111,13 +111,19 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
         run.data = build_data(run.inputs, request.objective, request.elastic, request.integer_units)
         run.built = build_model(run.data)
     # the input is loaded for the plan workbook in a thread while HiGHS solves
-    preparing = _start_preparing(request.workbook) if request.write else None
+    preparing: list[Future[Any]] = []
+
+    def start_preparing() -> None:
+        if request.write:
+            preparing.append(_start_preparing(request.workbook))
+
     with _timed(run, "solve", progress):
         run.outcome = solve(
             run.built,
             SolveOptions(
                 request.time_limit, request.mip_gap, request.threads, log_file=request.solver_log
             ),
+            on_compiled=start_preparing,
         )
     if run.outcome.has_solution:
         from forceplan.results import build_tables
@@ -126,7 +132,7 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
             run.tables = build_tables(run.built, run.outcome)
         if request.write:
             with _timed(run, "write", progress):
-                _write(run, output, preparing)
+                _write(run, output, preparing[0] if preparing else None)
     elif run.exit_code == ExitCode.INFEASIBLE and request.diagnose:
         explain_infeasible(run, progress)
     return run

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,12 +65,21 @@ class SolveOutcome:
         return None if self.lp is None else self.lp.highs
 
 
-def solve(built: BuiltModel, options: SolveOptions | None = None) -> SolveOutcome:
-    """Solve the model; for max_capability, run the cost tie-break stage as well."""
+def solve(
+    built: BuiltModel,
+    options: SolveOptions | None = None,
+    on_compiled: Callable[[], Any] | None = None,
+) -> SolveOutcome:
+    """Solve the model; for max_capability, run the cost tie-break stage as well.
+
+    `on_compiled` is called once the model is in HiGHS, just before HiGHS runs (HiGHS
+    releases the GIL, so work started there in a thread overlaps the solve)."""
     options = options or SolveOptions()
     started = time.perf_counter()
     lp = HighsLP(built.model)
     compiled = time.perf_counter()
+    if on_compiled is not None:
+        on_compiled()
     clock = _Clock()
     run = _run(lp, options, options.time_limit, clock)
     outcome = _outcome(run, lp)

@@ -93,6 +93,10 @@ class BuiltModel:
     arcs: list[Any]
     sense: str  # "min" or "max" of the reported objective
 
+    def shortfall_vars(self) -> list[Any]:
+        """Every shortfall variable (elastic mode), kind by kind."""
+        return [v for group in self.shortfalls.values() for var in group for v in var.values()]
+
 
 def build_model(data: ModelData) -> BuiltModel:
     from forceplan.model import (

@@ -129,7 +129,8 @@ class HighsLP:
         if len(objectives) != 1:
             raise ValueError(f"the model has {len(objectives)} active objectives, not one")
         objective = objectives[0]
-        cost, sense, offset = self.objective_vector(objective.expr, objective.sense)
+        cost, maximise, offset = self.objective_vector(objective.expr, objective.sense)
+        sense = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
 
         n = len(self.columns)
         col_lower = np.array([-INF if v.lb is None else v.lb for v in self.columns], dtype=float)
@@ -158,24 +159,23 @@ class HighsLP:
         if status == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS did not accept the model (kError)")
 
-    def objective_vector(self, expr: Any, sense: Any) -> tuple[np.ndarray, Any, float]:
-        """(cost per column, HiGHS sense, offset) of a linear objective expression."""
+    def objective_vector(self, expr: Any, sense: Any) -> tuple[np.ndarray, bool, float]:
+        """(cost per column, maximise?, offset) of a linear objective expression."""
         cols, coefs, constant = self.linear(expr, "the objective")
         cost = np.zeros(len(self.columns))
         np.add.at(cost, np.array(cols, dtype=np.int64), coefs)
-        maximise = sense == pyo.maximize
-        return (
-            cost,
-            highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize,
-            constant,
-        )
+        return cost, sense == pyo.maximize, constant
 
     # --- changes (the lexicographic stage of max_capability) --------------------------------
 
     def set_objective(self, expr: Any, sense: Any) -> None:
-        cost, highs_sense, offset = self.objective_vector(expr, sense)
+        self.set_objective_vector(*self.objective_vector(expr, sense))
+
+    def set_objective_vector(self, cost: np.ndarray, maximise: bool, offset: float) -> None:
+        """Replace the objective: a cost per column, its sense and constant."""
         self.highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
-        self.highs.changeObjectiveSense(highs_sense)
+        sense = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
+        self.highs.changeObjectiveSense(sense)
         self.highs.changeObjectiveOffset(offset)
 
     def add_row(self, expr: Any, lower: float | None, upper: float | None) -> int:

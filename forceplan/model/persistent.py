@@ -86,12 +86,7 @@ class PersistentLP:
 
     def objective_vector(self, expr: Any, sense: Any) -> tuple[np.ndarray, bool, float]:
         """(cost per column, maximise?, offset) of a linear objective expression."""
-        import highspy
-
-        cost, highs_sense, offset = self._compiled.objective_vector(expr, sense)
-        full = np.zeros(self.num_cols)
-        full[: len(cost)] = cost
-        return full, highs_sense == highspy.ObjSense.kMaximize, offset
+        return self._compiled.objective_vector(expr, sense)
 
     # --- the LP as it is now --------------------------------------------------------------
 
@@ -145,12 +140,7 @@ class PersistentLP:
         self._col_lower[idx], self._col_upper[idx] = lo, hi
 
     def set_objective(self, cost: np.ndarray, maximise: bool, offset: float) -> None:
-        import highspy
-
-        self.highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
-        sense = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
-        self.highs.changeObjectiveSense(sense)
-        self.highs.changeObjectiveOffset(offset)
+        self._compiled.set_objective_vector(cost, maximise, offset)
 
     # --- basis ----------------------------------------------------------------------------
 

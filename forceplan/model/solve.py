@@ -204,12 +204,7 @@ def _cost_stage(
     m = built.model
     capability = pyo.value(m.capability)
     floor = lp.add_row(m.capability, capability, None)
-    held = [
-        lp.col_of[id(v)]
-        for vars_ in built.shortfalls.values()
-        for var in vars_
-        for v in var.values()
-    ]
+    held = [lp.col_of[id(v)] for v in built.shortfall_vars()]
     lower, upper = lp.col_bounds(held)
     stage1 = lp.highs.getSolution().col_value
     lp.set_col_bounds(held, lower, np.maximum(0.0, np.asarray(stage1)[held]) if held else upper)

@@ -505,23 +505,7 @@ class SweepEngine:
         if os.environ.get(TEST_DIE_ENV) == str(scenario.id):  # test-only: a worker crash
             os._exit(70)
         started = time.perf_counter()
-        row: dict[str, Any] = {
-            "scenario": scenario.id,
-            "inputs": list(scenario.values),
-            "status": "",
-            "message": "",
-            "objective": None,
-            "cost": None,
-            "end_strength": None,
-            "strength": {},
-            "shortfall_total": None,
-            "shortfalls": {},
-            "binding": "",
-            "strategy": "",
-            "iterations": 0,
-            "solve_seconds": 0.0,
-            "worker": os.getpid(),
-        }
+        row = empty_row(scenario, worker=os.getpid())
         try:
             problem = self._apply(scenario)
             if problem:
@@ -653,6 +637,29 @@ class SweepEngine:
             return self.lp.solution()[0]
         row["message"] = "the cost tie-break stage failed, cost is not minimised"
         return x
+
+
+def empty_row(scenario: Scenario, **fields: Any) -> dict[str, Any]:
+    """A summary row with every field, nothing solved yet; `fields` override."""
+    row: dict[str, Any] = {
+        "scenario": scenario.id,
+        "inputs": list(scenario.values),
+        "status": "",
+        "message": "",
+        "objective": None,
+        "cost": None,
+        "end_strength": None,
+        "strength": {},
+        "shortfall_total": None,
+        "shortfalls": {},
+        "binding": "",
+        "strategy": "",
+        "iterations": 0,
+        "solve_seconds": 0.0,
+        "seconds": 0.0,
+        "worker": None,
+    }
+    return row | fields
 
 
 @dataclass

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from forceplan.errors import ForceplanError
-from forceplan.sweep.engine import SweepEngine, SweepOptions
+from forceplan.sweep.engine import SweepEngine, SweepOptions, empty_row
 from forceplan.sweep.scenarios import Scenario
 
 OnRow = Callable[[dict[str, Any]], None]
@@ -277,24 +277,7 @@ class _LocalPool:
 
 def _died_row(scenario: Scenario, code: int | None, why: str = "") -> dict[str, Any]:
     message = why or f"the worker process died while solving it (exit code {code}), twice"
-    return {
-        "scenario": scenario.id,
-        "inputs": list(scenario.values),
-        "status": "worker_died",
-        "message": message,
-        "objective": None,
-        "cost": None,
-        "end_strength": None,
-        "strength": {},
-        "shortfall_total": None,
-        "shortfalls": {},
-        "binding": "",
-        "strategy": "",
-        "iterations": 0,
-        "solve_seconds": 0.0,
-        "seconds": 0.0,
-        "worker": None,
-    }
+    return empty_row(scenario, status="worker_died", message=message)
 
 
 def _run_local(job: SweepJob, on_row: OnRow) -> SweepResult:

@@ -43,11 +43,10 @@ class TieBreak:
         import pyomo.core as pyo
 
         m = built.model
-        groups = built.shortfalls.values()
         cols, coefs, _constant = lp.linear(m.capability)
         if floor_row is None:
             floor_row = lp.add_row(-INF, INF, zip(cols.tolist(), coefs.tolist(), strict=True))
-        shortfalls = [v for group in groups for var in group for v in var.values()]
+        shortfalls = built.shortfall_vars()
         held = np.array([lp.col(v) for v in shortfalls], dtype=np.int64)
         # the variables' own bounds: the base solve left HiGHS with the stage-2 caps
         held_upper = np.array([INF if v.ub is None else v.ub for v in shortfalls], dtype=float)

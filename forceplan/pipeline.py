@@ -110,7 +110,7 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
     with _timed(run, "build", progress):
         run.data = build_data(run.inputs, request.objective, request.elastic, request.integer_units)
         run.built = build_model(run.data)
-    # the input is loaded for the plan workbook in a thread while HiGHS solves
+    # the input package is scanned for the plan workbook in a thread while HiGHS solves
     preparing: list[Future[Any]] = []
 
     def start_preparing() -> None:
@@ -162,14 +162,14 @@ def explain_infeasible(run: SolveRun, progress: Progress = _no_progress) -> None
 
 
 def _start_preparing(workbook: Path) -> Future[Any]:
-    """`prepare_book(workbook)` in a background thread (its result or error comes out of
+    """`scan_input(workbook)` in a background thread (its result or error comes out of
     `.result()`); the thread ends on its own if the result is never asked for."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from forceplan.workbook.write import prepare_book
+    from forceplan.workbook.write import scan_input
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="forceplan-prepare")
-    future = pool.submit(prepare_book, workbook)
+    future = pool.submit(scan_input, workbook)
     pool.shutdown(wait=False)
     return future
 
@@ -190,7 +190,7 @@ def _write(run: SolveRun, output: Path, preparing: Future[Any] | None = None) ->
         str(run.inputs.settings["classification"]),
         charts=charts,
         backup=run.request.force,
-        prepared=None if preparing is None else preparing.result(),
+        scan=None if preparing is None else preparing.result(),
     )
     run.output = output
 

@@ -169,32 +169,38 @@ class ChartInputs:
 
 
 @dataclass
-class PreparedBook:
-    """The input workbook loaded for copying, with what the copy would lose."""
+class InputScan:
+    """What is read from the input package before it is copied: the features the copy
+    loses and the formula results stored in it."""
 
-    book: Any  # openpyxl Workbook, its old Plan_ sheets removed
     lost: list[Issue]
-    cached: dict[str, dict[str, tuple[str, str]]]  # formula results stored in the input
+    cached: dict[str, dict[str, tuple[str, str]]]
 
 
-def prepare_book(input_path: Path) -> PreparedBook:
-    """Load the input for the plan workbook. It does not depend on the solution, so
-    `forceplan.pipeline` runs it in a thread while HiGHS solves (HiGHS releases the GIL).
+def scan_input(input_path: Path) -> InputScan:
+    """Scan the input package and import openpyxl. Nothing here depends on the solution
+    or touches process-wide state, so `forceplan.pipeline` runs it in a thread while
+    HiGHS solves (HiGHS releases the GIL). Loading the workbook itself stays in the main
+    thread: it records openpyxl's warnings, and `warnings.catch_warnings` is process-wide.
     """
+    import openpyxl.reader.excel  # noqa: F401  (the import is most of the time saved)
+
+    return InputScan(lost_features(input_path), formula_results(input_path))
+
+
+def _load_for_copy(input_path: Path, scan: InputScan) -> tuple[Any, list[Issue]]:
+    """The input as an openpyxl workbook without its old Plan_ sheets, and every loss."""
     from openpyxl import load_workbook
 
-    lost = lost_features(input_path)
-    # catch_warnings is process-wide: a warning another thread raises meanwhile is caught
-    # here too, and only openpyxl's loss messages are kept from what is caught
+    lost = list(scan.lost)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         book = load_workbook(input_path, rich_text=True)
     lost += _openpyxl_losses(caught, lost)
-    cached = formula_results(input_path)
     for name in list(book.sheetnames):
         if schema.is_output_sheet(name):
             del book[name]
-    return PreparedBook(book, lost, cached)
+    return book, lost
 
 
 def write_plan(
@@ -207,19 +213,20 @@ def write_plan(
     *,
     charts: ChartInputs | None = None,
     backup: bool = False,
-    prepared: PreparedBook | None = None,
+    scan: InputScan | None = None,
 ) -> list[Issue]:
     """Save the inputs plus the Plan_ sheets (`sheets`: name -> DataFrame) to `output`.
 
-    `prepared`: the input already loaded by `prepare_book` (e.g. while HiGHS solved).
+    `scan`: the input package already scanned by `scan_input` (e.g. while HiGHS solved).
     Returns warnings: features of the input that the copy loses, and the backup made when
     `backup` is set and `output` already exists.
     """
     from forceplan.workbook.charts import add_charts_sheet
 
     notes: list[Issue] = []
-    base = prepared if prepared is not None else prepare_book(input_path)
-    book, lost, cached = base.book, list(base.lost), base.cached
+    scan = scan if scan is not None else scan_input(input_path)
+    book, lost = _load_for_copy(input_path, scan)
+    cached = scan.cached
     taken = _names_in_use(book)
     summary = _summary_sheet(book, summary_rows, classification, list(sheets))
     add_charts_sheet(book, sheets, classification, charts or ChartInputs())

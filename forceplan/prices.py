@@ -25,6 +25,7 @@ def describe(family: str, kind: str) -> Any:
 
     return registry(family, kind)
 
+
 #: price_note texts (results.py writes them, this module reads them back).
 NOTE_DEGENERATE_NONE = "degenerate: the price is not unique and holds for no change of the limit"
 NOTE_DEGENERATE_UP = "degenerate: the price is not unique; it holds only when the limit is raised"
@@ -33,8 +34,7 @@ NOTE_DEGENERATE_DOWN = (
 )
 NOTE_PENALTY = "penalty-driven: set by elastic-mode penalties (Penalties sheet), not by costs"
 NOTE_MIP = (
-    "given the whole units and items chosen: the price of the LP with the integer "
-    "decisions fixed"
+    "given the whole units and items chosen: the price of the LP with the integer decisions fixed"
 )
 NOTE_NO_RANGE = "no range: HiGHS gave no ranging for this optimum"
 NOTE_SIGN = "the price of x ≥ 0: a count cannot go below zero, so no limit can be relaxed"

@@ -362,7 +362,9 @@ def _row(fam, index, value, lower, upper, price, factors, sense) -> dict[str, An
     slack = min(slacks) if slacks else None
     scale = max(1.0, abs(lower or 0.0), abs(upper or 0.0))
     binding = slack is not None and slack <= BINDING_RTOL * scale
-    coincide = lower is not None and upper is not None and abs(upper - lower) <= BINDING_RTOL * scale
+    coincide = (
+        lower is not None and upper is not None and abs(upper - lower) <= BINDING_RTOL * scale
+    )
     if coincide:
         binding = True  # equality rows always hold exactly
     priced = _priced(fam, value, lower, upper, binding, coincide, price, unit, price_unit, sense)

@@ -156,4 +156,3 @@ def _approx(x: float):
     import pytest
 
     return pytest.approx(x, rel=1e-6, abs=1e-6)
-

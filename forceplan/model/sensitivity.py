@@ -102,10 +102,10 @@ def _penalty_parts(highs, penalty_cols: list[int]) -> tuple[np.ndarray | None, n
     penalty[penalty_cols] = cost[penalty_cols]
     if not penalty.any():
         return None, None
-    status, basic = highs.getBasicVariables()
+    _status, basic = highs.getBasicVariables()
     basic = np.asarray(basic)
     c_basic = np.where(basic >= 0, penalty[np.maximum(basic, 0)], 0.0)
-    status, y = highs.getBasisTransposeSolve(c_basic)
+    _status, y = highs.getBasisTransposeSolve(c_basic)
     y = np.asarray(y, dtype=float)
     # reduced cost part d = c − Aᵀy, from the constraint matrix in either storage order
     matrix = lp.a_matrix_

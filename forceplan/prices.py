@@ -136,7 +136,7 @@ def sentence(row: dict[str, Any], objective: str, currency: str) -> str:
     (the maximum binds; the price holds while the maximum stays between 4 and 7).'"""
     kind = describe(str(row["id"]), str(row.get("kind") or ""))
     subject, year = _split_index(row["index"])
-    side = "" if blank(row.get("side")) else str(row["side"])
+    side = side_of(row)
     templates = kind.more if isinstance(kind.more, dict) else None
     if templates is None:
         template = str(kind.more)
@@ -166,13 +166,30 @@ def sentence(row: dict[str, Any], objective: str, currency: str) -> str:
     return text + (f" ({'; '.join(detail)})." if detail else ".")
 
 
+def side_of(row: dict[str, Any]) -> str:
+    """The row's `side`; for a plan written before MODEL.md §8.8, the bound nearest its value."""
+    if not blank(row.get("side")):
+        return str(row["side"])
+    value, lower, upper = (
+        number(row.get("value")),
+        number(row.get("lower")),
+        number(row.get("upper")),
+    )
+    if lower is not None and upper is not None:
+        if abs(upper - lower) <= 1e-7 * max(1.0, abs(upper)):
+            return "equal"
+        if value is not None:
+            return "max" if abs(upper - value) <= abs(value - lower) else "min"
+    return "max" if upper is not None else ("min" if lower is not None else "")
+
+
 def holds(row: dict[str, Any]) -> str:
     """'the price holds while the maximum stays between 4 and 7' (blank without ranging)."""
     lo, hi = number(row.get("valid_from")), number(row.get("valid_to"))
     if lo is None and hi is None:
         return ""
     money = str(row["id"]) in MONEY_IDS
-    limit = _limit_words("" if blank(row.get("side")) else str(row["side"]))
+    limit = _limit_words(side_of(row))
 
     def show(x: float) -> str:
         return amount(x) if money else _quantity(x)
@@ -214,7 +231,7 @@ def limit_record(row: dict[str, Any], objective: str, currency: str) -> dict[str
         "id": str(row["id"]),
         "kind": "" if blank(row.get("kind")) else str(row["kind"]),
         "index": str(row["index"]),
-        "side": "" if blank(row.get("side")) else str(row["side"]),
+        "side": side_of(row),
         "shadow_price": float(row["shadow_price"]),
         "valid_from": number(row.get("valid_from")),
         "valid_to": number(row.get("valid_to")),

@@ -496,9 +496,11 @@ def _constraints_section(plan: Any, objective: str, currency: str) -> dict[str, 
         "identities": identity_kinds,
         "binding_limits": len(limits),
         "hidden": hidden,
-        "mip": bool(frame["price_note"].astype(str).str.startswith("given the whole").any())
-        if "price_note" in frame
-        else False,
+        "mip": bool(plan.flag("integer_units"))
+        or (
+            "price_note" in frame
+            and bool(frame["price_note"].astype(str).str.startswith("given the whole").any())
+        ),
     }
 
 

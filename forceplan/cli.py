@@ -171,6 +171,13 @@ def solve(
             "first copied to NAME.bak.xlsx.",
         ),
     ] = False,
+    cold: Annotated[
+        bool,
+        typer.Option(
+            "--cold",
+            help="Start the solver from scratch, not from the basis a plan workbook stores.",
+        ),
+    ] = False,
     ledger: Annotated[
         Path | None,
         typer.Option(
@@ -195,6 +202,7 @@ def solve(
         threads=threads,
         force=force,
         solver_log=solver_log,
+        cold=cold,
     )
     run = _run_pipeline(request, json)
     recorded = _ledger_record(run, ledger)

@@ -36,6 +36,7 @@ class SolveRequest:
     diagnose: bool = True  # explain infeasibility (IIS + elastic re-solve)
     iis_time_limit: float | None = 20.0  # seconds for isolating the conflicting rows
     solver_log: Path | None = None  # HiGHS's own log is appended to this file
+    cold: bool = False  # ignore the basis a plan workbook stores (MODEL.md §8.9)
 
 
 @dataclass
@@ -93,6 +94,7 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
         check_output_path(request.workbook, output, request.force)
     with _timed(run, "read", progress):
         run.inputs, issues = load_workbook(request.workbook)
+        warm_start, cold_reason = _stored_basis(request)
     with _timed(run, "validate", progress):
         issues += check_inputs(run.inputs)
         if request.objective == "custom" and not len(run.inputs["Objective"]):
@@ -121,7 +123,12 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
         run.outcome = solve(
             run.built,
             SolveOptions(
-                request.time_limit, request.mip_gap, request.threads, log_file=request.solver_log
+                request.time_limit,
+                request.mip_gap,
+                request.threads,
+                log_file=request.solver_log,
+                warm_start=warm_start,
+                cold_reason=cold_reason,
             ),
             on_compiled=start_preparing,
         )
@@ -136,6 +143,15 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
     elif run.exit_code == ExitCode.INFEASIBLE and request.diagnose:
         explain_infeasible(run, progress)
     return run
+
+
+def _stored_basis(request: SolveRequest) -> tuple[Any, str | None]:
+    """(basis, why not) from a plan workbook given as input (MODEL.md §8.9)."""
+    if request.cold:
+        return None, "--cold"
+    from forceplan.workbook.basis_sheet import read_basis
+
+    return read_basis(request.workbook)
 
 
 def explain_infeasible(run: SolveRun, progress: Progress = _no_progress) -> None:
@@ -191,6 +207,7 @@ def _write(run: SolveRun, output: Path, preparing: Future[Any] | None = None) ->
         charts=charts,
         backup=run.request.force,
         scan=None if preparing is None else preparing.result(),
+        basis=run.outcome.basis,
     )
     run.output = output
 
@@ -255,6 +272,8 @@ def run_rows(run: SolveRun) -> list[tuple[str, Any]]:
         ("objective_value", outcome.objective),
         ("gap", outcome.gap),
         ("solve_stages", " + ".join(outcome.stages)),
+        ("start", outcome.start),  # MODEL.md §8.9: "warm start from <hash>" or "cold start"
+        ("structure_hash", outcome.structure_hash),
     ]
     # per-sheet content hashes: `forceplan audit` names the input sheets edited after solving
     rows += [(f"input_hash:{name}", h) for name, h in sheet_hashes(run.inputs).items()]

@@ -26,10 +26,12 @@ from typing import Any
 import numpy as np
 import pyomo.core as pyo
 
+from forceplan.model import warm
 from forceplan.model.build import BuiltModel
 from forceplan.model.highs_lp import UNKNOWN, HighsLP, RunInfo
 from forceplan.model.objective import reported_objective
 from forceplan.model.sensitivity import Sensitivity, capture
+from forceplan.model.warm import Basis
 
 
 @dataclass
@@ -38,6 +40,11 @@ class SolveOptions:
     mip_gap: float | None = None
     threads: int | None = None
     log_file: Path | None = None  # HiGHS's log is appended here (nothing on the console)
+    #: MODEL.md §8.9: the basis stored in a plan workbook, used when its structure hash
+    #: matches this model's (None: a cold start)
+    warm_start: Basis | None = None
+    #: why there is no warm start (e.g. "--cold"), for Plan_Run; None: not asked for
+    cold_reason: str | None = None
 
 
 @dataclass
@@ -57,6 +64,9 @@ class SolveOutcome:
     #: stage-1 run was not optimal
     sensitivity: Sensitivity | None = None
     lp: HighsLP | None = None  # the model in HiGHS, with its row and column maps
+    structure_hash: str = ""  # of the model's rows and columns (forceplan.model.warm)
+    start: str = "cold start"  # Plan_Run: "warm start from <hash>" or "cold start (why)"
+    basis: Basis | None = None  # the optimal stage-1 basis, stored in the plan workbook
     floor_row: int | None = None  # max_capability: HiGHS row holding capability in stage 2
 
     @property
@@ -81,6 +91,8 @@ def solve(
     options = options or SolveOptions()
     started = time.perf_counter()
     lp = HighsLP(built.model)
+    structure = warm.structure_hash(built.model)
+    start = _warm_start(lp, structure, options)
     compiled = time.perf_counter()
     if on_compiled is not None:
         on_compiled()
@@ -90,6 +102,7 @@ def solve(
     outcome.stages.append(built.data.objective)
     if run.has_solution:
         lp.load_values()
+    basis = warm.capture(lp.highs, structure) if outcome.optimal and not lp.is_mip else None
     if outcome.optimal:
         # prices of the objective the user asked for (for max_capability: capability),
         # read before any later stage (cost tie-break, ...) changes the HiGHS model
@@ -100,9 +113,30 @@ def solve(
     outcome.solver_seconds = time.perf_counter() - started
     outcome.compile_seconds = compiled - started
     outcome.highs_seconds = clock.seconds
+    outcome.structure_hash, outcome.start, outcome.basis = structure, start, basis
     if outcome.has_solution:
         outcome.objective = _reported_objective(built)
     return outcome
+
+
+def _warm_start(lp: HighsLP, structure: str, options: SolveOptions) -> str:
+    """Install the stored basis if it belongs to this model; Plan_Run's words for the start.
+
+    A MIP is started cold: HiGHS's branch and bound does not start from an LP basis."""
+    stored = options.warm_start
+    if stored is None:
+        return "cold start" + (f" ({options.cold_reason})" if options.cold_reason else "")
+    if lp.is_mip:
+        return f"cold start (whole units: a MIP does not start from the basis {stored.short})"
+    if stored.structure != structure:
+        return (
+            f"cold start (the model's rows or columns changed since the basis {stored.short} "
+            f"was stored, now {structure[:warm.SHORT]})"
+        )
+    problem = warm.install(lp.highs, stored)
+    if problem is not None:
+        return f"cold start ({problem})"
+    return f"warm start from {stored.short}"
 
 
 @dataclass

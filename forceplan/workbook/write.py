@@ -218,10 +218,12 @@ def write_plan(
     charts: ChartInputs | None = None,
     backup: bool = False,
     scan: InputScan | None = None,
+    basis: Any = None,
 ) -> list[Issue]:
     """Save the inputs plus the Plan_ sheets (`sheets`: name -> DataFrame) to `output`.
 
     `scan`: the input package already scanned by `scan_input` (e.g. while HiGHS solved).
+    `basis`: the solve's `forceplan.model.warm.Basis`, kept in a hidden sheet (§8.9).
     Returns warnings: features of the input that the copy loses, and the backup made when
     `backup` is set and `output` already exists.
     """
@@ -239,6 +241,10 @@ def write_plan(
         table_sheet(book, name, frame, classification, taken, deferred=streamed)
     run_rows = [*run_rows, *(("lost_feature", i.where + ": " + i.message) for i in lost)]
     table_sheet(book, "Plan_Run", _key_value_frame(run_rows, classification), classification, taken)
+    if basis is not None:
+        from forceplan.workbook.basis_sheet import add_basis_sheet
+
+        add_basis_sheet(book, basis)
     _finish_book(book, summary)
     if backup and output.exists():
         saved = make_backup(output)

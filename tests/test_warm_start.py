@@ -161,8 +161,19 @@ def test_damaged_basis_sheet_gives_a_cold_start_not_an_error(plans, tmp_path) ->
 def test_cli_cold_flag(plans, tmp_path) -> None:
     out = tmp_path / "cold.xlsx"
     result = subprocess.run(
-        [sys.executable, "-m", "forceplan", "-q", "solve", str(plans["min_cost"]), "-o", str(out),
-         "--cold", "--ledger", str(tmp_path / "ledger.sqlite")],
+        [
+            sys.executable,
+            "-m",
+            "forceplan",
+            "-q",
+            "solve",
+            str(plans["min_cost"]),
+            "-o",
+            str(out),
+            "--cold",
+            "--ledger",
+            str(tmp_path / "ledger.sqlite"),
+        ],
         capture_output=True,
         text=True,
         timeout=300,

@@ -131,7 +131,7 @@ def _warm_start(lp: HighsLP, structure: str, options: SolveOptions) -> str:
     if stored.structure != structure:
         return (
             f"cold start (the model's rows or columns changed since the basis {stored.short} "
-            f"was stored, now {structure[:warm.SHORT]})"
+            f"was stored, now {structure[: warm.SHORT]})"
         )
     problem = warm.install(lp.highs, stored)
     if problem is not None:

@@ -19,6 +19,7 @@ import base64
 import hashlib
 import zlib
 from dataclasses import dataclass
+
 import highspy
 import numpy as np
 import pyomo.core as pyo
@@ -112,4 +113,3 @@ def install(highs: highspy.Highs, basis: Basis) -> str | None:
     if highs.setBasis(new) == highspy.HighsStatus.kError:
         return "HiGHS did not accept the stored basis"
     return None
-

@@ -28,7 +28,8 @@ def test_budget_sweep_sample_agrees_with_fresh_solves(tmp_path: Path) -> None:
     for scenario in scenarios[50::300]:
         row = engine.evaluate(scenario)
         values = cell_values(engine.specs, engine.prep.matched, scenario)
-        path = write_scenario_workbook(EXAMPLE, tmp_path / f"s{scenario.id}.xlsx", values)
+        path = tmp_path / f"s{scenario.id}.xlsx"
+        write_scenario_workbook(EXAMPLE, path, values)
         fresh = run_solve(SolveRequest(path, write=False, diagnose=False))
         assert row["status"] == fresh.outcome.status, scenario.id
         if fresh.outcome.status == "optimal":

@@ -39,13 +39,15 @@ NOTE = (
 )
 
 
-def add_basis_sheet(book: Any, basis: Basis) -> None:
-    """Append the hidden basis sheet to an openpyxl workbook."""
-    from forceplan.workbook.write import set_cell
+def add_basis_sheet(book: Any, basis: Basis, classification: str) -> None:
+    """Append the hidden basis sheet to an openpyxl workbook (marked with the
+    classification in its page header and footer, like every sheet forceplan writes)."""
+    from forceplan.workbook.write import _mark_classification, set_cell
 
     cols, rows = basis.encode()
     ws = book.create_sheet(schema.BASIS_SHEET)
     ws.sheet_state = "hidden"
+    _mark_classification(ws, classification)
     entries: list[tuple[str, Any]] = [
         ("note", NOTE),
         ("format", FORMAT),

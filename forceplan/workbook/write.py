@@ -244,7 +244,7 @@ def write_plan(
     if basis is not None:
         from forceplan.workbook.basis_sheet import add_basis_sheet
 
-        add_basis_sheet(book, basis)
+        add_basis_sheet(book, basis, classification)
     _finish_book(book, summary)
     if backup and output.exists():
         saved = make_backup(output)

@@ -416,7 +416,7 @@ def _money_axis(chart: Any, rows: list[list[Any]]) -> None:
     """A money axis in bn or mn ('2,000 bn', not 2,000,000,000,000), named so."""
     from forceplan.fmt import money_unit
 
-    divisor, label = money_unit(v for row in rows for v in row[1:])
+    _divisor, label = money_unit(v for row in rows for v in row[1:])
     if label:
         commas = ",," if label == "mn" else ",,,"
         chart.y_axis.number_format = f'#,##0{commas}" {label}"'

@@ -717,7 +717,7 @@ def _summary_years(
     formats = [FMT_YEAR, FMT_COUNT, FMT_COUNT, FMT_COUNT, money, money]
     for year, value in strength.items():
         row += 1
-        lo, hi = (list(band.get(int(year), ())) + [None, None])[:2]
+        lo, hi = [*band.get(int(year), ()), None, None][:2]
         values = [
             int(year),
             float(value),

@@ -156,8 +156,10 @@ def explain_infeasible(run: SolveRun, progress: Progress = _no_progress) -> None
     from forceplan.model.solve import SolveOptions, solve
     from forceplan.results import build_tables
 
-    with _timed(run, "diagnose", progress):
+    # two phases, each shown with its elapsed time: both can take minutes
+    with _timed(run, "iis", progress):
         run.conflicts = explain_iis(run.built, run.outcome, run.request.iis_time_limit)
+    with _timed(run, "elastic", progress):
         req = run.request
         elastic = SolveRun(req)
         elastic.inputs, elastic.issues = run.inputs, run.issues

@@ -60,18 +60,32 @@ class UI:
 
     @contextlib.contextmanager
     def phases(self, enabled: bool = True) -> Iterator[Callable[[str], Any]]:
-        """A progress display for pipeline phases; yields `progress(phase)` context managers."""
+        """A live line per running phase with its elapsed time ("solve  0:00:12"),
+        replaced by "✓ solve  12.31 s" when it ends; yields `progress(phase)` context
+        managers. Phases may nest (diagnose > iis): each has its own line, none is left
+        spinning once it has ended."""
         if not enabled or self.quiet:
             yield lambda _phase: contextlib.nullcontext()
             return
-        with self.err.status("starting") as status:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = (
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}[/] …"),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=self.err, transient=True) as bar:
 
             @contextlib.contextmanager
             def progress(phase: str) -> Iterator[None]:
-                status.update(f"[bold]{phase}[/] …")
+                task = bar.add_task(phase, total=None)
                 started = time.perf_counter()
-                yield
-                self.err.print(f"[green]✓[/] {phase:<9} {time.perf_counter() - started:7.2f} s")
+                try:
+                    yield
+                finally:
+                    bar.remove_task(task)
+                seconds = time.perf_counter() - started
+                bar.console.print(f"[green]✓[/] {phase:<9} {seconds:7.2f} s")
 
             yield progress
 

@@ -273,6 +273,24 @@ def compare(
             ui.info(f"differences written to {output}")
 
 
+@app.command(epilog="Example: forceplan show army.plan.xlsx   (add --json for one JSON object)")
+def show(
+    plan: Annotated[
+        Path, typer.Argument(help="Plan workbook written by `forceplan solve`.", show_default=False)
+    ],
+    json: JsonOpt = False,
+) -> None:
+    """Show a plan in the terminal: status, strength by year, spending by line and source,
+    the binding limits with the largest prices. Read from the workbook: no Excel, no solve."""
+    from forceplan.show import read_view, show_plan
+
+    view = read_view(plan)
+    if json:
+        ui.print_json(view.to_dict())
+    else:
+        show_plan(ui.out, view)
+
+
 @app.command()
 def generate(
     path: Annotated[Path, typer.Argument(help="Workbook to create (.xlsx).", show_default=False)],

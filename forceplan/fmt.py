@@ -25,7 +25,7 @@ MONEY_UNITS: tuple[tuple[float, str], ...] = ((1e9, "bn"), (1e6, "mn"), (1.0, ""
 DASH = "—"
 
 
-def _finite(x: Any) -> float | None:
+def as_float(x: Any) -> float | None:
     if x is None or isinstance(x, bool):
         return None
     try:
@@ -45,7 +45,7 @@ def unit_for(magnitude: float) -> tuple[float, str]:
 
 def money_unit(values: Iterable[Any]) -> tuple[float, str]:
     """One unit for a whole table of money: the unit of its largest absolute value."""
-    biggest = max((abs(v) for v in (_finite(x) for x in values) if v is not None), default=0.0)
+    biggest = max((abs(v) for v in (as_float(x) for x in values) if v is not None), default=0.0)
     return unit_for(biggest)
 
 
@@ -58,7 +58,7 @@ def scaled(x: Any, unit: tuple[float, str], digits: int | None = None) -> str:
     """A money amount in a given unit, without the unit ('940.1'); a dash if not a number.
 
     `digits`: decimals (default: 1 in bn/mn, 0 in currency units)."""
-    value = _finite(x)
+    value = as_float(x)
     if value is None:
         return DASH
     divisor, label = unit
@@ -70,7 +70,7 @@ def scaled(x: Any, unit: tuple[float, str], digits: int | None = None) -> str:
 
 def money(x: Any, currency: str = "", digits: int | None = None) -> str:
     """One amount in its own readable unit, with the currency: '17,609.8 bn UAH'."""
-    value = _finite(x)
+    value = as_float(x)
     if value is None:
         return DASH
     unit = unit_for(value)
@@ -79,7 +79,7 @@ def money(x: Any, currency: str = "", digits: int | None = None) -> str:
 
 def count(x: Any) -> str:
     """Persons, equipment, units: '837,489'; fractions of a unit show one decimal."""
-    value = _finite(x)
+    value = as_float(x)
     if value is None:
         return DASH
     if abs(value - round(value)) < 0.05 or abs(value) >= 1000:
@@ -89,7 +89,7 @@ def count(x: Any) -> str:
 
 def number(x: Any, digits: int = 4) -> str:
     """Any other number: thousands separators, `digits` significant figures when small."""
-    value = _finite(x)
+    value = as_float(x)
     if value is None:
         return DASH
     if value.is_integer() or abs(value) >= 1000:
@@ -99,12 +99,12 @@ def number(x: Any, digits: int = 4) -> str:
 
 def year(x: Any) -> str:
     """A year as written: '2026', never '2,026'."""
-    value = _finite(x)
+    value = as_float(x)
     return DASH if value is None else str(int(value))
 
 
 def percent(x: Any, digits: int = 1) -> str:
-    value = _finite(x)
+    value = as_float(x)
     return DASH if value is None else f"{value:.{digits}%}"
 
 

@@ -128,7 +128,7 @@ def objective_text(objective: str, value: float | None, currency: str) -> str:
 def strength_table(console: Console, strength: dict[int, float], band: dict[int, Any]) -> None:
     from forceplan import fmt
 
-    table = Table(title="Total strength by year (end of year, persons)", header_style="bold")
+    table = Table(title="Total strength (persons)", header_style="bold")
     for col in ("year", "strength", "min_total", "max_total"):
         table.add_column(col, justify="right")
     for year, value in strength.items():

@@ -310,9 +310,12 @@ def diagnose(
         diagnose=False,
         iis_time_limit=iis_time_limit,
     )
-    run = _run_pipeline(request, json)
-    if run.exit_code == ExitCode.INFEASIBLE:
-        explain_infeasible(run)
+    from forceplan.pipeline import run_solve
+
+    with ui.phases(enabled=not json) as progress:  # the IIS can take minutes: show it
+        run = run_solve(request, progress)
+        if run.exit_code == ExitCode.INFEASIBLE:
+            explain_infeasible(run, progress)
     if json:
         ui.print_json(solve_payload(run))
     else:
@@ -534,7 +537,8 @@ def report(
     with the classification on every page)."""
     from forceplan.report import write_report
 
-    result = write_report(plan, output, pdf)
+    with ui.phases(enabled=not json) as progress:
+        result = write_report(plan, output, pdf, progress)
     if json:
         ui.print_json(
             {

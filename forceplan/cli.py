@@ -416,7 +416,15 @@ def _sweep_epilog() -> str:
 
     from forceplan.sweep.spec import GRAMMAR_HELP
 
-    return escape(GRAMMAR_HELP).replace("\n", "\n\n")
+    return (
+        escape(GRAMMAR_HELP).replace("\n", "\n\n")
+        + "\n\n"
+        + _examples(
+            "forceplan sweep army.xlsx --vary 'Funding.amount[source=national_budget]=*0.6:1.4:9'",
+            "forceplan sweep army.xlsx --vary 'Settings.accession_max_total=20000:60000:5' "
+            "--workers 2",
+        )
+    )
 
 
 @app.command(epilog=_sweep_epilog())

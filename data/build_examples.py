@@ -1603,12 +1603,12 @@ def workbook_bytes(sheets: dict[str, Rows]) -> bytes:
         for row in rows:
             ws.append(row)
         if name == "About":
-            ws.column_dimensions["A"].width = 100
+            ws.column_dimensions["A"].width = 80
             ws["A1"].font = Font(bold=True, size=14)
             for (cell,) in ws.iter_rows(min_row=2):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 # explicit heights: spreadsheet programs do not all size wrapped rows
-                lines = -(-len(str(cell.value or "")) // 90)
+                lines = -(-len(str(cell.value or "")) // 70)
                 ws.row_dimensions[cell.row].height = 15 * max(1, lines)
             _print_setup(ws, width=1)
             continue

@@ -686,7 +686,7 @@ def _summary_sheet(
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1")
         cell.font = font(book, color="0563C1", underline="single")
         set_cell(ws.cell(row=row, column=2), _SHEET_HELP.get(name, ""))
-    for letter, width in zip("ABCDEF", (24, 20, 34, 14, 16, 18), strict=True):
+    for letter, width in zip("ABCDEF", (24, 20, 14, 14, 16, 18), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     return ws

@@ -348,9 +348,12 @@ def compare(
     """What differs between two plans: objective, strength, spending, units, equipment, limits."""
     from forceplan.compare import compare_plans, show_comparison, write_comparison
 
-    result = compare_plans(plan_a, plan_b)
-    if output is not None:
-        write_comparison(result, output, overwrite=force)
+    with ui.phases(enabled=not json) as progress:
+        with progress("read"):
+            result = compare_plans(plan_a, plan_b)
+        if output is not None:
+            with progress("write"):
+                write_comparison(result, output, overwrite=force)
     if json:
         ui.print_json(result.to_dict() | {"output": str(output) if output else None})
     else:
@@ -407,7 +410,8 @@ def generate(
     from forceplan.generate import Size, generate_workbook
 
     size = Size(trades, grades, years, unit_types, equipment, integer_orders=integer_orders)
-    generate_workbook(path, size, seed, overwrite=force)
+    with ui.phases() as progress, progress("generate"):  # large sizes take a while
+        generate_workbook(path, size, seed, overwrite=force)
     ui.info(f"Wrote {trades} trades × {grades} grades × {years} years to {path}")
 
 

@@ -28,6 +28,18 @@ def state_dir() -> Path:
     return Path(base) / "forceplan"
 
 
+#: What a long phase is doing, shown on its live line.
+PHASE_HINTS = {
+    "solve": "HiGHS",
+    "iis": "isolating the conflicting requirements",
+    "elastic": "re-solving with priced shortfalls",
+    "write": "writing the plan workbook",
+    "report": "building the report and re-auditing",
+    "pdf": "rendering the PDF",
+    "generate": "writing the workbook",
+}
+
+
 class UI:
     def __init__(self) -> None:
         self.out = Console(highlight=False, soft_wrap=False)
@@ -78,7 +90,12 @@ class UI:
 
             @contextlib.contextmanager
             def progress(phase: str) -> Iterator[None]:
-                task = bar.add_task(phase, total=None)
+                # the start time stays true when a solver call holds the GIL and the
+                # live clock cannot refresh (HiGHS's IIS search does)
+                hint = PHASE_HINTS.get(phase)
+                started_at = time.strftime("%H:%M:%S")
+                text = f"{phase} ({hint}, started {started_at})" if hint else phase
+                task = bar.add_task(text, total=None)
                 started = time.perf_counter()
                 try:
                     yield

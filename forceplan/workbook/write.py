@@ -83,6 +83,7 @@ _SHEET_HELP = {
     "Plan_Units": "units by type and year",
     "Plan_Equipment": "stock, orders and deliveries by item and year",
     "Plan_Budget": "spending by budget line and year",
+    "Plan_BudgetGrid": "spending laid out line × year, with totals and funding available",
     "Plan_Funding": "money available and spent by source and year",
     "Plan_Allocation": "which source pays for which line",
     "Plan_Shortfalls": "requirements not met (elastic mode)",
@@ -689,6 +690,8 @@ def _summary_sheet(
     for letter, width in zip("ABCDEF", (24, 20, 14, 14, 16, 18), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToHeight = 1  # the summary is one printed page
     return ws
 
 

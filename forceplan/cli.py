@@ -387,6 +387,34 @@ def show(
 
 @app.command(
     epilog=_examples(
+        "forceplan explain army.plan.xlsx", "forceplan explain army.plan.xlsx --top 20 --json"
+    )
+)
+def explain(
+    plan: Annotated[
+        Path,
+        typer.Argument(
+            help="Plan workbook written by `forceplan solve`.", show_default=False, metavar="PLAN"
+        ),
+    ],
+    top: Annotated[
+        int, typer.Option("--top", metavar="N", min=1, help="Show the N most valuable limits.")
+    ] = 10,
+    json: JsonOpt = False,
+) -> None:
+    """The limits most worth relaxing and what more money buys, by source and year (read
+    from the plan's shadow prices; nothing is solved again)."""
+    from forceplan.explain import explain_plan, show_explanation
+
+    result = explain_plan(plan, top)
+    if json:
+        ui.print_json(result.to_dict())
+    else:
+        show_explanation(ui.out, result)
+
+
+@app.command(
+    epilog=_examples(
         "forceplan generate big.xlsx --trades 40 --grades 6 --years 20",
         "forceplan generate small.xlsx --trades 3 --grades 2 --years 3 --seed 7",
     )

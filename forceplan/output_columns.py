@@ -138,6 +138,10 @@ OUTPUT_COLUMNS: dict[str, dict[str, OutputColumn]] = {
         ),
         "binding": _c("flag", "TRUE when the row is at a limit"),
         "source_cells": _c("text", "input cells the row comes from"),
+        "side": _c("text", "which limit the price is for: min, max or fixed"),
+        "valid_from": _c("mixed", "the price holds for a limit from this value (HiGHS ranging)"),
+        "valid_to": _c("mixed", "... up to this value (blank: no end)"),
+        "price_note": _c("text", "what the price means (degenerate, penalty-driven ...)"),
         "kind": _c("text", "what kind of limit"),
     },
     "Plan_Run": {

@@ -49,31 +49,12 @@ class PlanView:
         return {int(y): float(v) for y, v in totals.items()}
 
     def binding(self, limit: int = TOP_LIMITS) -> list[dict[str, Any]]:
-        """Binding rows with the largest shadow prices, each with its sentence."""
-        from forceplan.report.build import price_sentence
+        """Binding limits with the largest shadow prices, each with its sentence (the
+        sentences of `forceplan.prices`, as in solve, report, compare and explain)."""
+        from forceplan.prices import priced_limits
 
         frame = self.plan.tables.get("Plan_Constraints")
-        if frame is None or not len(frame) or "shadow_price" not in frame:
-            return []
-        prices = frame["shadow_price"].map(fmt.as_float)
-        binding = frame["binding"].map(_truthy) if "binding" in frame else True
-        keep = frame[binding & prices.map(lambda p: p is not None and abs(p) > 1e-9)]
-        if not len(keep):
-            return []
-        keep = keep.reindex(keep["shadow_price"].abs().sort_values(ascending=False).index)
-        out = []
-        for row in keep.head(limit).to_dict("records"):
-            row["kind"] = "" if _blank(row.get("kind")) else str(row["kind"])
-            out.append(
-                {
-                    "id": str(row["id"]),
-                    "index": str(row["index"]),
-                    "shadow_price": float(row["shadow_price"]),
-                    "source_cells": "" if _blank(row.get("source_cells")) else row["source_cells"],
-                    "sentence": price_sentence(row, self.objective, self.currency),
-                }
-            )
-        return out
+        return priced_limits(frame, self.objective, self.currency, top=limit)
 
     def to_dict(self) -> dict[str, Any]:
         run = self.plan.run
@@ -151,12 +132,6 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
 
 
-def _truthy(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().upper() in ("TRUE", "1", "YES")
-    return bool(value) and not (isinstance(value, float) and math.isnan(value))
-
-
 # --- rendering -------------------------------------------------------------------------
 
 
@@ -210,5 +185,9 @@ def show_plan(console: Any, view: PlanView) -> None:
         table.add_column("what one more unit is worth", overflow="fold", ratio=3)
         table.add_column("input cells", overflow="fold", ratio=2)
         for row in limits:
-            table.add_row(row["id"], escape(row["sentence"]), escape(str(row["source_cells"])))
+            table.add_row(
+                f"{row['id']} {row['side']}",
+                escape(row["sentence"]),
+                escape(str(row["source_cells"])),
+            )
         console.print(table)

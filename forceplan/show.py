@@ -182,8 +182,8 @@ def show_plan(console: Any, view: PlanView) -> None:
     if limits:
         table = Table(title="Binding limits with the largest shadow prices", header_style="bold")
         table.add_column("id")
-        table.add_column("what one more unit is worth", overflow="fold", ratio=3)
-        table.add_column("input cells", overflow="fold", ratio=2)
+        table.add_column("what one more unit is worth", overflow="fold", ratio=2)
+        table.add_column("input cells", overflow="fold", ratio=1)
         for row in limits:
             table.add_row(
                 f"{row['id']} {row['side']}",

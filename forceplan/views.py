@@ -180,8 +180,8 @@ def _prices_table(console: Console, run: SolveRun) -> None:
         header_style="bold",
     )
     table.add_column("id")
-    table.add_column("what it means", overflow="fold", ratio=3)
-    table.add_column("input cells", overflow="fold", ratio=2)
+    table.add_column("what it means", overflow="fold", ratio=2)
+    table.add_column("input cells", overflow="fold", ratio=1)
     for p in prices:
         table.add_row(f"{p['id']} {p['side']}", p["sentence"], p["source_cells"])
     console.print(table)

@@ -65,7 +65,8 @@ def explain(label: str) -> str:
 
 
 def of_plan(run: dict[str, Any], shortfalls: int | None) -> str:
-    """The label of a plan read back from its workbook (Plan_Run values and the number of
-    Plan_Shortfalls rows), also for plans written before `plan_status` existed."""
-    solver = run.get("solver_status") or run.get("status")
-    return plan_status(None if solver is None else str(solver), shortfalls or 0)
+    """The label of a plan read back from its workbook: Plan_Run's `status` (a label since
+    this vocabulary, a solver status in older plans) and the number of Plan_Shortfalls rows
+    (a plan with shortfalls is never plain "optimal", whatever its status cell says)."""
+    status = run.get("status")
+    return plan_status(None if status is None else str(status), shortfalls or 0)

@@ -50,6 +50,7 @@ class SolveOutcome:
     highs_seconds: float = 0.0  # HiGHS's own run time, summed over its runs
     compile_seconds: float = 0.0  # of that wall time, compiling the model into HiGHS
     stages: list[str] = field(default_factory=list)
+    stage_report: list[str] = field(default_factory=list)  # each stage and its optimum
     duals: dict[Any, float] = field(default_factory=dict)  # constraint data -> shadow price
     reduced_costs: dict[int, float] = field(default_factory=dict)  # id(var data) -> reduced cost
     lp: HighsLP | None = None  # the model in HiGHS, with its row and column maps
@@ -90,8 +91,25 @@ def solve(
         # prices of the objective the user asked for (for max_capability: capability),
         # read before any tie-break stage changes the objective
         outcome.duals, outcome.reduced_costs = lp.duals(), lp.reduced_costs()
+    if outcome.has_solution:
+        outcome.stage_report.append(f"{built.data.objective}: {_reported_objective(built):,.10g}")
     if built.sense == "max" and outcome.optimal:
+        report = list(outcome.stage_report)
         outcome = _cost_stage(built, lp, options, outcome, started, clock)
+        cost = pyo.value(built.model.cost) * built.data.money_scale
+        outcome.stage_report = [*report, f"cost tie-break: discounted cost {cost:,.10g}"]
+    if built.data.priority_stage and outcome.optimal and built.data.funding is not None:
+        from forceplan.model.priority import run_priority_stage
+
+        def run_once(retry: bool):
+            left = (
+                None
+                if options.time_limit is None
+                else max(0.5, options.time_limit - (time.perf_counter() - started))
+            )
+            return _run(lp, options, left, clock, retry=retry)
+
+        outcome = run_priority_stage(built, lp, run_once, outcome)
     outcome.solver_seconds = time.perf_counter() - started
     outcome.compile_seconds = compiled - started
     outcome.highs_seconds = clock.seconds

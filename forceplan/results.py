@@ -95,7 +95,8 @@ def personnel_table(built: BuiltModel) -> pd.DataFrame:
                 "separations": _v(m.X[i, y]),
                 "moves_in": sum((1 - d.arcs[arcs[k]].loss) * v for k, v in moved_in),
                 "moves_out": sum(_v(m.M[k, y]) for k in arcs_out[i]),
-                "attrition": c.attr * prev + c.fyattr * acc,
+                "attrition": d.class_years["attr"][(p, y)] * prev
+                + d.class_years["fyattr"][(p, y)] * acc,
                 "limited_duty": _v(m.L[i, y]) if (i, y) in m.LD else 0.0,
                 "training_load": acc_load[i] * acc + sum(arc_load[k] * v for k, v in moved_in),
                 "requirement": requirement,
@@ -192,7 +193,8 @@ def equipment_table(built: BuiltModel) -> pd.DataFrame:
                 "requirement": need,
                 "shortfall": _v(m.SH_equipment[e, y]) if d.elastic else 0.0,
                 "arrival_year": y + item.lead,
-                "attrition": item.attr * (item.init if y == d.first_year else _v(m.Q[e, y - 1])),
+                "attrition": ey["attr"][(e, y)]
+                * (item.init if y == d.first_year else _v(m.Q[e, y - 1])),
             }
         )
     return _frame(rows, "Plan_Equipment")
@@ -458,5 +460,6 @@ def headline(
             int(y): float(v) for y, v in budget.groupby("year")["spend"].sum().items()
         },
         "shortfalls": len(tables["Plan_Shortfalls"]),
+        "committed_after_horizon": float(budget["committed_after_horizon"].sum()),
         "pipeline_orders": float(pipeline["orders"].sum()),
     }

@@ -35,6 +35,9 @@ class SolveOptions:
     mip_gap: float | None = None
     threads: int | None = None
     log_file: Path | None = None  # HiGHS's log is appended here (nothing on the console)
+    #: run the funding priority stage when the workbook gives priorities (§8.7); a sweep,
+    #: which reports no allocation, re-solves without it
+    priority_stage: bool = True
 
 
 @dataclass
@@ -98,7 +101,8 @@ def solve(
         outcome = _cost_stage(built, lp, options, outcome, started, clock)
         cost = pyo.value(built.model.cost) * built.data.money_scale
         outcome.stage_report = [*report, f"cost tie-break: discounted cost {cost:,.10g}"]
-    if built.data.priority_stage and outcome.optimal and built.data.funding is not None:
+    wanted = options.priority_stage and built.data.priority_stage
+    if wanted and outcome.optimal and built.data.funding is not None:
         from forceplan.model.priority import run_priority_stage
 
         def run_once(retry: bool):

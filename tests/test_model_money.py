@@ -4,6 +4,7 @@ money (vintages), the funding priority stage and payment profiles."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from forceplan.audit import audit_plan
@@ -265,3 +266,61 @@ def test_priority_keeps_stage_one_prices(model, objective):
         model.table(without, "Plan_Constraints")["shadow_price"].fillna(0).tolist()
     )
     _audited(with_stage)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("objective", ["min_cost", "max_capability"])
+def test_random_money_workbooks_solve_and_pass_the_audit(tmp_path, seed, objective):
+    """randomwb's money=True workbooks (indices, a USD item and partner, a payment profile,
+    fixed spending, per-year overrides, an expiring loan, priorities) are feasible by
+    construction; the plan passes every audit family and the priority stage runs."""
+    from randomwb import random_workbook
+
+    from forceplan.pipeline import SolveRequest, run_solve
+
+    path = random_workbook(tmp_path / "r.xlsx", seed, 3, 2, 3, money=True)
+    run = run_solve(SolveRequest(path, write=False, objective=objective))
+    assert run.outcome.status == "optimal", run.outcome.message
+    assert run.outcome.stages[-1] == "funding priority"
+    _audited(run)
+
+
+def test_random_workbooks_without_money_are_unchanged():
+    """The money option is off by default: no §8 sheet or column appears."""
+    from randomwb import random_sheets
+
+    sheets = random_sheets(3)
+    assert not {"PriceIndex", "ExchangeRates", "FixedSpending"} & set(sheets)
+    assert "currency" not in sheets["Funding"][0] and "currency" not in sheets["Equipment"][0]
+
+
+def test_audit_catches_spending_of_lapsed_money(model):
+    """The vintages case (eu's 2026 money lapses after 2027): a plan that pays 2028's
+    salary from eu instead of nat fails B2 (money paid from no live vintage)."""
+    run = model.solve(_two_sources(model, 1))
+    tables = {k: v.copy() for k, v in run.tables.tables.items()}
+    alloc = tables["Plan_Allocation"]
+    assert not ((alloc["source"] == "eu") & (alloc["year"] == 2028)).any()  # no such variable
+    nat28 = (alloc["source"] == "nat") & (alloc["line"] == "personnel") & (alloc["year"] == 2028)
+    alloc.loc[nat28, "amount"] = 0.0
+    extra = {"source": "eu", "line": "personnel", "year": 2028, "amount": 40.0}
+    tables["Plan_Allocation"] = pd.concat([alloc, pd.DataFrame([extra])], ignore_index=True)
+    report = audit_plan(run.inputs, tables, run.outcome.objective, "min_cost", False)
+    assert not report["B2"].ok
+    assert any("paid from live vintages" in label for label in report["B2"].failing_rows)
+
+
+def test_audit_catches_a_wrong_commitment(model):
+    """Plan_Budget.committed_after_horizon is re-derived from the orders (B1) and enters
+    the objective (OBJ): halving it fails both."""
+    sheets = {
+        "Settings": model.settings(2026, 2027, discount_rate=0.1),
+        "Personnel": model.sheet("trade grade initial_strength", ("a", "g", 0)),
+        "Equipment": model.sheet("equipment unit_price payment_profile", ("tank", 100, "0.5,0.5")),
+        "EquipmentYears": model.sheet("equipment year requirement", ("tank", 2027, 1)),
+    }
+    run = model.solve(sheets)
+    tables = {k: v.copy() for k, v in run.tables.tables.items()}
+    tables["Plan_Budget"]["committed_after_horizon"] *= 0.5
+    report = audit_plan(run.inputs, tables, run.outcome.objective, "min_cost", False)
+    assert not report["B1"].ok and not report["OBJ"].ok

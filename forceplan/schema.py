@@ -623,7 +623,7 @@ FUNDING = Sheet(
     (
         _name("source", "funding source (national budget, EU loan, a partner...)"),
         _year(),
-        _money("amount", "money available this year", None),
+        _money("amount", "money available this year, in the source's currency", None),
         Column(
             "lines",
             "list",

@@ -324,3 +324,46 @@ def test_audit_catches_a_wrong_commitment(model):
     tables["Plan_Budget"]["committed_after_horizon"] *= 0.5
     report = audit_plan(run.inputs, tables, run.outcome.objective, "min_cost", False)
     assert not report["B1"].ok and not report["OBJ"].ok
+
+
+@pytest.mark.parametrize(
+    ("seed", "objective"), [(0, "min_cost"), (1, "min_cost"), (2, "max_capability")]
+)
+def test_random_money_prices_pass_finite_differences(tmp_path, seed, objective):
+    """Issue 12's finite-difference check (MODEL.md §8.8) on randomwb money=True workbooks:
+    the §8.6-8.7 rows (vintages, fixed spending in B1, committed payments, foreign
+    sources) are priced like every other row, and the priority stage leaves the stage-1
+    prices alone."""
+    from fdcheck import check_prices
+    from randomwb import random_workbook
+
+    from forceplan.pipeline import SolveRequest, run_solve
+
+    path = random_workbook(tmp_path / "m.xlsx", seed, 3, 2, 3, money=True)
+    run = run_solve(SolveRequest(path, write=False, diagnose=False, objective=objective))
+    assert run.outcome.status == "optimal"
+    result = check_prices(run)
+    assert not result.failures, "\n".join(result.failures[:20])
+    assert result.checked > 0
+
+
+def test_vintage_price_passes_finite_differences(model):
+    """Elastic: 40 a year for 3 years, eu gives 70 in 2026 (expiring after 1 year), nat 40
+    in 2028: 10 of 2027 is a funding gap at 100 per UAH, so one more UAH of eu's 2026 money
+    saves 100 (B2 vintage price −100), checked by finite differences."""
+    from fdcheck import check_prices
+
+    s = model.sheet
+    sheets = _one_person(model)
+    sheets["Funding"] = s(
+        "source year amount carryover expires_after",
+        ("eu", 2026, 70, True, 1),
+        ("nat", 2028, 40, False, None),
+    )
+    run = model.solve(sheets, elastic=True, diagnose=False)
+    assert run.outcome.objective == model.approx(120 + 100 * 10)
+    row = model.constraint(run, "B2", "vintage", "eu 2026")
+    assert row["shadow_price"] == model.approx(-100)
+    result = check_prices(run)
+    assert not result.failures and ("B2", "vintage") in result.families
+    _audited(run)

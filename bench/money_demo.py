@@ -27,6 +27,7 @@ PROFILED = {
     "leopard_2": "0.3,0.4,0.3",
     "patriot_battery": "0.2,0.3,0.3,0.2",
     "fighter": "0.3,0.3,0.4",
+    "shell_155": "0.5,0.5",  # ordered every year: its last orders leave debts after 2035
 }
 
 

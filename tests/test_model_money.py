@@ -367,3 +367,38 @@ def test_vintage_price_passes_finite_differences(model):
     result = check_prices(run)
     assert not result.failures and ("B2", "vintage") in result.families
     _audited(run)
+
+
+def test_a_failed_priority_stage_keeps_the_previous_plan(model):
+    """If HiGHS cannot prove the priority stage optimal at any hold, the previous stage's
+    plan and HiGHS model come back and the outcome says so."""
+    import numpy as np
+
+    from forceplan.model.build import build_model
+    from forceplan.model.data import build_data
+    from forceplan.model.highs_lp import RunInfo
+    from forceplan.model.priority import FALLBACK_HOLDS, run_priority_stage
+    from forceplan.model.solve import SolveOptions, solve
+
+    run = model.solve(_two_sources(model, 1))
+    built = build_model(build_data(run.inputs))
+    outcome = solve(built, SolveOptions(priority_stage=False))
+    lp = outcome.lp
+    cost_before = np.asarray(lp.highs.getLp().col_cost_).copy()
+    rows_before = lp.highs.getNumRow()
+    values = [v.value for v in built.model.F.values()]
+    calls = []
+
+    def run_once(retry: bool):
+        calls.append(retry)
+        if len(calls) <= len(FALLBACK_HOLDS):
+            return RunInfo("not_optimal", False, None, None, None, 0.0)
+        return lp.run({"random_seed": 0})
+
+    outcome = run_priority_stage(built, lp, run_once, outcome)
+    assert "funding priority stage failed" in outcome.message
+    assert "funding priority: failed" in outcome.stage_report[-1]
+    assert calls == [False, False, True, True]  # each hold, the last with retries; restore
+    assert [v.value for v in built.model.F.values()] == values
+    assert lp.highs.getNumRow() == rows_before
+    assert np.array_equal(np.asarray(lp.highs.getLp().col_cost_), cost_before)

@@ -15,7 +15,8 @@ Kinds:
   shows millions ("940,149.1 mn") when the sheet's amounts reach millions;
 - share: fractions shown as %;
 - mixed: a constraint row's own unit (persons, items or currency), `#,##0.00`;
-- price: a shadow price (objective units per unit of the row).
+- money_own: money in a funding source's own currency (§8.6), formatted like money;
+- price, range: a shadow price and the limits it holds between; rate: exchange rates.
 """
 
 from __future__ import annotations
@@ -97,6 +98,9 @@ OUTPUT_COLUMNS: dict[str, dict[str, OutputColumn]] = {
         "year": _YEAR,
         "spend": _c("money", "spending on the line in the year, undiscounted"),
         "discounted_spend": _c("money", "spend × discount factor of the year"),
+        "committed_after_horizon": _c(
+            "money", "payments after the last year for orders placed in this year"
+        ),
         "funding_gap": _c("money", "spending no funding source covers (elastic mode)"),
     },
     "Plan_BudgetGrid": {
@@ -109,6 +113,14 @@ OUTPUT_COLUMNS: dict[str, dict[str, OutputColumn]] = {
         "spent": _c("money", "money spent from the source in the year"),
         "unspent": _c("money", "available - spent"),
         "carried_out": _c("money", "money carried to the next year"),
+        "lapsed": _c("money", "money that expires unspent in the year"),
+        "rate": _c("rate", "exchange rate: base currency per unit of the source's currency"),
+        "available_own": _c("money_own", "available, in the source's own currency"),
+        "spent_own": _c("money_own", "spent, in the source's own currency"),
+        "unspent_own": _c("money_own", "unspent, in the source's own currency"),
+        "carried_out_own": _c("money_own", "carried out, in the source's own currency"),
+        "lapsed_own": _c("money_own", "lapsed, in the source's own currency"),
+        "currency": _c("text", "the source's own currency"),
     },
     "Plan_Allocation": {
         "source": _c("text", "funding source"),
@@ -139,8 +151,8 @@ OUTPUT_COLUMNS: dict[str, dict[str, OutputColumn]] = {
         "binding": _c("flag", "TRUE when the row is at a limit"),
         "source_cells": _c("text", "input cells the row comes from"),
         "side": _c("text", "which limit the price is for: min, max or fixed"),
-        "valid_from": _c("mixed", "the price holds for a limit from this value (HiGHS ranging)"),
-        "valid_to": _c("mixed", "... up to this value (blank: no end)"),
+        "valid_from": _c("range", "the price holds for a limit from this value (HiGHS ranging)"),
+        "valid_to": _c("range", "... up to this value (blank: no end)"),
         "price_note": _c("text", "what the price means (degenerate, penalty-driven ...)"),
         "kind": _c("text", "what kind of limit"),
     },
@@ -157,8 +169,14 @@ KIND_FORMAT = {
     "units": "#,##0.0",
     "share": "0.0%",
     "mixed": "#,##0.00",
-    "price": "[>=1000]#,##0;[<=-1000]-#,##0;General",
+    # prices and their ranges: whole money and small per-unit prices (as issue 12 chose)
+    "price": "#,##0.00##",
+    "range": "#,##0.00##",
+    "rate": "#,##0.0000",
 }
+
+#: Kinds of money columns (the sheet's money unit, mn or currency units, applies to both).
+MONEY_KINDS = ("money", "money_own")
 
 
 def column(sheet: str, name: str) -> OutputColumn | None:
@@ -177,10 +195,13 @@ def header_comment(sheet: str, name: str, currency: str, money_unit: str = "") -
         "share": "fraction, shown as %",
         "mixed": "the row's own unit",
         "price": "objective units per unit of the row",
+        "range": "the row's own unit",
+        "rate": f"{currency or 'base currency'} per unit of the source's currency",
+        "money_own": "the source's own currency (column currency)",
     }.get(col.kind, "")
     if col.kind == "money":
         unit = currency or "currency units"
-        if money_unit:
-            unit += f"; shown in {'millions' if money_unit == 'mn' else 'billions'} "
-            unit += f"({money_unit}), the cell holds the exact amount"
+    if col.kind in MONEY_KINDS and money_unit:
+        unit += f"; shown in {'millions' if money_unit == 'mn' else 'billions'} "
+        unit += f"({money_unit}), the cell holds the exact amount"
     return f"{name}: {col.meaning}" + (f"\nUnit: {unit}" if unit else "")

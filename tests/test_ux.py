@@ -217,7 +217,7 @@ def test_every_output_column_is_in_the_registry() -> None:
             assert output_columns.column(sheet, column) is not None, (sheet, column)
 
 
-NUMERIC = ("year", "count", "units", "money", "share", "mixed", "price")
+NUMERIC = ("year", "count", "units", "money", "money_own", "share", "mixed", "price", "range")
 
 
 def test_every_plan_column_has_a_number_format_and_a_unit_comment(example_plans) -> None:

@@ -73,6 +73,7 @@ _COLUMN_FORMAT = {
     "year": FMT_YEAR,
     "arrival_year": FMT_YEAR,
     "utilisation": FMT_SHARE,
+    "rate": "#,##0.0000",  # Plan_Funding: base units per unit of the source's currency
     "penalty": FMT_MONEY,
     "shadow_price": FMT_PRICE,
     "valid_from": FMT_PRICE,
@@ -88,7 +89,8 @@ _SHEET_HELP = {
     "Plan_Equipment": "stock, orders and deliveries by item and year",
     "Plan_Budget": "spending by budget line and year",
     "Plan_BudgetGrid": "spending laid out line × year, with totals and funding available",
-    "Plan_Funding": "money available and spent by source and year",
+    "Plan_Funding": "money available, spent, carried and lapsed by source and year (base "
+    "currency; *_own columns in the source's currency)",
     "Plan_Allocation": "which source pays for which line",
     "Plan_Shortfalls": "requirements not met (elastic mode)",
     "Plan_Constraints": "every limit: value, slack, shadow price, input cells",
@@ -461,7 +463,7 @@ def _number_format(sheet: str, column: str, money_unit: str = "") -> str:
     from forceplan.fmt import excel_money_format
 
     col = output_columns.column(sheet, column)
-    if col is not None and col.kind == "money":
+    if col is not None and col.kind in output_columns.MONEY_KINDS:
         return excel_money_format(money_unit)
     if col is not None and col.kind in output_columns.KIND_FORMAT:
         return output_columns.KIND_FORMAT[col.kind]
@@ -476,7 +478,7 @@ def sheet_money_unit(sheet: str, frame: Any) -> str:
     biggest = 0.0
     for name in frame.columns:
         col = output_columns.column(sheet, str(name))
-        if col is None or col.kind != "money":
+        if col is None or col.kind not in output_columns.MONEY_KINDS:
             continue
         values = frame[name].dropna()
         if len(values) and values.dtype.kind in "if":

@@ -8,8 +8,9 @@ worksheet does: both keep its cells and its hidden state. Its name does not star
 `Plan_`, so readers of the Plan_ tables never see it, and forceplan's input reader skips
 it (`schema.is_output_sheet`). It is replaced on every write, like the Plan_ sheets.
 
-Layout: key in column A, value in B. The basis is text (compressed, base64) cut into
-chunks below Excel's 32,767-character cell limit, one per row under its key:
+Layout: key in column A, value in B, under a `key | value` header row. The basis is text
+(compressed, base64) cut into chunks below Excel's 32,767-character cell limit, one per
+row under its key:
 
     format           forceplan-basis-1
     structure_hash   <sha256 hex>
@@ -40,15 +41,16 @@ NOTE = (
 
 
 def add_basis_sheet(book: Any, basis: Basis, classification: str) -> None:
-    """Append the hidden basis sheet to an openpyxl workbook (marked with the
-    classification in its page header and footer, like every sheet forceplan writes)."""
-    from forceplan.workbook.write import _mark_classification, set_cell
+    """Append the hidden basis sheet to an openpyxl workbook, set up to print like every
+    sheet forceplan writes (classification in header and footer, one page wide, header row
+    repeated), in case someone unhides and prints it."""
+    from forceplan.workbook.write import print_setup, set_cell
 
     cols, rows = basis.encode()
     ws = book.create_sheet(schema.BASIS_SHEET)
     ws.sheet_state = "hidden"
-    _mark_classification(ws, classification)
     entries: list[tuple[str, Any]] = [
+        ("key", "value"),
         ("note", NOTE),
         ("format", FORMAT),
         ("structure_hash", basis.structure),
@@ -61,6 +63,8 @@ def add_basis_sheet(book: Any, basis: Basis, classification: str) -> None:
     for r, (key, value) in enumerate(entries, start=1):
         set_cell(ws.cell(row=r, column=1), key)
         set_cell(ws.cell(row=r, column=2), value)
+    print_setup(ws, classification)
+    ws.print_title_rows = "1:1"
 
 
 def _digest(cols: str, rows: str) -> str:

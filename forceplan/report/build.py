@@ -518,7 +518,7 @@ def _appendix(raw_sheets: list[Any]) -> list[dict[str, Any]]:
     """Every input sheet (all sheets but Plan_), as stored: header row, then the records."""
     out = []
     for sheet in raw_sheets:
-        if sheet.title.startswith("Plan_"):
+        if sheet.title.startswith("Plan_") or not sheet.read:
             continue
         rows = [[cell(v) for v in row] for row in sheet.rows]
         while rows and not any(rows[-1]):
@@ -552,7 +552,7 @@ def build_context(path: Path) -> dict[str, Any]:
 
     path = Path(path)
     plan = read_plan(path)
-    raw, raw_issues = read_raw_workbook(path)
+    raw, raw_issues = read_raw_workbook(path, extras=True)  # the appendix shows every sheet
     inputs, issues = tables_from_raw(raw, path)
     issues = raw_issues + issues
     audit = audit_workbook(path, plan=plan, loaded=(inputs, issues))

@@ -137,7 +137,10 @@ def solve(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Plan workbook to write [default: WORKBOOK.plan.xlsx]."
+            "--output",
+            "-o",
+            help="Plan workbook to write [default: WORKBOOK.plan.xlsx, or the next free "
+            "WORKBOOK.plan-N.xlsx].",
         ),
     ] = None,
     objective: ObjectiveOpt = None,
@@ -167,8 +170,8 @@ def solve(
         bool,
         typer.Option(
             "--force",
-            help="Allow -o to name the input or an open workbook; the existing file is "
-            "first copied to NAME.bak.xlsx.",
+            help="Replace an existing -o file (or the input itself); the existing file is "
+            "first copied to NAME.bak.xlsx. Without it nothing is ever replaced.",
         ),
     ] = False,
     ledger: Annotated[
@@ -390,13 +393,19 @@ def report(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also write a PDF of the report (next to the HTML).")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace an existing -o file (it is first copied to NAME.bak.html)."
+        ),
+    ] = False,
     json: JsonOpt = False,
 ) -> None:
     """The auditor's report of a plan: one self-contained HTML file (works offline, prints
     with the classification on every page)."""
     from forceplan.report import write_report
 
-    result = write_report(plan, output, pdf)
+    result = write_report(plan, output, pdf, force=force)
     if json:
         ui.print_json(
             {
@@ -506,6 +515,9 @@ def main() -> None:
     typer handles usage errors itself (exit 2, like any input error); a user mistake raised
     as ForceplanError prints one line (or a table of issues); anything else is a bug.
     """
+    from forceplan.workbook.atomic import ignore_file_size_signal
+
+    ignore_file_size_signal()  # past `ulimit -f` a write fails (exit 2), no SIGXFSZ death
     try:
         app(args=_global_flags_first(sys.argv[1:]), prog_name="forceplan")
     except ForceplanError as exc:

@@ -16,6 +16,7 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Callable
@@ -26,6 +27,11 @@ from wb import Sheets, minimal_sheets, write_workbook
 
 #: Words that must never reach a user: a bug's wording, or a traceback.
 BUG_WORDS = ("Traceback", "internal error", "panicked", "RUST_BACKTRACE", "memory allocation")
+
+
+#: `python -m` puts the working folder first on sys.path: run from one holding no package,
+#: so that PYTHONPATH alone decides which forceplan runs.
+NEUTRAL_CWD = Path(tempfile.gettempdir())
 
 
 @dataclass
@@ -54,7 +60,7 @@ def forceplan(
         [sys.executable, "-m", "forceplan", *map(str, args)],
         capture_output=True,
         text=True,
-        cwd=cwd,
+        cwd=cwd or NEUTRAL_CWD,
         timeout=timeout,
         preexec_fn=preexec,
         env=os.environ | {"COLUMNS": "200", "RUST_BACKTRACE": "0"},

@@ -668,25 +668,38 @@ def default_report_path(plan: Path) -> Path:
     return plan.with_name(f"{plan.stem}.report.html")
 
 
-def write_report(plan: Path, output: Path | None = None, pdf: bool = False) -> ReportResult:
-    """Render the report of `plan` to `output` (atomically); with `pdf`, also a PDF."""
-    from forceplan.workbook.atomic import atomic_write
+def write_report(
+    plan: Path, output: Path | None = None, pdf: bool = False, force: bool = False
+) -> ReportResult:
+    """Render the report of `plan` to `output` under the output policy (never over an
+    existing file without `force`; a default name moves to a free one); with `pdf`, also
+    a PDF next to it."""
+    from forceplan.workbook.atomic import OutputTarget, write_output
 
     started = time.perf_counter()
     plan = Path(plan)
-    output = Path(output) if output else default_report_path(plan)
-    if output.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+    if output is not None and Path(output).suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         raise ForceplanError(f"{output}: the report is an HTML file: give a name ending in .html")
-    if output.exists() and output.resolve() == plan.resolve():
-        raise ForceplanError(f"{output} is the plan itself: choose another -o")
-    if not output.parent.is_dir():
-        raise ForceplanError(f"{output}: the folder {output.parent} does not exist")
+    target = OutputTarget(
+        Path(output) if output else default_report_path(plan),
+        force=force,
+        explicit=output is not None,
+        suffixes=(".html", ".htm"),
+        inputs=(plan,),
+    )
+    target.check()
+    pdf_target = None
+    if pdf:
+        pdf_target = OutputTarget(
+            target.path.with_suffix(".pdf"), force, target.explicit, (".pdf",), (plan,)
+        )
+        pdf_target.check()
     context = build_context(plan)
     html = render(context)
-    atomic_write(output, lambda fh: fh.write(html.encode("utf-8")), overwrite=True)
-    result = ReportResult(output, audit_ok=context["audit"].ok)
-    if pdf:
-        result.pdf = html_to_pdf(output, context["classification"])
+    written = write_output(target, lambda fh: fh.write(html.encode("utf-8")))
+    result = ReportResult(written.path, audit_ok=context["audit"].ok)
+    if pdf_target is not None:
+        result.pdf = html_to_pdf(written.path, context["classification"], pdf_target)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -728,9 +741,9 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def html_to_pdf(html: Path, classification: str = "UNCLASSIFIED") -> Path:
+def html_to_pdf(html: Path, classification: str = "UNCLASSIFIED", target: Any = None) -> Path:
     """PDF of the HTML report, next to it, rendered by WeasyPrint (no browser needed)."""
-    from forceplan.workbook.atomic import atomic_write
+    from forceplan.workbook.atomic import OutputTarget, write_output
 
     try:
         import weasyprint
@@ -744,8 +757,7 @@ def html_to_pdf(html: Path, classification: str = "UNCLASSIFIED") -> Path:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    target = html.with_suffix(".pdf")
+    target = target or OutputTarget(html.with_suffix(".pdf"), suffixes=(".pdf",))
     css = weasyprint.CSS(string=PDF_CSS % {"banner": css_string(classification)})
     document = weasyprint.HTML(filename=str(html)).render(stylesheets=[css])
-    atomic_write(target, lambda fh: document.write_pdf(fh), overwrite=True)
-    return target
+    return write_output(target, lambda fh: document.write_pdf(fh)).path

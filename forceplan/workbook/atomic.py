@@ -85,17 +85,19 @@ class OutputTarget:
         for source in self.inputs:
             if same_file(source, path) and not self.force:
                 raise ForceplanError(
-                    f"{path} is an input of this command: the output is written to a new "
-                    "file (choose another -o, or use --force to replace it and keep a backup)"
+                    f"{path} is the input workbook of this command: the output is written to "
+                    "a new file (choose another -o, or use --force to replace it and keep a "
+                    "backup)"
                 )
+        owner = path.with_name("~$" + path.name)
+        if owner.exists() and not self.force:
+            raise ForceplanError(
+                f"{path} is open in Excel (found {owner.name}): close it first, or choose "
+                "another name (or use --force to replace it and keep a backup; if Excel is "
+                f"not running, delete {owner.name})"
+            )
         if path.exists() and not self.force:
             raise _exists(path)
-        owner = path.with_name("~$" + path.name)
-        if path.exists() and owner.exists():
-            raise ForceplanError(
-                f"{path} is open in Excel (found {owner.name}): close it first "
-                f"(if Excel is not running, delete {owner.name})"
-            )
         return path
 
 

@@ -179,3 +179,20 @@ def rename_sheet(path: Path, old: str, new: str) -> Path:
             zout.writestr(info, data)
     tmp.replace(path)
     return path
+
+
+def bad_personnel_rows(folder: Path, count: int) -> Path:
+    """The small workbook with `count` extra Personnel rows, each with a negative
+    initial_strength (one error per row), written straight as sheet XML (fast)."""
+    path = book(folder / "bad_rows.xlsx")
+
+    def add(xml: str) -> str:
+        rows = "".join(
+            f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>trade{r}</t></is></c>'
+            f'<c r="B{r}" t="inlineStr"><is><t>E</t></is></c><c r="C{r}"><v>-5</v></c></row>'
+            for r in range(6, 6 + count)
+        )
+        xml = re.sub(r"<dimension [^>]*/>", "", xml)
+        return xml.replace("</sheetData>", rows + "</sheetData>")
+
+    return patch_xml(path, "Personnel", add)

@@ -302,3 +302,37 @@ def test_corpus_number_text_reads_as_the_number(tmp_path, sheet, column, text, n
     as_text = _objective(tmp_path, "text.xlsx", sheet, 2, column, text)
     as_number = _objective(tmp_path, "number.xlsx", sheet, 2, column, number)
     assert math.isclose(as_text, as_number, rel_tol=1e-12), (as_text, as_number)
+
+
+# --- plan workbooks read back by audit, report and compare --------------------------------
+
+
+@pytest.fixture(scope="module")
+def plan_book(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("plan")
+    path = book(folder / "in.xlsx", lambda s: s.update(Notes=[["note"], ["mine"]]))
+    result = forceplan("solve", path, "-o", folder / "plan.xlsx", cwd=folder)
+    assert result.code == 0, result.text
+    return folder / "plan.xlsx"
+
+
+@pytest.mark.parametrize("command", ["audit", "report"])
+@pytest.mark.parametrize(
+    ("sheet", "code", "words"),
+    [
+        ("Plan_Budget", 2, ("Plan_Budget!XFD1048576",)),
+        ("Personnel", 2, ("Personnel!XFD1048576",)),
+        ("Notes", 0, ()),  # never read: harmless
+    ],
+)
+def test_corpus_far_cell_in_a_plan(plan_book, tmp_path, command, sheet, code, words) -> None:
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(plan_book.read_bytes())
+    patch_xml(path, sheet, lambda x: add_far_cell(x, "XFD1048576"))
+    before = snapshot(tmp_path)
+    result = forceplan(command, path, cwd=tmp_path)
+    assert_clean(result)
+    assert result.code == code, result.text[-3000:]
+    for word in words:
+        assert mentions(result.text, word), result.text[-3000:]
+    assert_unchanged(before, snapshot(tmp_path), {"plan.report.html"})

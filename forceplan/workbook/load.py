@@ -201,7 +201,7 @@ def _header_map(sheet: schema.Sheet, raw: RawSheet, issues: list[Issue]) -> dict
 def _read_table(sheet: schema.Sheet, raw: RawSheet, issues: list[Issue]) -> Table:
     columns = _header_map(sheet, raw, issues)
     table = Table(sheet, raw.title, {n: column_letter(i) for n, i in columns.items()})
-    present = [(sheet.column(n), i) for n, i in columns.items()]
+    present = [(sheet.column(n), i, column_letter(i)) for n, i in columns.items()]
     absent = [c for c in sheet.columns if c.name not in columns]
     for row_index in range(1, len(raw.rows)):
         row = raw.rows[row_index]
@@ -209,11 +209,12 @@ def _read_table(sheet: schema.Sheet, raw: RawSheet, issues: list[Issue]) -> Tabl
             continue
         excel_row = row_index + 1
         record: Record = {"_row": excel_row}
-        for col, index in present:
+        for col, index, letter in present:
             value = row[index] if index < len(row) else ""
-            record[col.name] = _cell_value(
-                col, value, raw.title, f"{column_letter(index)}{excel_row}", issues
-            )
+            if value == "" and not col.required:  # the common empty cell, fast
+                record[col.name] = col.default
+                continue
+            record[col.name] = _cell_value(col, value, raw.title, f"{letter}{excel_row}", issues)
         for col in absent:
             record[col.name] = col.default
         table.records.append(record)

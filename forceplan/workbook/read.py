@@ -67,8 +67,8 @@ def read_raw_workbook(
     sheets: list[RawSheet] = []
     issues: list[Issue] = []
     formulas: set[str] = set()
-    with book, _open_zip(path) as zf:
-        parts = _parts_or_error(path, zf)
+    with book, open_zip(path) as zf:
+        parts = sheet_parts_or_error(path, zf)
         for meta in book.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue
@@ -114,7 +114,7 @@ def _mark_errors(rows: list[list[Any]], errors: dict[tuple[int, int], str]) -> N
 
 
 @contextlib.contextmanager
-def _open_zip(path: Path):
+def open_zip(path: Path):
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -123,7 +123,7 @@ def _open_zip(path: Path):
         yield zf
 
 
-def _parts_or_error(path: Path, zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts_or_error(path: Path, zf: zipfile.ZipFile) -> dict[str, str]:
     from defusedxml import DefusedXmlException, ElementTree
 
     try:

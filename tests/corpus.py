@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -53,23 +52,43 @@ def forceplan(
     timeout: float = 120,
     preexec: Callable[[], None] | None = None,
 ) -> Result:
-    """Run the CLI in a child process; peak memory is the child's maximum RSS."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run the CLI in a child process; peak memory is that child's maximum RSS."""
     started = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "forceplan", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd or NEUTRAL_CWD,
-        timeout=timeout,
-        preexec_fn=preexec,
-        env=os.environ | {"COLUMNS": "200", "RUST_BACKTRACE": "0"},
-    )
-    seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # RUSAGE_CHILDREN is the largest child so far: only a new maximum is attributable
-    rss = after / 1024 if after > before else float("nan")
-    return Result(proc.returncode, proc.stdout, proc.stderr, seconds, rss)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "forceplan", *map(str, args)],
+            stdout=out,
+            stderr=err,
+            text=True,
+            cwd=cwd or NEUTRAL_CWD,
+            preexec_fn=preexec,
+            env=os.environ | {"COLUMNS": "200", "RUST_BACKTRACE": "0"},
+        )
+        try:
+            _pid, status, usage = _wait4(proc.pid, timeout)
+        except TimeoutError:
+            proc.kill()
+            proc.wait()
+            raise
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        return Result(proc.returncode, out.read(), err.read(), seconds, usage.ru_maxrss / 1024)
+
+
+def _wait4(pid: int, timeout: float):
+    """os.wait4 with a timeout (polling): the child's own rusage, not all children's."""
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return done, status, usage
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"forceplan did not finish within {timeout} s")
+        time.sleep(0.01)
+
+
 
 
 def mentions(text: str, word: str) -> bool:

@@ -89,8 +89,6 @@ def _wait4(pid: int, timeout: float):
         time.sleep(0.01)
 
 
-
-
 def mentions(text: str, word: str) -> bool:
     """`word` is in `text`; a 'Sheet!D7' address also counts when the issues table shows
     the sheet and the cell in neighbouring columns."""

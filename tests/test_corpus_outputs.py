@@ -148,10 +148,10 @@ def test_bad_output_places_are_refused(folder: Path, where: str) -> None:
 def test_two_solves_to_one_path_cannot_both_succeed(folder: Path) -> None:
     ledger = folder / "ledger.sqlite"
     out = folder / "shared.xlsx"
+    command = [sys.executable, "-m", "forceplan", "solve"]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "forceplan", "solve", str(folder / src), "-o", str(out)]
-            + ["--ledger", str(ledger)],
+            [*command, str(folder / src), "-o", str(out), "--ledger", str(ledger)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -270,4 +270,14 @@ def test_full_disk_is_a_clear_input_error(folder: Path) -> None:
     assert proc.returncode == 2, text
     assert "no space left" in text and "o.xlsx" in text and "disk is full" in text
     assert "Traceback" not in text and "internal error" not in text
+    assert_unchanged(before, snapshot(folder))
+
+
+def test_sweep_keeps_the_rows_of_an_unfinished_sweep(folder: Path) -> None:
+    partial = folder / "out.xlsx.partial.jsonl"
+    partial.write_text('{"kind": "row", "scenario": 0}\n')
+    before = snapshot(folder)
+    args = ["sweep", folder / "in.xlsx", "--vary", "Funding.amount=*0.9:1.1:2"]
+    result = forceplan(*args, "-o", folder / "out.xlsx", "--workers", "1")
+    _refused(result, "earlier sweep", "--force")
     assert_unchanged(before, snapshot(folder))

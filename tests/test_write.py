@@ -613,7 +613,7 @@ def test_failed_write_leaves_no_half_written_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(writer, "save_book", fails_midway)
-    with pytest.raises(ForceplanError, match="no space left .* the disk is full"):
+    with pytest.raises(ForceplanError, match=r"no space left .* the disk is full"):
         solve(book, out, force=previous)
     if previous:
         assert out.read_bytes() == before

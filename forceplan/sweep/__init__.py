@@ -83,7 +83,7 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
         "specs": [s.text for s in prep.specs],
         "tool": f"forceplan {__version__}",
     }
-    checkpoint = Checkpoint(checkpoint_path(output), meta)
+    checkpoint = Checkpoint(checkpoint_path(output), meta, request.force)
     show = not json and not ui.quiet
     ok = False
     try:

@@ -528,9 +528,11 @@ def _hold_equipment(sheets, years: list[int], n0: dict[str, float], fill: float)
             covered = max(covered, (need[e] + extra.get((e, y), 0.0)) / (1 - attr) ** (k + 1))
         stock = max(_num(r["initial_stock"]), math.ceil(1.02 * covered) + 1)
         r["initial_stock"] = stock
-        highest = stock + max((v for (x, _y), v in extra.items() if x == e), default=0.0)
+        # the plan orders what attrition took (and any requirement's rise): at most this
+        bump = max((v for (x, _y), v in extra.items() if x == e), default=0.0)
+        highest = stock + bump
         price = 1.1 * _num(r["unit_price"])  # EquipmentYears may raise it by 10 %
-        cost += _num(r["om_cost"]) * (highest + need[e]) + price * (need[e] + highest)
+        cost += _num(r["om_cost"]) * highest + price * (attr * highest + bump + 1)
     del y0
     return cost
 

@@ -8,9 +8,10 @@ plan (`_hold_the_force`): strengths cover unit posts, direct requirements, instr
 posts and the training load; promotions needed to refill a grade stay within
 `max_share_of_destination`; the first years' equipment needs are met from the starting
 stock; the basic course seats the plan's recruits; the end-strength band and the grade
-ratio contain the plan; and the national source pays for an upper bound of the plan's
-spending every year. Every input sheet is used. The same arguments give the same bytes
-of data (not of file metadata) for a seed.
+ratio contain the plan; and the national source (every line but the partner's) and
+the partner (its own line) pay for an upper bound of the plan's spending every year.
+Every input sheet is used. The same arguments give the same bytes of data (not of file
+metadata) for a seed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from forceplan.workbook.atomic import atomic_write, check_target
+
+#: Lines the national source pays; the partner pays `procurement_partner` alone.
+NATIONAL_LINES = (
+    "personnel",
+    "recruiting",
+    "separation",
+    "training",
+    "units",
+    "sustainment",
+    "procurement",
+)
 
 
 @dataclass(frozen=True)
@@ -328,10 +340,9 @@ def generate_sheets(size: Size, seed: int = 0) -> dict[str, list[list[Any]]]:
     national = round(3.0 * (yearly_people + yearly_units) + 0.5 * stock_value, -6)
     funding = [["source", "year", "amount", "lines", "carryover"]]
     for y in years:
-        funding.append(["national", y, national, "*", True])
-        funding.append(
-            ["partner", y, round(0.1 * stock_value, -6), "procurement,procurement_partner", False]
-        )
+        # one source per line: which source pays is never a tie (a unique allocation)
+        funding.append(["national", y, national, ",".join(NATIONAL_LINES), True])
+        funding.append(["partner", y, round(0.1 * stock_value, -6), "procurement_partner", False])
     sheets["Funding"] = funding
     sheets["LineLimits"] = [["line", "year", "min_amount", "max_amount"]] + [
         ["recruiting", y, 0, "inf"] for y in years[:1]
@@ -427,7 +438,7 @@ def _hold_the_force(sheets, years: list[int], unit_fill: float, equipment_fill: 
         top = sum(v for (_t, g), v in strengths.items() if g == ratio["numerator_grades"])
         ratio["max_ratio"] = min(1.0, max(_num(ratio["max_ratio"]), round(1.1 * top / total, 3)))
 
-    stock_cost = _hold_equipment(sheets, years, n0, equipment_fill)
+    stock_cost, partner_cost = _hold_equipment(sheets, years, n0, equipment_fill)
     people_cost = 0.0
     for key, r in by_class.items():
         accessions, moved_in, separated = flows[key]
@@ -445,9 +456,12 @@ def _hold_the_force(sheets, years: list[int], unit_fill: float, equipment_fill: 
     unit_cost = sum(_num(u["om_cost"]) * n0[u["unit_type"]] for u in units)
     spend = people_cost + unit_cost + stock_cost
     national = math.ceil(1.25 * spend / 1e6) * 1e6
+    partner = math.ceil(1.25 * partner_cost / 1e6) * 1e6
     for r in _rows(sheets, "Funding"):
         if r["source"] == "national":
             r["amount"] = national
+        else:  # the partner pays the partner line alone: at least what the plan orders there
+            r["amount"] = max(_num(r["amount"]), partner)
 
 
 def _hold_classes(
@@ -509,8 +523,9 @@ def _hold_classes(
 
 
 def _hold_equipment(sheets, years: list[int], n0: dict[str, float], fill: float) -> float:
-    """Starting stocks that meet every need until orders can arrive; returns an upper bound
-    of the yearly equipment spending (upkeep and orders) of the plan that holds the force."""
+    """Starting stocks that meet every need until orders can arrive; returns upper bounds
+    of the plan's yearly equipment spending paid nationally (upkeep, orders on national
+    lines) and on the partner line (orders of partner-funded items)."""
     need = {r["equipment"]: 0.0 for r in _rows(sheets, "Equipment")}
     for r in _rows(sheets, "Equipping"):
         need[r["equipment"]] += fill * _num(r["quantity"]) * n0[r["unit_type"]]
@@ -518,7 +533,7 @@ def _hold_equipment(sheets, years: list[int], n0: dict[str, float], fill: float)
     for r in _rows(sheets, "EquipmentYears"):
         extra[(r["equipment"], int(r["year"]))] = _num(r.get("requirement"))
     y0 = years[0]
-    cost = 0.0
+    cost = partner = 0.0
     for r in _rows(sheets, "Equipment"):
         e = r["equipment"]
         attr = _num(r["attrition_rate"])
@@ -532,9 +547,14 @@ def _hold_equipment(sheets, years: list[int], n0: dict[str, float], fill: float)
         bump = max((v for (x, _y), v in extra.items() if x == e), default=0.0)
         highest = stock + bump
         price = 1.1 * _num(r["unit_price"])  # EquipmentYears may raise it by 10 %
-        cost += _num(r["om_cost"]) * highest + price * (attr * highest + bump + 1)
+        orders = price * (attr * highest + bump + 1)
+        cost += _num(r["om_cost"]) * highest
+        if r["budget_line"] == "procurement_partner":
+            partner += orders
+        else:
+            cost += orders
     del y0
-    return cost
+    return cost, partner
 
 
 def write_sheets(path: Path, sheets: dict[str, list[list[Any]]], overwrite: bool = False) -> None:

@@ -349,6 +349,7 @@ def generate_sheets(size: Size, seed: int = 0) -> dict[str, list[list[Any]]]:
     ]
     sheets["Objective"] = [["metric", "weight"], ["cost", 1.0], ["separations", 1000.0]]
     sheets["Penalties"] = [["kind", "penalty"], ["funding", 50]]
+    _money_sheets(sheets, years, stock_value)
     _hold_the_force(sheets, years, unit_fill=0.9, equipment_fill=0.9)
     return sheets
 
@@ -454,14 +455,28 @@ def _hold_the_force(sheets, years: list[int], unit_fill: float, equipment_fill: 
             + moved_in * arc_cost
         )
     unit_cost = sum(_num(u["om_cost"]) * n0[u["unit_type"]] for u in units)
-    spend = people_cost + unit_cost + stock_cost
+    # §8.6-8.7: prices may rise by an index, and fixed spending comes on top
+    index = max(
+        (_num(r["index"]) for r in _rows(sheets, "PriceIndex")) if "PriceIndex" in sheets else (),
+        default=1.0,
+    )
+    fixed: dict[Any, float] = {}
+    for r in _rows(sheets, "FixedSpending") if "FixedSpending" in sheets else []:
+        fixed[r["year"]] = fixed.get(r["year"], 0.0) + _num(r["amount"])
+    spend = max(1.0, index) * (people_cost + unit_cost + stock_cost) + max(
+        fixed.values(), default=0.0
+    )
     national = math.ceil(1.25 * spend / 1e6) * 1e6
-    partner = math.ceil(1.25 * partner_cost / 1e6) * 1e6
+    rates: dict[str, float] = {}
+    for r in _rows(sheets, "ExchangeRates") if "ExchangeRates" in sheets else []:
+        rates[r["currency"]] = min(rates.get(r["currency"], math.inf), _num(r["rate"]))
     for r in _rows(sheets, "Funding"):
         if r["source"] == "national":
             r["amount"] = national
         else:  # the partner pays the partner line alone: at least what the plan orders there
-            r["amount"] = max(_num(r["amount"]), partner)
+            rate = rates.get(r.get("currency") or "", 1.0)
+            needed = math.ceil(1.25 * max(1.0, index) * partner_cost / rate / 1e3) * 1e3
+            r["amount"] = max(_num(r["amount"]), needed)
 
 
 def _hold_classes(
@@ -555,6 +570,27 @@ def _hold_equipment(sheets, years: list[int], n0: dict[str, float], fill: float)
             cost += orders
     del y0
     return cost, partner
+
+
+def _money_sheets(sheets: dict[str, list[list[Any]]], years: list[int], stock: float) -> None:
+    """§8.6-8.7: 2 % a year on pay, the partner's money in USD, a contract signed before
+    the horizon (all well inside the national money, which carries over)."""
+    sheets["PriceIndex"] = [["line", "year", "index"]] + [
+        ["personnel", y, round(1.02**k, 4)] for k, y in enumerate(years)
+    ]
+    sheets["ExchangeRates"] = [["currency", "year", "rate"]] + [
+        ["USD", y, round(40.0 * 1.03**k, 2)] for k, y in enumerate(years)
+    ]
+    funding = sheets["Funding"]
+    funding[0].append("currency")
+    for row in funding[1:]:
+        if row[0] == "partner":
+            row[2] = round(row[2] / 40.0, -3)
+        row.append("USD" if row[0] == "partner" else None)
+    sheets["FixedSpending"] = [
+        ["line", "year", "amount"],
+        ["procurement", years[0], max(1000.0, round(0.01 * stock, -3))],
+    ]
 
 
 def write_sheets(path: Path, sheets: dict[str, list[list[Any]]], overwrite: bool = False) -> None:

@@ -343,6 +343,8 @@ _SHORTFALL_IDS = {
     "SH_manning": "P2",
     "SH_under": "P7",
     "SH_over": "P7",
+    "SH_under_other": "P7",
+    "SH_over_other": "P7",
     "SH_ratio_low": "P8",
     "SH_ratio_high": "P8",
     "SH_units": "U1",
@@ -356,6 +358,9 @@ def _shortfall_where(built: BuiltModel, name: str, index: Any) -> tuple[str, int
     if name == "SH_manning":
         p = built.classes[index[0]]
         return f"{p[0]}/{p[1]} manning below requirement", index[1]
+    if name in ("SH_under_other", "SH_over_other"):
+        side = "below EndStrength.min_total" if name == "SH_under_other" else "above max_total"
+        return f"{index[0]} strength {side}", index[1]
     if name == "SH_under":
         return "total strength below EndStrength.min_total", index
     if name == "SH_over":

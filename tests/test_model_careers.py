@@ -414,3 +414,29 @@ def test_terminal_steady_p12_and_e3(model):
     report = audit_plan(run.inputs, run.tables.tables, run.outcome.objective, "min_cost", False)
     for fid in ("P9", "P12", "E3"):
         assert report[fid].rows_checked > 0, fid
+
+
+def test_reserve_band_in_elastic_mode_is_a_priced_shortfall(model):
+    sheets = {
+        "Settings": model.settings(2026, elastic=True),
+        "Personnel": model.sheet(
+            "trade grade initial_strength annual_cost accession_max separation_max component",
+            ("army", "E", 100, 10, 0, 0, "active"),
+            ("reserve", "E", 0, 1, 0, 0, "reserve"),
+        ),
+        "Transitions": model.sheet(
+            "from_trade from_grade to_trade to_grade max_per_year", ("army", "E", "reserve", "E", 5)
+        ),
+        "EndStrength": model.sheet("year min_total component", (2026, 12, "reserve")),
+        "Penalties": model.sheet("kind penalty", ("end_strength", 1000)),
+    }
+    run = model.solve(sheets)
+    assert run.outcome.status == "optimal"
+    # at most 5 can be discharged into the reserve: 7 short of its band at 1000 each; the 5
+    # move (army pay 10 → reserve pay 1): cost 95·10 + 5·1 + 7000 = 7955
+    assert run.outcome.objective == model.approx(7955.0)
+    short = model.row(run, "Plan_Shortfalls", kind="end_strength")
+    assert short["amount"] == model.approx(7.0) and short["constraint"] == "P7"
+    assert short["where"] == "reserve strength below EndStrength.min_total"
+    report = audit_plan(run.inputs, run.tables.tables, run.outcome.objective, "min_cost", True)
+    assert report.ok, report.text()

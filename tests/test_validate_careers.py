@@ -102,6 +102,15 @@ def accession_step_below_the_gap_of_min_and_max(s):
     set_value(s, "Personnel", 2, "accession_step_max", 50)
 
 
+@case("Settings!B6", says="accession_step_max_total 10 allows")
+def total_accession_step_below_the_gap_of_min_and_max(s):
+    # all classes must recruit ≥ 300 in 2027 (infantry/enlisted) but infantry/enlisted may
+    # recruit ≤ 100 in 2028 and the other classes ≤ 20 + 150 + 10 = 180: 280 < 300 − 10
+    add_row(s, "Settings", key="accession_step_max_total", value=10)
+    set_value(s, "PersonnelYears", 2, "accession_min", 300)
+    add_row(s, "PersonnelYears", trade="infantry", grade="enlisted", year=2028, accession_max=100)
+
+
 @case("Personnel!J2", "warning", says="P9")
 def separation_minimum_above_the_survivors(s):
     set_value(s, "Personnel", 2, "separation_min", 950)  # 1000 start, 10 % attrition: 900

@@ -33,6 +33,7 @@ def check_careers(inputs: Inputs, out: Any, horizon_ok: bool) -> None:
     values = _Values(inputs)
     _limited_duty(inputs, values, out)
     _accession_steps(inputs, values, out)
+    _total_step(inputs, values, out)
     _separations_vs_survivors(inputs, values, out)
     _components(inputs, out)
 
@@ -149,6 +150,32 @@ def _accession_steps(inputs: Inputs, values: _Values, out: Any) -> None:
                         "accession_step_max or bring the limits closer",
                     )
                     return
+
+
+def _total_step(inputs: Inputs, values: _Values, out: Any) -> None:
+    """Σ accession minimums of a year more than accession_step_max_total away from the
+    Σ maximums of the year before or after: no plan can meet both."""
+    step = inputs.settings.get("accession_step_max_total")
+    if step is None or math.isinf(step):
+        return
+    years = list(inputs.years)
+    low = {y: sum(values.get(p, y, "accession_min", 0.0)[0] for p in values.classes) for y in years}
+    high = {
+        y: sum(values.get(p, y, "accession_max", math.inf)[0] for p in values.classes)
+        for y in years
+    }
+    for prev, y in itertools.pairwise(years):
+        for a, b in ((prev, y), (y, prev)):
+            if low[b] > high[a] + step + _RTOL * max(1.0, low[b]):
+                out.setting(
+                    inputs,
+                    "accession_step_max_total",
+                    f"all classes must recruit at least {_num(low[b])} in {b} (the sum of "
+                    f"accession_min) but at most {_num(high[a])} in {a} (the sum of "
+                    f"accession_max): the change is more than accession_step_max_total "
+                    f"{_num(step)} allows; raise it or bring the limits closer",
+                )
+                return
 
 
 def _arc_inflow(inputs: Inputs) -> dict[Class, float]:

@@ -303,7 +303,8 @@ PERSONNEL = Sheet(
         Column(
             "component",
             "enum",
-            "active or reserve; EndStrength and Ratios count active classes unless told",
+            "active or reserve: EndStrength counts active classes unless its component says "
+            "reserve or all; Ratios count active classes only",
             default="active",
             choices=COMPONENTS,
         ),

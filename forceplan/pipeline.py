@@ -180,6 +180,7 @@ def _write(run: SolveRun, output: Path, preparing: Future[Any] | None = None) ->
     charts = ChartInputs(
         run.tables.summary["end_strength_band"],
         {str(r["equipment"]): r["unit_price"] for r in run.inputs.tables["Equipment"]},
+        {p for p in run.data.classes if not run.data.active(p)},
     )
     run.issues += write_plan(
         run.request.workbook,

@@ -414,7 +414,14 @@ def headline(
 ) -> dict[str, Any]:
     d, m = built.data, built.model
     personnel = tables["Plan_Personnel"]
-    strength = personnel.groupby("year")["strength"].sum()
+    reserve = {p for p in d.classes if not d.active(p)}  # EndStrength's default counts active
+    in_reserve = pd.Series(
+        [(t, g) in reserve for t, g in zip(personnel["trade"], personnel["grade"], strict=True)],
+        index=personnel.index,
+        dtype=bool,
+    )
+    strength = personnel[~in_reserve].groupby("year")["strength"].sum()
+    reserve_strength = personnel[in_reserve].groupby("year")["strength"].sum()
     budget = tables["Plan_Budget"]
     pipeline = tables["Plan_Equipment"].query("arrival_year > @d.years[-1] and orders > 0")
     return {
@@ -428,6 +435,7 @@ def headline(
         "gap": outcome.gap,
         "elastic": d.elastic,
         "strength": {int(y): float(v) for y, v in strength.items()},
+        "reserve_strength": {int(y): float(v) for y, v in reserve_strength.items()},
         "end_strength_band": {int(y): list(b) for y, b in sorted(d.end_strength.items())},
         "spend_by_line": budget.groupby("line", sort=False)["spend"].sum().to_dict(),
         "spend_by_year": {

@@ -440,3 +440,32 @@ def test_reserve_band_in_elastic_mode_is_a_priced_shortfall(model):
     assert short["where"] == "reserve strength below EndStrength.min_total"
     report = audit_plan(run.inputs, run.tables.tables, run.outcome.objective, "min_cost", True)
     assert report.ok, report.text()
+
+
+def test_summary_report_and_charts_count_the_active_force_against_the_band(model):
+    from types import SimpleNamespace
+
+    from forceplan.report.build import _strength_section
+    from forceplan.workbook.charts import _strength_block
+
+    sheets = {
+        "Settings": model.settings(2026),
+        "Personnel": model.sheet(
+            "trade grade initial_strength annual_cost accession_max separation_max component",
+            ("army", "E", 100, 10, 0, 0, "active"),
+            ("reserve", "E", 40, 1, 0, 0, "reserve"),
+        ),
+        "EndStrength": model.sheet(
+            "year min_total max_total component", (2026, 100, 100, None), (2026, 0, 50, "reserve")
+        ),
+    }
+    run = model.solve(sheets)
+    assert run.outcome.status == "optimal"
+    # the active band (100) is met by the army alone; the 40 reservists are not in it
+    assert run.tables.summary["strength"] == {2026: 100.0}
+    assert run.tables.summary["reserve_strength"] == {2026: 40.0}
+    plan = SimpleNamespace(tables=run.tables.tables)
+    (row,) = _strength_section(plan, run.inputs, [2026])["rows"]
+    assert (row["strength"], row["min"], row["max"], row["inside"]) == (100.0, 100.0, 100.0, True)
+    block = _strength_block(run.tables.tables, {2026: (100.0, 100.0)}, {("reserve", "E")})
+    assert block.rows[0][:2] == [2026, 100.0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from fdcheck import check_prices
 from randomwb import CAREERS, random_workbook
 
 from forceplan.audit import audit_plan
@@ -109,3 +110,24 @@ def test_prices_of_binding_careers_rows_are_subgradients(tmp_path, seed: int) ->
             assert down - tol <= price <= up + tol, (name, label, down, price, up)
             checked += 1
     assert checked > 0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_careers_prices_pass_the_finite_difference_check(tmp_path, seed: int) -> None:
+    """MODEL.md §8.8 with issue 12's check (tests/fdcheck.py, generic over the registered
+    families): every binding, priced row — the careers rows among them — moved by its step
+    inside [valid_from, valid_to] changes the objective by price × step."""
+    path = random_workbook(tmp_path / "c.xlsx", seed, 3, 2, 3, careers=CAREERS)
+    run = run_solve(SolveRequest(path, write=False, diagnose=False))
+    assert run.outcome.status == "optimal"
+    result = check_prices(run)
+    assert not result.failures, "\n".join(result.failures[:20])
+    frame = run.tables["Plan_Constraints"]
+    priced = frame[
+        frame["binding"]
+        & (frame["shadow_price"].abs() > 1e-9)
+        & ~frame["price_note"].str.contains("holds for no change", regex=False)
+    ]
+    assert set(zip(priced["id"], priced["kind"], strict=True)) <= result.families
+    careers = {(fid, kind) for fid, kind in NEW_ROWS.values()}
+    assert result.families & careers, result.families

@@ -114,8 +114,8 @@ def test_p9_moves_limited_by_move_eligible_share(model):
     sheets["Personnel"][1][2] = 100  # G1 starts with 100
     run = model.solve(sheets)
     assert run.outcome.status == "optimal"
-    # Without the share, 100 of G1's 100 could be promoted in 2026: 80 needed... here G2 needs
-    # 100, G1 has 100 = all of them, cost pay 10·100·2 = 2000. With move_eligible_share 0.5
+    # G1 now starts with 100. Without the share all 100 could be promoted in 2026 to fill
+    # G2's 100 posts: pay 10·100·2 = 2000. With move_eligible_share 0.5
     # only 50 may move in 2026 (P9_moves: M ≤ 0.5·100); the other 50 G2 posts are recruited
     # at 50 (2500). 2027: 50 more G1 could be promoted, but G2 is full and nobody may be
     # separated, so the force stays G1 50 + G2 100 = 150 heads both years: pay 3000.

@@ -48,9 +48,11 @@ def _time_in_grade(b: Builder) -> None:
     y0 = d.first_year
     _into, out = _arcs_by_class(b)
 
+    attr = d.class_years["attr"]  # the year's attrition rate (§8.6 overrides)
+
     def survivors(i: int, y: int):
         c = d.classes[classes[i]]
-        return (1 - c.attr) * (c.init if y == y0 else m.S[i, y - 1])
+        return (1 - attr[(classes[i], y)]) * (c.init if y == y0 else m.S[i, y - 1])
 
     def can_leave(i: int, y: int) -> bool:
         return bool(out[i]) or m.X[i, y].ub is None or m.X[i, y].ub > 0
@@ -65,7 +67,7 @@ def _time_in_grade(b: Builder) -> None:
         "P9",
         "leavers ≤ start-of-year stock",
         m.P9_time_in_grade,
-        _describer(b, ["initial_strength", "attrition_rate"]),
+        _describer(b, ["initial_strength", "attrition_rate"], ["attr"]),
     )
     movers = [(i, y) for (i, y) in m.PY if out[i] and d.classes[classes[i]].elig < 1]
 
@@ -78,7 +80,7 @@ def _time_in_grade(b: Builder) -> None:
         "P9",
         "moves ≤ eligible stock",
         m.P9_moves,
-        _describer(b, ["move_eligible_share", "initial_strength", "attrition_rate"]),
+        _describer(b, ["move_eligible_share", "initial_strength", "attrition_rate"], ["attr"]),
     )
 
 
@@ -150,19 +152,20 @@ def _steady_classes(b: Builder) -> None:
     last = d.years[-1]
     into, out = _arcs_by_class(b)
     arcs = list(d.arcs)
+    attr, fyattr = d.class_years["attr"], d.class_years["fyattr"]  # year T's rates (§8.6)
 
     def rule(_m, i):
-        c = d.classes[classes[i]]
+        key = (classes[i], last)
         flows = (
-            (1 - c.fyattr) * m.A[i, last]
+            (1 - fyattr[key]) * m.A[i, last]
             + quicksum((1 - d.arcs[arcs[k]].loss) * m.M[k, last] for k in into[i])
             - quicksum(m.M[k, last] for k in out[i])
             - m.X[i, last]
         )
-        return flows - c.attr * m.S[i, last] == 0.0
+        return flows - attr[key] * m.S[i, last] == 0.0
 
     m.P12_steady = pyo.Constraint(range(len(classes)), rule=rule)
-    describe = _describer(b, ["attrition_rate", "first_year_attrition_rate"])
+    describe = _describer(b, ["attrition_rate", "first_year_attrition_rate"], ["attr"])
 
     def describe_last(i):
         label, cells = describe((i, last))
@@ -176,12 +179,12 @@ def _steady_equipment(b: Builder) -> None:
     d, m = b.data, b.model
     last = d.years[-1]
     ey = d.equipment_years
-    renewing = [e for e, item in d.equipment.items() if item.attr > 0]
+    renewing = [e for e in d.equipment if ey["attr"][(e, last)] > 0]  # year T's rate (§8.6)
 
     def rule(_m, e):
-        item = d.equipment[e]
         scheduled = ey["scheduled"].get((e, last), 0.0)
-        return m.ORD[e, last] + m.DON[e, last] - item.attr * m.Q[e, last] >= -scheduled
+        wear = ey["attr"][(e, last)]
+        return m.ORD[e, last] + m.DON[e, last] - wear * m.Q[e, last] >= -scheduled
 
     m.E3_steady = pyo.Constraint(renewing, rule=rule)
     cells = d.cells

@@ -55,6 +55,13 @@ class _Values:
         for rec in self.personnel:
             if rec.get("trade") and rec.get("grade"):
                 self.classes.setdefault((rec["trade"], rec["grade"]), rec)
+        # a given first_year_attrition_rate (a blank one follows the year's rate, §8.6)
+        self.fyattr_given: dict[Class, float | None] = {
+            p: None
+            if rec.get("_fyattr_follows") or rec.get("first_year_attrition_rate") is None
+            else float(rec["first_year_attrition_rate"])
+            for p, rec in self.classes.items()
+        }
         self.overrides: dict[tuple[Class, int], Record] = {}
         for rec in self.years_table:
             p = (rec.get("trade"), rec.get("grade"))
@@ -196,12 +203,12 @@ def _separations_vs_survivors(inputs: Inputs, values: _Values, out: Any) -> None
     bound can never be met."""
     inflow = _arc_inflow(inputs)
     for p, rec in values.classes.items():
-        attr = float(rec.get("attrition_rate") or 0.0)
-        fyattr = rec.get("first_year_attrition_rate")
-        fyattr = attr if fyattr is None else float(fyattr)
+        given_fyattr = values.fyattr_given.get(p)
         stock = float(rec.get("initial_strength") or 0.0)
         warned: set[str] = set()
         for y in inputs.years:
+            attr = values.get(p, y, "attrition_rate", 0.0)[0]  # the year's rate (§8.6)
+            fyattr = attr if given_fyattr is None else given_fyattr  # a blank one follows it
             survivors = (1 - attr) * stock
             sep_min, cell = values.get(p, y, "separation_min", 0.0)
             if sep_min > survivors * (1 + _RTOL) + 1e-9 and cell not in warned:

@@ -131,3 +131,16 @@ def test_careers_prices_pass_the_finite_difference_check(tmp_path, seed: int) ->
     assert set(zip(priced["id"], priced["kind"], strict=True)) <= result.families
     careers = {(fid, kind) for fid, kind in NEW_ROWS.values()}
     assert result.families & careers, result.families
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_careers_with_money_by_year(tmp_path, seed: int) -> None:
+    """The careers columns beside the §8.6-8.7 money inputs (per-year attrition among them):
+    still optimal, still audited clean."""
+    path = random_workbook(tmp_path / "m.xlsx", seed, 3, 2, 3, careers=CAREERS, money=True)
+    run = solve(path)
+    report = audit_plan(
+        run.inputs, run.tables.tables, run.outcome.objective, run.data.objective, False
+    )
+    assert report.ok, report.text()
+    assert report["P12"].rows_checked > 0

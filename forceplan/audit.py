@@ -70,11 +70,15 @@ FAMILY_ORDER = (
     "P6",
     "P7",
     "P8",
+    "P9",
+    "P11",
+    "P12",
     "T1",
     "C1",
     "U1",
     "E1",
     "E2",
+    "E3",
     "B1",
     "B2",
     "B3",
@@ -431,6 +435,12 @@ def _class_frame(inputs: Inputs, years: list[int]) -> pd.DataFrame:
             "req_direct": 0.0,
             "min_strength": 0.0,
             "max_strength": math.inf,
+            # v2 (MODEL.md §8.1, §8.4)
+            "elig": _num(cls["move_eligible_share"]).fillna(1.0),
+            "component": cls["component"].fillna("active").replace("", "active"),
+            "ld_share_min": _num(cls["limited_duty_share_min"]).fillna(0.0),
+            "step_max": _num(cls["accession_step_max"]).fillna(math.inf),
+            "ld_min": 0.0,
         }
     )
     frame = _by_year(base, years)
@@ -447,6 +457,7 @@ def _class_frame(inputs: Inputs, years: list[int]) -> pd.DataFrame:
             "requirement": "req_direct",
             "min_strength": "min_strength",
             "max_strength": "max_strength",
+            "limited_duty_min": "ld_min",
             "annual_cost": "annual_cost",  # §8.6 per-year overrides
             "accession_cost": "accession_cost",
             "attrition_rate": "attr",
@@ -858,30 +869,45 @@ def _p6_limits(ctx: _Ctx, checks: _Checks) -> None:
     labels = _label(pp, *CLASS, "year")
     ld = pp["limited_duty"]
     checks.add("P6", labels + ": limited_duty ≤ limited_duty_max", ld, "<=", pp["ld_max"])
+    checks.add("P6", labels + ": limited_duty ≥ limited_duty_min", ld, ">=", pp["ld_min"])
+    share = pp["ld_share_min"] > 0
+    checks.add(
+        "P6",
+        labels[share] + ": limited_duty ≥ limited_duty_share_min × strength",
+        ld[share],
+        ">=",
+        pp.loc[share, "ld_share_min"] * pp.loc[share, "strength"],
+    )
     checks.add("P6", labels + ": limited_duty ≤ strength", ld, "<=", pp["strength"])
     checks.add("P6", labels + ": strength ≥ min_strength", pp["strength"], ">=", pp["min_strength"])
     checks.add("P6", labels + ": strength ≤ max_strength", pp["strength"], "<=", pp["max_strength"])
 
 
-def _total_strength(ctx: _Ctx) -> pd.Series:
-    return ctx.pp.groupby("year", sort=True)["strength"].sum()
+def _total_strength(ctx: _Ctx, component: str = "active") -> pd.Series:
+    """Strength per year of the classes a component counts (MODEL.md §8.4)."""
+    pp = ctx.pp
+    if component != "all":
+        pp = pp[pp["component"] == component]
+    return pp.groupby("year", sort=True)["strength"].sum()
 
 
 def _p7_end_strength(ctx: _Ctx, checks: _Checks) -> None:
     checks.touch("P7")
     band = _records(ctx.inputs, "EndStrength")
-    total = _total_strength(ctx)
+    totals = {c: _total_strength(ctx, c) for c in schema.END_STRENGTH_COMPONENTS}
     rows = []
     for rec in band.itertuples(index=False):
         year = int(rec.year)
+        component = rec.component or "active"
         lo = float(rec.min_total or 0.0)
         hi = float(rec.max_total) if rec.max_total is not None else math.inf
-        s = float(total.get(year, np.nan))
+        s = float(totals[component].get(year, 0.0))
         rows.append((year, max(0.0, lo - s), max(0.0, s - hi) if math.isfinite(hi) else 0.0))
         if ctx.elastic:
             continue  # both sides are priced: see OBJ and SH
-        checks.add("P7", f"total {year}: ≥ min_total", s, ">=", lo)
-        checks.add("P7", f"total {year}: ≤ max_total", s, "<=", hi)
+        what = "total" if component == "active" else f"{component} total"
+        checks.add("P7", f"{what} {year}: ≥ min_total", s, ">=", lo)
+        checks.add("P7", f"{what} {year}: ≤ max_total", s, "<=", hi)
     if ctx.elastic:
         # the shortfalls the plan implies are ≥ 0 by construction: the rows are counted here,
         # their price is checked in OBJ and their amounts in SH
@@ -893,7 +919,8 @@ def _ratio_classes(ctx: _Ctx, rec: Any, side: str) -> np.ndarray:
     pp = ctx.pp
     trades = _pick(_names(getattr(rec, f"{side}_trades")), set(pp["trade"]))
     grades = _pick(_names(getattr(rec, f"{side}_grades")), set(pp["grade"]))
-    return (pp["trade"].isin(trades) & pp["grade"].isin(grades)).to_numpy()
+    chosen = pp["trade"].isin(trades) & pp["grade"].isin(grades)
+    return (chosen & (pp["component"] == "active")).to_numpy()  # active classes only
 
 
 def _ratio_years(ctx: _Ctx, rec: Any) -> list[int]:
@@ -928,6 +955,71 @@ def _p8_ratios(ctx: _Ctx, checks: _Checks) -> None:
             if hi is not None:
                 checks.add("P8", label + ": ≤ max_ratio", n, "<=", hi * d)
     ctx.implied["P8"] = pd.DataFrame(rows, columns=["name", "year", "low", "high"])
+
+
+# --- careers: P9, P11, P12 (MODEL.md §8.1, §8.4, §8.5) ----------------------------------
+
+
+def _p9_time_in_grade(ctx: _Ctx, checks: _Checks) -> None:
+    pp = ctx.pp
+    labels = _label(pp, *CLASS, "year")
+    survivors = (1 - pp["attr"]) * pp["prev"]
+    leavers = pp["calc_moves_out"] + pp["separations"]
+    checks.add("P9", labels + ": moves out + separations ≤ survivors", leavers, "<=", survivors)
+    some = pp["elig"] < 1
+    checks.add(
+        "P9",
+        labels[some] + ": moves out ≤ move_eligible_share × survivors",
+        pp.loc[some, "calc_moves_out"],
+        "<=",
+        pp.loc[some, "elig"] * survivors[some],
+    )
+
+
+def _p11_accession_steps(ctx: _Ctx, checks: _Checks) -> None:
+    pp = ctx.pp
+    checks.touch("P11")
+    before = pp.groupby(CLASS, sort=False)["accessions"].shift(1)
+    later = pp["year"] != ctx.y0
+    step = pp["step_max"].where(later, math.inf)
+    labels = _label(pp, *CLASS, "year")
+    checks.add("P11", labels + ": rise ≤ accession_step_max", pp["accessions"] - before, "<=", step)
+    checks.add("P11", labels + ": fall ≤ accession_step_max", before - pp["accessions"], "<=", step)
+    cap = float(ctx.settings.get("accession_step_max_total", math.inf) or 0.0)
+    total = pp.groupby("year", sort=True)["accessions"].sum()
+    change = total.diff().iloc[1:]
+    years = [f"all classes {y}" for y in change.index]
+    checks.add("P11", [y + ": rise ≤ total" for y in years], change.to_numpy(), "<=", cap)
+    checks.add("P11", [y + ": fall ≤ total" for y in years], -change.to_numpy(), "<=", cap)
+
+
+def _steady(ctx: _Ctx) -> bool:
+    return (ctx.settings.get("terminal") or "none") == "steady"
+
+
+def _p12_steady(ctx: _Ctx, checks: _Checks) -> None:
+    checks.touch("P12")
+    if not _steady(ctx):
+        return
+    pp = ctx.pp[ctx.pp["year"] == ctx.years[-1]]
+    flows = (
+        (1 - pp["fyattr"]) * pp["accessions"]
+        + pp["calc_moves_in"]
+        - pp["calc_moves_out"]
+        - pp["separations"]
+    )
+    labels = _label(pp, *CLASS, "year") + ": flows replace attrition"
+    checks.add("P12", labels, flows, "==", pp["attr"] * pp["strength"], pp["strength"])
+
+
+def _e3_steady(ctx: _Ctx, checks: _Checks) -> None:
+    checks.touch("E3")
+    if not _steady(ctx) or not len(ctx.pe):
+        return
+    pe = ctx.pe[ctx.pe["year"] == ctx.years[-1]]
+    renewal = pe["orders"] + pe["donations"] + pe["scheduled"]
+    labels = _label(pe, "equipment", "year") + ": renewal ≥ wear-out"
+    checks.add("E3", labels, renewal, ">=", pe["attr"] * pe["stock"])
 
 
 # --- transitions, courses, units, equipment ---------------------------------------------
@@ -1463,10 +1555,14 @@ def audit_plan(
         _p6_limits,
         _p7_end_strength,
         _p8_ratios,
+        _p9_time_in_grade,
+        _p11_accession_steps,
+        _p12_steady,
         _t1_transitions,
         _c1_courses,
         _e1_equipment,
         _e2_requirement,
+        _e3_steady,
         _b1_spending,
         _b2_funding,
         _b3_line_limits,

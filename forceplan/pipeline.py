@@ -209,6 +209,7 @@ def _write(run: SolveRun, target: Any, preparing: Future[Any] | None = None) -> 
     charts = ChartInputs(
         run.tables.summary["end_strength_band"],
         {str(r["equipment"]): r["unit_price"] for r in run.inputs.tables["Equipment"]},
+        {p for p in run.data.classes if not run.data.active(p)},
     )
     written: list[Any] = []
     run.issues += write_plan(

@@ -555,6 +555,8 @@ _SHORTFALL_IDS = {
     "SH_manning": "P2",
     "SH_under": "P7",
     "SH_over": "P7",
+    "SH_under_other": "P7",
+    "SH_over_other": "P7",
     "SH_ratio_low": "P8",
     "SH_ratio_high": "P8",
     "SH_units": "U1",
@@ -568,6 +570,9 @@ def _shortfall_where(built: BuiltModel, name: str, index: Any) -> tuple[str, int
     if name == "SH_manning":
         p = built.classes[index[0]]
         return f"{p[0]}/{p[1]} manning below requirement", index[1]
+    if name in ("SH_under_other", "SH_over_other"):
+        side = "below EndStrength.min_total" if name == "SH_under_other" else "above max_total"
+        return f"{index[0]} strength {side}", index[1]
     if name == "SH_under":
         return "total strength below EndStrength.min_total", index
     if name == "SH_over":
@@ -622,7 +627,14 @@ def headline(
 ) -> dict[str, Any]:
     d, m = built.data, built.model
     personnel = tables["Plan_Personnel"]
-    strength = personnel.groupby("year")["strength"].sum()
+    reserve = {p for p in d.classes if not d.active(p)}  # EndStrength's default counts active
+    in_reserve = pd.Series(
+        [(t, g) in reserve for t, g in zip(personnel["trade"], personnel["grade"], strict=True)],
+        index=personnel.index,
+        dtype=bool,
+    )
+    strength = personnel[~in_reserve].groupby("year")["strength"].sum()
+    reserve_strength = personnel[in_reserve].groupby("year")["strength"].sum()
     budget = tables["Plan_Budget"]
     pipeline = tables["Plan_Equipment"].query("arrival_year > @d.years[-1] and orders > 0")
     return {
@@ -636,6 +648,7 @@ def headline(
         "gap": outcome.gap,
         "elastic": d.elastic,
         "strength": {int(y): float(v) for y, v in strength.items()},
+        "reserve_strength": {int(y): float(v) for y, v in reserve_strength.items()},
         "end_strength_band": {int(y): list(b) for y, b in sorted(d.end_strength.items())},
         "spend_by_line": budget.groupby("line", sort=False)["spend"].sum().to_dict(),
         "spend_by_year": {

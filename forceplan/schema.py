@@ -39,6 +39,9 @@ STANDARD_LINES = (
 OBJECTIVES = ("min_cost", "max_capability", "custom")
 OBJECTIVE_METRICS = ("cost", "separations", "accessions", "overstrength", "capability", "shortfall")
 PENALTY_KINDS = ("end_strength", "manning", "equipment", "units", "funding", "ratio")
+COMPONENTS = ("active", "reserve")  # Personnel.component (MODEL.md §8.4)
+END_STRENGTH_COMPONENTS = ("active", "reserve", "all")  # EndStrength.component
+TERMINAL_RULES = ("none", "steady")  # Settings.terminal (MODEL.md §8.5)
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,18 @@ SETTINGS_KEYS: tuple[Column, ...] = (
     _cap("accession_max_total", "all accessions in a year (recruiting pool)"),
     _cap("separation_max_total", "all separations in a year (demobilisation capacity)"),
     _cap("overstrength_max_total", "total overstrength in a year", unit="persons"),
+    _cap(
+        "accession_step_max_total",
+        "largest change of all accessions from one year to the next, up or down (P11)",
+    ),
+    Column(
+        "terminal",
+        "enum",
+        "end of the horizon: none, or steady = the last year's flows must keep its strength "
+        "and renew its equipment for ever (P12, E3)",
+        default="none",
+        choices=TERMINAL_RULES,
+    ),
 )
 
 SETTINGS = Sheet(
@@ -297,6 +312,28 @@ PERSONNEL = Sheet(
             "personnel",
             "currency/person-year",
         ),
+        _rate(
+            "move_eligible_share",
+            "share of the start-of-year stock that has served long enough to be promoted or "
+            "cross-trained (P9_moves; 1 = all)",
+            1.0,
+        ),
+        Column(
+            "component",
+            "enum",
+            "active or reserve: EndStrength counts active classes unless its component says "
+            "reserve or all; Ratios count active classes only",
+            default="active",
+            choices=COMPONENTS,
+        ),
+        _rate(
+            "limited_duty_share_min",
+            "least share of the class's strength that is on limited duty (P6_share)",
+        ),
+        _cap(
+            "accession_step_max",
+            "largest change of accessions from one year to the next, up or down (P11)",
+        ),
     ),
     key=("trade", "grade"),
     required=True,
@@ -324,6 +361,15 @@ PERSONNEL_YEARS = Sheet(
         _opt("separation_max", "maximum separations this year", "persons/year"),
         _opt("min_strength", "minimum strength of the class at year end"),
         _opt("max_strength", "maximum strength of the class at year end"),
+        Column(
+            "limited_duty_min",
+            "float",
+            "headcount that is on limited duty this year whatever the plan (wounded, "
+            "recovering; ≤ Personnel.limited_duty_max; blank = 0)",
+            default=None,
+            unit="persons",
+            lo=0.0,
+        ),
         _opt(
             "annual_cost", "pay per person-year this year, base-year prices", "currency/person-year"
         ),
@@ -545,8 +591,15 @@ END_STRENGTH = Sheet(
         _year(),
         _count("min_total", "minimum total strength (blank = 0)"),
         _cap("max_total", "maximum total strength", unit="persons"),
+        Column(
+            "component",
+            "enum",
+            "which classes the band counts: active, reserve or all (blank = active)",
+            default="active",
+            choices=END_STRENGTH_COMPONENTS,
+        ),
     ),
-    key=("year",),
+    key=("year", "component"),
     min_max=(("min_total", "max_total"),),
 )
 

@@ -20,6 +20,18 @@ posts; "funding" cuts the national money to a third (a funding gap); "units" ask
 units than activation_max can stand up; "equipment" asks for ten times the stock on hand;
 "ratio" asks for a 95 % senior share; "manning" adds direct posts no class can fill.
 
+`careers` (a set of names) adds the v2 careers columns of MODEL.md §8.1, §8.4 and §8.5,
+drawn from a second random stream so that without it the workbook is exactly what it was
+before (pinned tests depend on it), and around the same reference plan so that it stays
+feasible: "move_eligible_share" (any share: the reference moves nobody); "limited_duty"
+(PersonnelYears.limited_duty_min and Personnel.limited_duty_share_min below what the
+reference's overstrength can carry on limited duty); "accession_step" (a step per class and
+in total, one of them at the reference's largest change so that it binds); "reserve" (a
+reserve class fed by a discharge arc from the first class, with reserve and all-component
+EndStrength rows, the reserve's minimum at its reference strength); "steady"
+(Settings.terminal = steady: the reference holds the last year's strength at the year
+before's and its orders of the last year renew the wear-out; needs ≥ 2 years).
+
 `money=True` (off by default, so the pinned workbooks do not change) adds the MODEL.md
 §8.6-8.7 inputs with their own random stream: price indices, a USD price and a USD
 partner (ExchangeRates), a two-year payment profile, fixed spending, per-year cost
@@ -30,6 +42,7 @@ feasible by construction.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Collection
@@ -45,6 +58,8 @@ UNIT_TYPES = ("brigade", "battalion", "regiment", "company")
 EQUIPMENT = ("rifle", "truck", "radio", "drone", "howitzer")
 FIRST_YEAR = 2026
 CUSTOM_LINE = "eu_procurement"  # an Equipment.budget_line outside the standard lines
+CAREERS = ("move_eligible_share", "limited_duty", "accession_step", "reserve", "steady")
+RESERVE = ("reserve", "R")  # the reserve class added by careers={"reserve"}
 
 
 @dataclass
@@ -59,6 +74,8 @@ class Reference:
     stock: dict[tuple[str, int], float] = field(default_factory=dict)
     orders: dict[tuple[str, int], float] = field(default_factory=dict)
     cost: dict[tuple[str, int], float] = field(default_factory=dict)  # (line, year)
+    limited_duty: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    reserve: dict[int, float] = field(default_factory=dict)  # reserve strength by year
 
 
 def _header(names: str) -> list[Any]:
@@ -219,6 +236,11 @@ class _Gen:
             for y in self.years
         }
         for _ in range(200):
+            if "steady" in self.careers:  # P12 with P1: S[T] = S[T-1]
+                prev, last = self.years[-2], self.years[-1]
+                for p in self.classes:
+                    top = max(strength[(p, prev)], strength[(p, last)])
+                    strength[(p, prev)] = strength[(p, last)] = top
             flows = self._flows(strength)
             deficit = {k: -v for k, v in flows["over"].items() if v < 0}
             if not deficit:
@@ -301,6 +323,68 @@ class _Gen:
             for y in self.years:
                 ref.orders.setdefault((e, y), 0.0)
 
+    def reference_careers(self) -> None:
+        """The careers columns (second random stream) and their part of the reference."""
+        rng, ref, years = self.crng, self.ref, self.years
+        self.elig = {p: _r(rng.uniform(0.2, 0.9)) for p in self.classes}
+        self.ld_min: dict[tuple[tuple[str, str], int], float] = {}
+        self.ld_share: dict[tuple[str, str], float] = {}
+        if "limited_duty" in self.careers:
+            for p in self.classes:
+                c = self.cls[p]
+                if c["ld_max"] <= 0:
+                    continue
+                unavailable = 1 - (0.5 if c["ld_avail"] is None else c["ld_avail"])
+                room = {  # limited duty the reference's overstrength can carry
+                    y: min(c["ld_max"], ref.overstrength[(*p, y)] / unavailable) for y in years
+                }
+                self.ld_share[p] = _r(0.5 * min(room[y] / ref.strength[(*p, y)] for y in years), 4)
+                for y in years:
+                    self.ld_min[(p, y)] = _down(0.5 * room[y])
+                    held = max(self.ld_min[(p, y)], self.ld_share[p] * ref.strength[(*p, y)])
+                    ref.limited_duty[(*p, y)] = held
+                    ref.overstrength[(*p, y)] -= unavailable * held
+        if "reserve" in self.careers:
+            self.reserve = dict(
+                init=float(rng.randint(20, 200)),
+                attr=_r(rng.uniform(0.05, 0.2), 3),
+                annual_cost=_r(rng.uniform(500, 3000), 0),
+                accession_cost=_r(rng.uniform(100, 1000), 0),
+                separation_cost=_r(rng.uniform(100, 1000), 0),
+                arc_cost=_r(rng.uniform(100, 2000), 0),
+                arc_max=float(rng.randint(5, 40)),
+            )
+            stock = self.reserve["init"]
+            for y in years:
+                recruits = 0.0
+                if "steady" in self.careers and y == years[-1]:  # P12: the reserve recruits
+                    recruits = self.reserve["attr"] * stock / (1 - self.reserve["attr"])
+                stock = (1 - self.reserve["attr"]) * (stock + recruits)
+                ref.reserve[y] = stock
+                ref.accessions[(*RESERVE, y)] = recruits
+        self.steps: dict[tuple[str, str], float] = {}
+        self.total_step: float | None = None
+        if "accession_step" in self.careers and len(years) > 1:
+            for k, p in enumerate(self.classes):
+                acc = [ref.accessions[(*p, y)] for y in years]
+                swing = max(abs(b - a) for a, b in itertools.pairwise(acc))
+                self.steps[p] = _up(swing + 1e-6) if k == 0 else _up(1.2 * swing + 5)
+            total = [sum(v for key, v in ref.accessions.items() if key[2] == y) for y in years]
+            swing = max(abs(b - a) for a, b in itertools.pairwise(total))
+            self.total_step = _up(1.2 * swing + 5)
+        if "steady" in self.careers:  # E3: the last year's orders renew its wear-out
+            last = years[-1]
+            for e, it in self.item.items():
+                sched = self.eq_year[(e, last)].get("scheduled_deliveries", 0.0)
+                short = it["attr"] * ref.stock[(e, last)] - sched - ref.orders[(e, last)]
+                # with lead time 0 the renewal arrives in T and wears out with the stock
+                extra = max(0.0, short) / ((1 - it["attr"]) if it["lead"] == 0 else 1.0)
+                if it["integer"]:
+                    extra = _up(extra)
+                ref.orders[(e, last)] += extra
+                if it["lead"] == 0:
+                    ref.stock[(e, last)] += extra
+
     def reference_cost(self) -> None:
         ref, cost = self.ref, self.ref.cost
         for y in self.years:
@@ -321,6 +405,11 @@ class _Gen:
                 cost[("personnel", y)] += c["overstrength_cost"] * ref.overstrength[key]
                 cost[("recruiting", y)] += c["accession_cost"] * ref.accessions[key]
                 cost[("separation", y)] += c["separation_cost"] * ref.separations[key]
+                cost[("personnel", y)] += c["ld_cost"] * ref.limited_duty.get(key, 0.0)
+            if ref.reserve:
+                cost[("personnel", y)] += self.reserve["annual_cost"] * ref.reserve[y]
+                recruits = ref.accessions[(*RESERVE, y)]
+                cost[("recruiting", y)] += self.reserve["accession_cost"] * recruits
             for n, co in self.courses.items():
                 cost[("training", y)] += co["cost"] * ref.trainees[(n, y)]
             for unit in self.unit.values():
@@ -466,6 +555,8 @@ class _Gen:
 
     def settings_sheet(self, objective: str) -> list[list[Any]]:
         ref = self.ref
+        # the reserve has no posts: all of it is overstrength in P2 (FORMULATION.md, §8.4)
+        reserve = _up(max(ref.reserve.values())) if ref.reserve else 0
 
         def total(d: dict) -> float:
             return max(sum(v for k, v in d.items() if k[2] == y) for y in self.years)
@@ -485,8 +576,17 @@ class _Gen:
             ["equipment_fill_rate", self.settings["equipment_fill_rate"]],
             ["accession_max_total", _up(1.5 * total(ref.accessions) + 10)],
             ["separation_max_total", _up(1.5 * total(ref.separations) + 10)],
-            ["overstrength_max_total", _up(1.5 * total(ref.overstrength) + 10)],
+            ["overstrength_max_total", _up(1.5 * total(ref.overstrength) + 10 + reserve)],
+            *self.careers_settings(),
         ]
+
+    def careers_settings(self) -> list[list[Any]]:
+        rows: list[list[Any]] = []
+        if self.total_step is not None:
+            rows.append(["accession_step_max_total", self.total_step])
+        if "steady" in self.careers:
+            rows.append(["terminal", "steady"])
+        return rows
 
     def personnel_sheet(self) -> list[list[Any]]:
         ref = self.ref
@@ -497,6 +597,7 @@ class _Gen:
                 "separation_min separation_max overstrength_cost overstrength_max limited_duty_max "
                 "limited_duty_availability limited_duty_cost"
             )
+            + self.careers_columns()
         ]
         for p in self.classes:
             c = self.cls[p]
@@ -522,9 +623,44 @@ class _Gen:
                     c["ld_max"],
                     c["ld_avail"],
                     c["ld_cost"],
+                    *self.careers_values(p),
+                ]
+            )
+        if "reserve" in self.careers:
+            r = self.reserve
+            rows.append(
+                [
+                    *(*RESERVE, r["init"], r["attr"], None, r["annual_cost"], r["accession_cost"]),
+                    *(0, "inf", None),
+                    *(r["separation_cost"], 0, "inf", 0, "inf", 0, None, 0),
+                    *self.careers_values(RESERVE),
                 ]
             )
         return rows
+
+    def careers_columns(self) -> list[str]:
+        names = []
+        if "move_eligible_share" in self.careers:
+            names.append("move_eligible_share")
+        if "limited_duty" in self.careers:
+            names.append("limited_duty_share_min")
+        if "accession_step" in self.careers:
+            names.append("accession_step_max")
+        if "reserve" in self.careers:
+            names.append("component")
+        return names
+
+    def careers_values(self, p: tuple[str, str]) -> list[Any]:
+        values: list[Any] = []
+        if "move_eligible_share" in self.careers:
+            values.append(self.elig.get(p, 1.0))
+        if "limited_duty" in self.careers:
+            values.append(self.ld_share.get(p))
+        if "accession_step" in self.careers:
+            values.append(self.steps.get(p))
+        if "reserve" in self.careers:
+            values.append("reserve" if p == RESERVE else "active")
+        return values
 
     def personnel_years_sheet(self) -> list[list[Any]]:
         ref, rng = self.ref, self.rng
@@ -553,8 +689,11 @@ class _Gen:
                         _up(1.3 * x + 5) if pick() < 0.3 else None,
                         _down(0.6 * s) if pick() < 0.6 else None,
                         _up(1.8 * s + 10) if pick() < 0.6 else None,
+                        *([self.ld_min.get((p, y))] if "limited_duty" in self.careers else []),
                     ]
                 )
+        if "limited_duty" in self.careers:
+            rows[0].append("limited_duty_min")
         return rows
 
     def transitions_sheet(self) -> list[list[Any]]:
@@ -594,6 +733,9 @@ class _Gen:
                 "advanced",
             ]
         )
+        if "reserve" in self.careers:  # discharge into the reserve
+            r = self.reserve
+            rows.append([*self.classes[0], *RESERVE, r["arc_cost"], r["arc_max"], None, 0.0, None])
         return rows
 
     def courses_sheets(self) -> tuple[list[list[Any]], list[list[Any]]]:
@@ -730,6 +872,13 @@ class _Gen:
             if tight and y == last:
                 lo = hi = _down(0.3 * floor)  # far below the posts: shortfalls
             band.append([y, lo, hi if rng.random() < 0.8 or tight else "inf"])
+        if ref.reserve:
+            band[0].append("component")
+            for row in band[1:]:
+                row.append("active")
+            band.append([last, _down(ref.reserve[last]), "inf", "reserve"])
+            first = self.years[0]
+            band.append([first, 0, _up(1.25 * (total[first] + ref.reserve[first])), "all"])
         top = self.grades[-1]
 
         def share(pick) -> list[float]:
@@ -844,11 +993,18 @@ def random_sheets(
     tight: Collection[str] = (),
     integer_orders: bool = False,
     penalties: bool = False,
+    careers: Collection[str] = (),
     money: bool = False,
 ) -> Sheets:
     """The sheets of a random workbook (see the module doc)."""
     g = _Gen(seed, n_trades, n_grades, n_years, n_units, n_equipment, integer_orders)
     g.tight = set(tight)
+    g.careers = set(careers)
+    unknown = g.careers - set(CAREERS)
+    assert not unknown, f"unknown careers options {unknown}"
+    if len(g.years) < 2:
+        g.careers.discard("steady")  # P12 would pin the only year to the initial strength
+    g.crng = random.Random(seed * 7919 + 1)  # careers draws: the base stream stays untouched
     g.settings = {
         "discount_rate": g.u(0.0, 0.06, 3),
         "unit_fill_rate": g.u(0.8, 1.0),
@@ -860,6 +1016,7 @@ def random_sheets(
     g.draw_equipment()
     g.reference_personnel()
     g.reference_equipment()
+    g.reference_careers()
     g.reference_cost()
     g.break_on_purpose()
     if money:

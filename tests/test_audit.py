@@ -62,7 +62,8 @@ def test_solved_plan_passes(solved: SolveRun) -> None:
     assert report.ok, report.text()
     assert [f.id for f in report.families] == [f for f in FAMILY_ORDER if f != "SH"]
     for fam in report.families:
-        assert fam.rows_checked > 0, fam.id
+        # P11, P12 and E3 have rows only when their v2 column or setting is given
+        assert fam.rows_checked > 0 or fam.id in ("P11", "P12", "E3"), fam.id
         assert fam.max_violation <= fam.tolerance
     assert f"{RTOL:g} × max(1, |rhs|)" in report.text()
 

@@ -138,6 +138,7 @@ class BuiltModel:
 def build_model(data: ModelData) -> BuiltModel:
     from forceplan.model import (
         budget,
+        careers,
         equipment,
         objective,
         personnel,
@@ -153,7 +154,7 @@ def build_model(data: ModelData) -> BuiltModel:
     arcs = list(data.arcs)
     b.class_ids = {p: i for i, p in enumerate(classes)}
     b.arc_ids = {a: k for k, a in enumerate(arcs)}
-    modules = (personnel, transitions, training, units, equipment, strength, budget)
+    modules = (personnel, transitions, training, units, equipment, strength, budget, careers)
     for module in modules:
         module.add_variables(b)
     for module in modules:

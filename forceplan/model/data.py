@@ -36,6 +36,11 @@ class ClassData:
     ld_cost: float
     courses: tuple[str, ...]
     row: int
+    # v2 (MODEL.md §8.1, §8.4)
+    elig: float = 1.0  # move_eligible_share (P9_moves)
+    component: str = "active"  # active | reserve
+    ld_share_min: float = 0.0  # limited_duty_share_min (P6_share)
+    step_max: float = INF  # accession_step_max (P11)
 
 
 @dataclass
@@ -140,7 +145,7 @@ class ModelData:
     unit_max: dict[tuple[str, int], float]
     equipment: dict[str, EquipmentData]
     equipment_years: dict[str, dict[tuple[str, int], float]]  # price, proc_max, don_max, ...
-    end_strength: dict[int, tuple[float, float]]
+    end_strength: dict[int, tuple[float, float]]  # active component (v1 rows), by year
     ratios: list[RatioData]
     funding: dict[str, SourceData] | None  # None: no Funding records, spending unconstrained
     lines: list[str]
@@ -151,6 +156,8 @@ class ModelData:
     cells: dict[tuple[str, Any], list[str]] = field(default_factory=dict)
     #: currency units per model money unit (see `money_scale`)
     money_scale: float = 1.0
+    #: EndStrength rows of the reserve and all components: (component, year) -> (lo, hi)
+    end_strength_other: dict[tuple[str, int], tuple[float, float]] = field(default_factory=dict)
     #: §8.6-8.7 money: price index per (line, year) (absent = 1), exchange rates per
     #: (currency, year), fixed spending per (line, year), and whether a priority stage runs
     price_index: dict[tuple[str, int], float] = field(default_factory=dict)
@@ -167,6 +174,13 @@ class ModelData:
         if currency is None:
             return self.price_index.get((line, year), 1.0)
         return self.rates[(currency, year)]
+
+    @property
+    def terminal(self) -> str:
+        return str(self.settings.get("terminal") or "none")
+
+    def active(self, p: Class) -> bool:
+        return self.classes[p].component == "active"
 
 
 def build_data(
@@ -187,6 +201,11 @@ def build_data(
     courses, capacity = _courses(inputs, years, cells)
     units, unit_min, unit_max = _units(inputs, years, cells)
     equipment, equipment_years = _equipment(inputs, years, cells)
+    other_bands = {  # EndStrength rows of the reserve and of all components (§8.4)
+        (component, y): band
+        for component in ("reserve", "all")
+        for y, band in _end_strength(inputs["EndStrength"], cells, component).items()
+    }
     data = ModelData(
         years=years,
         first_year=y0,
@@ -206,7 +225,7 @@ def build_data(
         unit_max=unit_max,
         equipment=equipment,
         equipment_years=equipment_years,
-        end_strength=_end_strength(inputs["EndStrength"], cells),
+        end_strength=_end_strength(inputs["EndStrength"], cells, "active"),
         ratios=_ratios(inputs, classes, years, cells),
         funding=_funding(inputs["Funding"], cells, _base_currency(s)),
         lines=inputs.budget_lines(),
@@ -214,6 +233,7 @@ def build_data(
         objective_weights={r["metric"]: float(r["weight"]) for r in inputs["Objective"]},
         penalties={},
         cells=dict(cells),
+        end_strength_other=other_bands,
     )
     _money_inputs(data, inputs)
     data.money_scale = money_scale(data)
@@ -247,6 +267,10 @@ def _classes(table: Table, cells: dict) -> dict[Class, ClassData]:
             ld_cost=r["limited_duty_cost"],
             courses=tuple(r["accession_courses"]),
             row=r["_row"],
+            elig=_or(r.get("move_eligible_share"), 1.0),
+            component=r.get("component") or "active",
+            ld_share_min=_or(r.get("limited_duty_share_min"), 0.0),
+            step_max=_or(r.get("accession_step_max"), INF),
         )
         _note(cells, "class", p, table, r, "trade")
         for col in _CLASS_CELL_COLUMNS:  # each family cites the columns it comes from
@@ -264,7 +288,15 @@ _CLASS_CELL_COLUMNS = (
     "separation_max",
     "overstrength_max",
     "limited_duty_max",
+    "move_eligible_share",
+    "limited_duty_share_min",
+    "accession_step_max",
+    "component",
 )
+
+
+def _or(value: Any, default: float) -> float:
+    return default if value is None else float(value)
 
 
 _CLASS_YEAR_COLUMNS = {  # parameter -> (PersonnelYears column, Personnel column or default)
@@ -278,6 +310,7 @@ _CLASS_YEAR_COLUMNS = {  # parameter -> (PersonnelYears column, Personnel column
     "requirement": ("requirement", 0.0),
     "min_strength": ("min_strength", 0.0),
     "max_strength": ("max_strength", INF),
+    "ld_min": ("limited_duty_min", 0.0),
 }
 
 
@@ -452,11 +485,15 @@ def _equipment(inputs: Inputs, years: list[int], cells: dict):
     return equipment, per_year
 
 
-def _end_strength(table: Table, cells: dict) -> dict[int, tuple[float, float]]:
+def _end_strength(table: Table, cells: dict, component: str) -> dict[int, tuple[float, float]]:
+    """EndStrength rows of one component (blank component = active), by year."""
+    kind = "end_strength" if component == "active" else f"end_strength:{component}"
     out = {}
     for r in table:
+        if (r.get("component") or "active") != component:
+            continue
         out[r["year"]] = (r["min_total"] or 0.0, r["max_total"])
-        _note(cells, "end_strength", r["year"], table, r, "min_total", "max_total")
+        _note(cells, kind, r["year"], table, r, "min_total", "max_total", "component")
     return out
 
 
@@ -470,6 +507,7 @@ def _ratios(
     inputs: Inputs, classes: dict[Class, ClassData], years: list[int], cells: dict
 ) -> list[RatioData]:
     out = []
+    active = [p for p, c in classes.items() if c.component == "active"]
     table = inputs["Ratios"]
     for r in table:
         nt = _select(r["numerator_trades"], classes, 0)
@@ -481,8 +519,9 @@ def _ratios(
         out.append(
             RatioData(
                 name=r["name"],
-                numerator=[p for p in classes if p[0] in nt and p[1] in ng],
-                denominator=[p for p in classes if p[0] in dt and p[1] in dg],
+                # ratios count active classes only (MODEL.md §8.4)
+                numerator=[p for p in active if p[0] in nt and p[1] in ng],
+                denominator=[p for p in active if p[0] in dt and p[1] in dg],
                 min_ratio=r["min_ratio"],
                 max_ratio=r["max_ratio"],
                 years=[y for y in ratio_years if y in years],

@@ -41,7 +41,15 @@ def add_variables(b: Builder) -> None:
         dimen=2,
         ordered=True,
     )
-    m.L = pyo.Var(m.LD, domain=NonNeg, bounds=lambda _m, i, y: (0.0, d.classes[classes[i]].ld_max))
+    ld_min = cy["ld_min"]  # PersonnelYears.limited_duty_min: limited duty is a fact (§8.4)
+    m.L = pyo.Var(
+        m.LD,
+        domain=NonNeg,
+        bounds=lambda _m, i, y: (
+            ld_min.get((classes[i], y), 0.0),
+            d.classes[classes[i]].ld_max,
+        ),
+    )
     if d.elastic:
         m.SH_manning = pyo.Var(m.PY, domain=NonNeg)
         b.shortfalls["manning"].append(m.SH_manning)
@@ -68,7 +76,13 @@ def add_variables(b: Builder) -> None:
         _describer(b, [], ["min_strength", "max_strength"]),
         is_bound=True,
     )
-    b.family("P6", "limited-duty cap", m.L, _describer(b, ["limited_duty_max"]), is_bound=True)
+    b.family(
+        "P6",
+        "limited-duty cap",
+        m.L,
+        _describer(b, ["limited_duty_max"], ["ld_min"]),
+        is_bound=True,
+    )
 
     for i, y in m.PY:
         c, key = d.classes[classes[i]], (classes[i], y)

@@ -17,6 +17,11 @@ def add_variables(b: Builder) -> None:
     m.SH_under = pyo.Var(sorted(d.end_strength), domain=pyo.NonNegativeReals)
     m.SH_over = pyo.Var(sorted(d.end_strength), domain=pyo.NonNegativeReals)
     b.shortfalls["end_strength"] += [m.SH_under, m.SH_over]
+    if d.end_strength_other:  # reserve and all-component bands (MODEL.md §8.4)
+        other = sorted(d.end_strength_other)
+        m.SH_under_other = pyo.Var(other, domain=pyo.NonNegativeReals)
+        m.SH_over_other = pyo.Var(other, domain=pyo.NonNegativeReals)
+        b.shortfalls["end_strength"] += [m.SH_under_other, m.SH_over_other]
     rows = [(r, y) for r, ratio in enumerate(d.ratios) for y in ratio.years]
     m.SH_ratio_low = pyo.Var(rows, domain=pyo.NonNegativeReals)
     m.SH_ratio_high = pyo.Var(rows, domain=pyo.NonNegativeReals)
@@ -26,11 +31,15 @@ def add_variables(b: Builder) -> None:
 def add_constraints(b: Builder) -> None:
     d, m = b.data, b.model
     ids = b.class_ids
-    everyone = range(len(d.classes))
+    members = {
+        "active": [ids[p] for p in d.classes if d.active(p)],
+        "reserve": [ids[p] for p in d.classes if not d.active(p)],
+        "all": list(range(len(d.classes))),
+    }
     elastic = d.elastic
 
-    def total(y):
-        return quicksum(m.S[i, y] for i in everyone)
+    def total(y, component="active"):
+        return quicksum(m.S[i, y] for i in members[component])
 
     low_years = [y for y, (lo, _hi) in sorted(d.end_strength.items()) if lo > 0]
     high_years = [y for y, (_lo, hi) in sorted(d.end_strength.items()) if not math.isinf(hi)]
@@ -49,6 +58,7 @@ def add_constraints(b: Builder) -> None:
 
     b.family("P7", "minimum", m.P7_min, describe_year)
     b.family("P7", "maximum", m.P7_max, describe_year)
+    _other_components(b, total)
 
     def ratio_rows(bound: str):
         return [
@@ -81,3 +91,33 @@ def add_constraints(b: Builder) -> None:
 
     b.family("P8", "minimum", m.P8_min, describe_ratio)
     b.family("P8", "maximum", m.P8_max, describe_ratio)
+
+
+def _other_components(b: Builder, total) -> None:
+    """P7 bands of the reserve and of all components (EndStrength.component)."""
+    d, m = b.data, b.model
+    bands = d.end_strength_other
+    if not bands:
+        return
+    elastic = d.elastic
+    low = [k for k, (lo, _hi) in sorted(bands.items()) if lo > 0]
+    high = [k for k, (_lo, hi) in sorted(bands.items()) if not math.isinf(hi)]
+
+    def end_low(_m, component, y):
+        under = m.SH_under_other[component, y] if elastic else 0.0
+        return total(y, component) + under >= bands[(component, y)][0]
+
+    def end_high(_m, component, y):
+        over = m.SH_over_other[component, y] if elastic else 0.0
+        return total(y, component) - over <= bands[(component, y)][1]
+
+    m.P7_min_component = pyo.Constraint(low, rule=end_low)
+    m.P7_max_component = pyo.Constraint(high, rule=end_high)
+
+    def describe(index):
+        component, y = index
+        words = "reserve total" if component == "reserve" else "all components total"
+        return f"{words} {y}", list(d.cells.get((f"end_strength:{component}", y), []))
+
+    b.family("P7", "minimum", m.P7_min_component, describe)
+    b.family("P7", "maximum", m.P7_max_component, describe)

@@ -160,9 +160,19 @@ def _by_year(frame: Any, value: str, years: list[int]) -> list[float]:
 
 def _strength_section(plan: Any, inputs: Any, years: list[int]) -> dict[str, Any]:
     personnel = plan.tables.get("Plan_Personnel")
+    reserve = {
+        (r["trade"], r["grade"])
+        for r in inputs.tables["Personnel"]
+        if (r.get("component") or "active") == "reserve"
+    }
+    if reserve and personnel is not None and len(personnel):  # the band counts active ones
+        pairs = zip(personnel["trade"], personnel["grade"], strict=True)
+        personnel = personnel[[(t, g) not in reserve for t, g in pairs]]
     strength = _by_year(personnel, "strength", years)
     bands: dict[int, tuple[float | None, float | None]] = {}
     for rec in inputs.tables["EndStrength"]:
+        if (rec.get("component") or "active") != "active":
+            continue  # reserve and all-component bands are P7 rows of their own
         lo, hi = rec.get("min_total"), rec.get("max_total")
         bands[int(rec["year"])] = (
             None if blank(lo) else float(lo),

@@ -37,10 +37,34 @@ FAMILIES: dict[str, tuple[str, str, str]] = {
     "P6": (
         "Strength and limited duty",
         "personnel.py",
-        "min_strength ≤ S ≤ max_strength; L ≤ limited_duty_max; L ≤ S",
+        "min_strength ≤ S ≤ max_strength; limited_duty_min ≤ L ≤ limited_duty_max; L ≤ S; "
+        "L ≥ limited_duty_share_min·S",
     ),
-    "P7": ("End strength", "strength.py", "min_total_y ≤ Σ_p S[p,y] ≤ max_total_y"),
-    "P8": ("Ratios", "strength.py", "min_ratio·Σ_den S ≤ Σ_num S ≤ max_ratio·Σ_den S"),
+    "P7": (
+        "End strength",
+        "strength.py",
+        "min_total_y ≤ Σ_{p in the component} S[p,y] ≤ max_total_y (active unless told)",
+    ),
+    "P8": (
+        "Ratios",
+        "strength.py",
+        "min_ratio·Σ_den S ≤ Σ_num S ≤ max_ratio·Σ_den S (active classes)",
+    ),
+    "P9": (
+        "Time in grade",
+        "careers.py",
+        "Σ_out M[a,y] + X[p,y] ≤ (1−attr)·S[p,y−1]; Σ_out M ≤ elig·(1−attr)·S[p,y−1]",
+    ),
+    "P11": (
+        "Accession smoothing",
+        "careers.py",
+        "|A[p,y] − A[p,y−1]| ≤ accession_step_max; |Σ_p A[p,y] − Σ_p A[p,y−1]| ≤ total",
+    ),
+    "P12": (
+        "Steady last year (personnel)",
+        "careers.py",
+        "(1−fyattr)·A[p,T] + Σ(1−loss)·M_in − Σ M_out − X = attr·S[p,T]",
+    ),
     "T1": (
         "Transitions",
         "transitions.py",
@@ -65,6 +89,11 @@ FAMILIES: dict[str, tuple[str, str, str]] = {
         "Equipment requirement",
         "equipment.py",
         "Q[e,y] (+ SH) ≥ equipment_fill_rate·Σ_u Equipping·N + requirement",
+    ),
+    "E3": (
+        "Steady last year (equipment)",
+        "careers.py",
+        "ORD[e,T] + DON[e,T] + scheduled[e,T] ≥ attr_e·Q[e,T]",
     ),
     "B1": (
         "Spending (the cost ledger)",
@@ -148,8 +177,19 @@ KINDS: dict[tuple[str, str], Kind] = {
         },
     ),
     ("P6", "limited-duty cap"): Kind(
-        "Limited-duty headcount stays within Personnel.limited_duty_max.",
-        "one more limited-duty place for {subject} in {year}",
+        "Limited-duty headcount stays within Personnel.limited_duty_max and, where given, "
+        "is at least PersonnelYears.limited_duty_min (people who are on limited duty "
+        "whatever the plan: wounded, recovering).",
+        {
+            "max": "one more limited-duty place for {subject} in {year}",
+            "min": "one more person of {subject} on limited duty in {year} whatever the plan",
+            "fixed": "one more person of {subject} on limited duty in {year} (minimum = places)",
+        },
+    ),
+    ("P6", "limited-duty share"): Kind(
+        "At least Personnel.limited_duty_share_min of a class's strength is on limited duty: "
+        "limited duty is a fact of the force, not a place the plan may choose to park people.",
+        "one more person of {subject} on limited duty in {year} beyond the share",
     ),
     ("P6", "limited duty ≤ strength"): Kind(
         "Limited-duty personnel are part of the class's strength.",
@@ -173,6 +213,43 @@ KINDS: dict[tuple[str, str], Kind] = {
     ("P8", "maximum"): Kind(
         "A ratio's numerator strength is at most max_ratio × its denominator strength.",
         "allowing one more person in the numerator of ratio {subject} in {year} beyond its maximum",
+    ),
+    ("P9", "leavers ≤ start-of-year stock"): Kind(
+        "People who join or move into a class during a year cannot leave it in the same year: "
+        "moves out and managed separations draw only on last year's strength after "
+        "attrition (no recruit crosses two grades in twelve months).",
+        "one more person of {subject} free to leave (by a move or a separation) in {year}",
+    ),
+    ("P9", "moves ≤ eligible stock"): Kind(
+        "Moves out of a class (promotion, cross-training) draw only on the share of last "
+        "year's surviving strength that has served long enough (Personnel.move_eligible_share).",
+        "one more person of {subject} eligible to be moved on in {year}",
+    ),
+    ("P11", "rise cap"): Kind(
+        "Accessions into a class rise by at most Personnel.accession_step_max from one year to "
+        "the next: recruiting offices and training bases cannot swing year to year.",
+        "letting accessions into {subject} rise by one more recruit into {year}",
+    ),
+    ("P11", "fall cap"): Kind(
+        "Accessions into a class fall by at most Personnel.accession_step_max from one year to "
+        "the next.",
+        "letting accessions into {subject} fall by one more recruit into {year}",
+    ),
+    ("P11", "total rise cap"): Kind(
+        "All accessions together rise by at most Settings.accession_step_max_total from one "
+        "year to the next.",
+        "letting all accessions rise by one more recruit into {year}",
+    ),
+    ("P11", "total fall cap"): Kind(
+        "All accessions together fall by at most Settings.accession_step_max_total from one "
+        "year to the next.",
+        "letting all accessions fall by one more recruit into {year}",
+    ),
+    ("P12", "steady last year"): Kind(
+        "With Settings.terminal = steady, the last year's accessions, moves and separations "
+        "would keep that year's strength constant if repeated: they replace its attrition, "
+        "so the force at the end of the horizon can be sustained.",
+        "one extra {subject} person a year in the steady flows of {year}, at no cost,",
     ),
     ("T1", "per-year cap"): Kind(
         "Moves on a promotion or cross-training arc stay within Transitions.max_per_year.",
@@ -239,6 +316,12 @@ KINDS: dict[tuple[str, str], Kind] = {
         "Stock covers the equipment of the units fielded (× equipment_fill_rate) plus the "
         "requirement outside units (EquipmentYears.requirement).",
         "requiring one more {subject} outside units in {year}",
+    ),
+    ("E3", "renewal ≥ wear-out"): Kind(
+        "With Settings.terminal = steady, what the last year orders (whatever the lead time), "
+        "takes as donations and has delivered on schedule is at least that year's wear-out "
+        "of the stock: the equipment at the end of the horizon is being renewed.",
+        "one more {subject} to be renewed in {year}",
     ),
     ("B1", "spending"): Kind(
         "Spending of a budget line in a year is the sum of its cost terms: the cost ledger.",

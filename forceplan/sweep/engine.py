@@ -427,9 +427,9 @@ class SweepEngine:
 
     def _setup_readers(self) -> None:
         lp, m, d, built = self.lp, self.built.model, self.data, self.built
-        n = len(d.classes)
+        active = [i for i, p in enumerate(d.classes) if d.active(p)]  # as EndStrength counts
         self._strength_cols = {
-            y: np.array([lp.col(m.S[i, y]) for i in range(n)], dtype=np.int64) for y in d.years
+            y: np.array([lp.col(m.S[i, y]) for i in active], dtype=np.int64) for y in d.years
         }
         self._shortfall_cols: dict[str, np.ndarray] = {}
         for kind, variables in built.shortfalls.items():

@@ -58,7 +58,7 @@ def add_charts_sheet(book: Any, tables: dict[str, Any], classification: str, inp
     blocks = [
         b
         for b in (
-            _strength_block(tables, inputs.end_strength_band or {}),
+            _strength_block(tables, inputs.end_strength_band or {}, inputs.reserve_classes),
             _spending_block(tables),
             _funding_block(tables),
             _equipment_block(tables, inputs.unit_prices),
@@ -131,12 +131,17 @@ def _num(x: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _strength_block(tables: dict[str, Any], band: dict[int, Any]) -> Block | None:
+def _strength_block(
+    tables: dict[str, Any], band: dict[int, Any], reserve: set[tuple[str, str]] | None = None
+) -> Block | None:
     from forceplan.workbook.write import FMT_COUNT, FMT_YEAR
 
     frame = tables.get("Plan_Personnel")
     if frame is None or not len(frame):
         return None
+    if reserve:  # the band counts the active component (MODEL.md §8.4)
+        pairs = zip(frame["trade"], frame["grade"], strict=True)
+        frame = frame[[(t, g) not in reserve for t, g in pairs]]
     strength = frame.groupby("year")["strength"].sum()
     rows = []
     for year, total in strength.items():

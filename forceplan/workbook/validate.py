@@ -28,6 +28,7 @@ from forceplan.errors import Issue, Severity
 from forceplan.inputs import Inputs, Record, Table
 from forceplan.workbook.cells import column_index
 from forceplan.workbook.load import load_workbook
+from forceplan.workbook.validate_careers import check_careers
 from forceplan.workbook.validate_money import check_money
 
 #: Longest planning horizon accepted, in years.
@@ -87,6 +88,7 @@ def check_inputs(inputs: Inputs) -> list[Issue]:
         _warn_units_above_end_strength(inputs, out)
         _warn_unreachable_start(inputs, out)
     _warn_new_budget_lines(inputs, out)
+    check_careers(inputs, out, horizon_ok)
     return out.issues
 
 
@@ -630,6 +632,8 @@ def _warn_units_above_end_strength(inputs: Inputs, out: _Collector) -> None:
     min_units = _effective_min_units(inputs)
     for rec in table:
         year, cap = rec.get("year"), rec.get("max_total")
+        if (rec.get("component") or "active") == "reserve":
+            continue  # unit posts are manned by the active force (and maybe the reserve)
         if year not in inputs.years or cap is None or math.isinf(cap):
             continue
         in_units = fill * sum(per_unit[u] * n for (u, y), n in min_units.items() if y == year)
@@ -680,10 +684,21 @@ def _can_grow(inputs: Inputs) -> bool:
 def _warn_unreachable_start(inputs: Inputs, out: _Collector) -> None:
     """Initial strength far outside the first year's band, with no flow to close the gap."""
     table = inputs["EndStrength"]
-    band = next((r for r in table if r.get("year") == inputs.first_year), None)
+    band = next(
+        (
+            r
+            for r in table
+            if r.get("year") == inputs.first_year and (r.get("component") or "active") == "active"
+        ),
+        None,
+    )
     if band is None or not inputs["Personnel"].present:
         return
-    total = sum(r.get("initial_strength") or 0.0 for r in inputs["Personnel"])
+    total = sum(
+        r.get("initial_strength") or 0.0
+        for r in inputs["Personnel"]
+        if (r.get("component") or "active") == "active"
+    )
     lo, hi = band.get("min_total") or 0.0, band.get("max_total")
     year = inputs.first_year
     if hi is not None and total > hi * (1 + START_GAP_SHARE) and not _can_shrink(inputs):

@@ -133,6 +133,7 @@ class ChartInputs:
 
     end_strength_band: dict[int, Any] | None = None  # year -> (min_total, max_total)
     unit_prices: dict[str, float] | None = None  # equipment -> unit price (ranks items)
+    reserve_classes: set[tuple[str, str]] | None = None  # not counted in the total (§8.4)
 
 
 @dataclass

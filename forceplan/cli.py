@@ -238,6 +238,13 @@ def solve(
             "first copied to NAME.bak.xlsx. Without it nothing is ever replaced.",
         ),
     ] = False,
+    cold: Annotated[
+        bool,
+        typer.Option(
+            "--cold",
+            help="Start the solver from scratch, not from the basis a plan workbook stores.",
+        ),
+    ] = False,
     ledger: Annotated[
         Path | None,
         typer.Option(
@@ -262,6 +269,7 @@ def solve(
         threads=threads,
         force=force,
         solver_log=solver_log,
+        cold=cold,
     )
     run = _run_pipeline(request, json)
     recorded = _ledger_record(run, ledger)

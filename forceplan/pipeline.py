@@ -36,6 +36,7 @@ class SolveRequest:
     diagnose: bool = True  # explain infeasibility (IIS + elastic re-solve)
     iis_time_limit: float | None = 20.0  # seconds for isolating the conflicting rows
     solver_log: Path | None = None  # HiGHS's own log is appended to this file
+    cold: bool = False  # ignore the basis a plan workbook stores (MODEL.md §8.9)
 
 
 @dataclass
@@ -104,6 +105,7 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
         target.check()  # before any work: an existing file is refused, a default name moved
     with _timed(run, "read", progress):
         run.inputs, issues = load_workbook(request.workbook)
+        warm_start, cold_reason = _stored_basis(request)
     with _timed(run, "validate", progress):
         issues += check_inputs(run.inputs)
         if request.objective == "custom" and not len(run.inputs["Objective"]):
@@ -132,7 +134,12 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
         run.outcome = solve(
             run.built,
             SolveOptions(
-                request.time_limit, request.mip_gap, request.threads, log_file=request.solver_log
+                request.time_limit,
+                request.mip_gap,
+                request.threads,
+                log_file=request.solver_log,
+                warm_start=warm_start,
+                cold_reason=cold_reason,
             ),
             on_compiled=start_preparing,
         )
@@ -147,6 +154,15 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
     elif run.exit_code == ExitCode.INFEASIBLE and request.diagnose:
         explain_infeasible(run, progress)
     return run
+
+
+def _stored_basis(request: SolveRequest) -> tuple[Any, str | None]:
+    """(basis, why not) from a plan workbook given as input (MODEL.md §8.9)."""
+    if request.cold:
+        return None, "--cold"
+    from forceplan.workbook.basis_sheet import read_basis
+
+    return read_basis(request.workbook)
 
 
 def explain_infeasible(run: SolveRun, progress: Progress = _no_progress) -> None:
@@ -208,6 +224,7 @@ def _write(run: SolveRun, target: Any, preparing: Future[Any] | None = None) -> 
         scan=None if preparing is None else preparing.result(),
         target=target,
         written=written,
+        basis=run.outcome.basis,
     )
     run.output, run.output_sha256 = written[0].path, written[0].sha256
 
@@ -273,6 +290,8 @@ def run_rows(run: SolveRun) -> list[tuple[str, Any]]:
         ("objective_value", outcome.objective),
         ("gap", outcome.gap),
         ("solve_stages", " + ".join(outcome.stages)),
+        ("start", outcome.start),  # MODEL.md §8.9: "warm start from <hash>" or "cold start"
+        ("structure_hash", outcome.structure_hash),
     ]
     rows += [(f"stage_{k}", text) for k, text in enumerate(outcome.stage_report, 1)]
     # per-sheet content hashes: `forceplan audit` names the input sheets edited after solving

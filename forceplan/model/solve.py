@@ -35,6 +35,17 @@ class SolveOptions:
     mip_gap: float | None = None
     threads: int | None = None
     log_file: Path | None = None  # HiGHS's log is appended here (nothing on the console)
+    #: time.perf_counter() value by which every HiGHS run of this solve (stages and
+    #: retries included) must end: `--time-limit` is a deadline for the whole command
+    deadline: float | None = None
+
+    def remaining(self, limit: float | None = None) -> float | None:
+        """Seconds HiGHS may still run: the smaller of `limit` and the time to the deadline
+        (None: no limit)."""
+        if self.deadline is None:
+            return limit
+        left = max(0.0, self.deadline - time.perf_counter())
+        return left if limit is None else min(limit, left)
 
 
 @dataclass
@@ -81,7 +92,7 @@ def solve(
     if on_compiled is not None:
         on_compiled()
     clock = _Clock()
-    run = _run(lp, options, options.time_limit, clock)
+    run = _run(lp, options, options.remaining(options.time_limit), clock)
     outcome = _outcome(run, lp)
     outcome.stages.append(built.data.objective)
     if run.has_solution:
@@ -132,13 +143,16 @@ def _run(
         base["mip_rel_gap"] = options.mip_gap
     if options.threads is not None:
         base["threads"] = options.threads
-    run = lp.run(base, time_limit)
+    run = lp.run(base, options.remaining(time_limit))
     clock.seconds += run.highs_seconds
     for extra in _RETRIES if retry else ():
         if run.status not in UNKNOWN:
             break
+        left = options.remaining(time_limit)
+        if left is not None and left <= 0.0:
+            break  # the deadline has passed: no retry
         lp.highs.clearSolver()
-        run = lp.run(base | extra, time_limit)
+        run = lp.run(base | extra, left)
         clock.seconds += run.highs_seconds
     return run
 
@@ -211,6 +225,8 @@ def _cost_stage(
     lp.set_objective(m.cost, pyo.minimize)
 
     def remaining() -> float | None:  # --time-limit covers both stages and every retry
+        if options.deadline is not None:
+            return options.remaining()
         if options.time_limit is None:
             return None
         return max(0.5, options.time_limit - (time.perf_counter() - started))
@@ -275,9 +291,14 @@ def irreducible_infeasible_set(
     highs = lp.highs
     iis = None
     highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("iis_time_limit", math.inf if time_limit is None else time_limit)
+    started = time.perf_counter()
     try:
         for strategy in (4, 2):
+            # one time limit for both strategies together
+            left = None if time_limit is None else time_limit - (time.perf_counter() - started)
+            if left is not None and left <= 0.0:
+                break
+            highs.setOptionValue("iis_time_limit", math.inf if left is None else left)
             highs.setOptionValue("iis_strategy", strategy)
             status, found = highs.getIis()
             if (

@@ -14,6 +14,7 @@ The same commands run on older versions (`PYTHONPATH=/path/to/old`), for before/
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -367,10 +368,8 @@ def rehash_from(path: Path, first: int, edit: str | None = None) -> None:
                     (r["prev_hash"], r["hash"], r["id"]),
                 )
             prev = r["hash"]
-        try:
+        with contextlib.suppress(sqlite3.DatabaseError):
             con.execute("UPDATE meta SET value=? WHERE key='head'", (prev,))
-        except sqlite3.DatabaseError:
-            pass
     con.close()
 
 

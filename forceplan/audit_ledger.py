@@ -14,7 +14,9 @@ Plan_ sheet's values as written (`plan_hashes`). So, when the ledger is there:
 
 A plan whose Plan_Run names no ledger, or whose ledger file is absent, is not checked
 against a ledger (a note says so): the audit cannot tell a deleted ledger file from a plan
-brought from another machine.
+brought from another machine. A ledger named with `--ledger PATH` is taken to be the
+plan's; the user's default ledger only when it is the one Plan_Run names (or holds the
+plan's predecessor record).
 """
 
 from __future__ import annotations
@@ -37,7 +39,10 @@ def check_ledger(
     if run.get("ledger_records") is None:
         return None, ["Plan_Run names no run ledger: the plan was not checked against one"]
     path = Path(ledger) if ledger is not None else default_path()
-    same = recorded_in is not None and _same(path, Path(str(recorded_in)))
+    # the plan's own ledger: the one named with --ledger, the one Plan_Run names, or a
+    # copy of it (below: the head before the plan's record is in its chain); the user's
+    # default ledger on another machine is not the plan's
+    same = ledger is not None or (recorded_in is not None and _same(path, Path(str(recorded_in))))
     if not path.is_file():
         return None, [
             f"no ledger at {path}: the plan was not checked against its ledger record "
@@ -53,6 +58,9 @@ def check_ledger(
     prev = str(run.get("ledger_prev_hash") or GENESIS)
     mine = _find(records, run)
     hashes = {r["hash"] for r in records} | {GENESIS}
+    # the same ledger: the one Plan_Run names, or a copy of it (the head before this plan's
+    # record is in its chain)
+    same = same or (prev != GENESIS and prev in hashes)
     if mine is None:
         if not same:
             return (

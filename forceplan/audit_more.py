@@ -129,7 +129,10 @@ def _shortfall_penalties(ctx: Any, checks: Any, listing: pd.DataFrame | None) ->
         checks.passed(fid, ["Plan_Shortfalls: no rows"])
         return
     if not ctx.elastic:
-        rows = [f"Plan_Shortfalls row {r}: a shortfall outside elastic mode" for r in range(2, len(listing) + 2)]
+        rows = [
+            f"Plan_Shortfalls row {r}: a shortfall outside elastic mode"
+            for r in range(2, len(listing) + 2)
+        ]
         checks.flag(fid, rows)
         return
     frame = listing.reset_index(drop=True)

@@ -177,7 +177,12 @@ CASES: dict[str, tuple[str, Callable, str, str]] = {
     "Plan_Charts data": ("plan", _chart, "D:Plan_Charts", "Plan_Charts!B6"),
     "Plan_Run status": ("plan", _run_status, "STATUS", "optimal (verified)"),
     "Sources sheet": ("plan", _sources, "HASH", "Sources"),
-    "deleted Plan_Summary": ("plan", lambda b: b.remove(b["Plan_Summary"]), "SHEETS", "Plan_Summary"),
+    "deleted Plan_Summary": (
+        "plan",
+        lambda b: b.remove(b["Plan_Summary"]),
+        "SHEETS",
+        "Plan_Summary",
+    ),
     "deleted Plan_Charts": ("plan", lambda b: b.remove(b["Plan_Charts"]), "SHEETS", "Plan_Charts"),
     "deleted Plan_Constraints": (
         "plan",

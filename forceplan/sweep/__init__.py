@@ -179,7 +179,7 @@ def _resumable(partial: Path, meta: dict[str, Any]) -> list[dict[str, Any]]:
     for key in RESUME_KEYS:
         if key in saved and saved[key] != json_like(meta[key]):
             raise ForceplanError(
-                f"{partial} belongs to another sweep ({key} differs): --force starts over"
+                f"{partial} belongs to another sweep (not the same {key}): --force starts over"
             )
     if not saved:
         raise ForceplanError(f"{partial} is not a sweep checkpoint: --force starts over")

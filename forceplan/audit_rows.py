@@ -349,8 +349,13 @@ def _rederive(ctx, checks, pc, where, cell, notes) -> None:
             )
         m = merged[known]
         ids = idx[known]
-        got = m[["value", "lower", "upper"]].to_numpy(dtype=float)
-        want = m[["e_value", "e_lower", "e_upper"]].to_numpy(dtype=float)
+        got = m[["value", "lower", "upper"]].to_numpy(dtype=float).copy()
+        want = m[["e_value", "e_lower", "e_upper"]].to_numpy(dtype=float).copy()
+        if (cid, kind) in BOUND_FAMILIES:
+            # a lower bound of 0 is the sign restriction x >= 0: written blank, or as 0 when
+            # the maximum is 0 too (the writer's choice, issue 12); either is the same row
+            for arr in (got, want):
+                arr[:, 1] = np.where(arr[:, 1] == 0.0, np.nan, arr[:, 1])
         flipped = -want[:, [0, 2, 1]]
         scale = np.maximum.reduce(
             [

@@ -286,6 +286,25 @@ def compare(
 
 
 @app.command()
+def explain(
+    plan: Annotated[
+        Path, typer.Argument(help="Plan workbook written by `forceplan solve`.", show_default=False)
+    ],
+    top: Annotated[int, typer.Option("--top", min=1, help="Show the N most valuable limits.")] = 10,
+    json: JsonOpt = False,
+) -> None:
+    """The limits most worth relaxing and what more money buys, by source and year (read
+    from the plan's shadow prices; nothing is solved again)."""
+    from forceplan.explain import explain_plan, show_explanation
+
+    result = explain_plan(plan, top)
+    if json:
+        ui.print_json(result.to_dict())
+    else:
+        show_explanation(ui.out, result)
+
+
+@app.command()
 def generate(
     path: Annotated[Path, typer.Argument(help="Workbook to create (.xlsx).", show_default=False)],
     trades: Annotated[int, typer.Option(min=1, help="Number of trades.")] = 12,

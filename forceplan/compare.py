@@ -102,9 +102,17 @@ def compare_plans(a_path: Path, b_path: Path) -> Comparison:
     for name, (_title, sheet, keys, values) in SECTIONS.items():
         result.sections[name] = _diff_table(a.tables.get(sheet), b.tables.get(sheet), keys, values)
     result.binding = _binding_changes(
-        a.tables.get("Plan_Constraints"), b.tables.get("Plan_Constraints")
+        a.tables.get("Plan_Constraints"),
+        b.tables.get("Plan_Constraints"),
+        (_words(a), _words(b)),
     )
     return result
+
+
+def _words(plan: Plan) -> tuple[str, str]:
+    """(objective, currency) of a plan, for the price sentences."""
+    objective = str(plan.run.get("objective") or "min_cost")
+    return objective, str(plan.run.get("currency") or "")
 
 
 def _number(value: Any) -> float | None:
@@ -202,33 +210,32 @@ def _diff_table(fa: Any, fb: Any, keys: tuple[str, ...], values: tuple[str, ...]
     return out[[*columns, "changed"]]
 
 
-def _binding_changes(fa: Any, fb: Any) -> Any:
-    """Limits binding in one plan and not the other (id, kind, index)."""
+def _binding_changes(
+    fa: Any, fb: Any, words: tuple[tuple[str, str], tuple[str, str]] | None = None
+) -> Any:
+    """Limits binding in one plan and not the other (id, kind, index), with the price
+    sentence of `forceplan.prices` where the price is one a sentence may state."""
     import pandas as pd
 
-    def binding(frame: Any) -> dict[tuple[str, str, str], float | None]:
+    from forceplan.prices import is_printed_limit, sentence
+
+    def binding(frame: Any, objective: str, currency: str) -> dict[tuple[str, str, str], Any]:
         if frame is None or not len(frame) or "binding" not in frame.columns:
             return {}
-        rows = frame[frame["binding"].map(_truthy)]
-        kinds = rows["kind"] if "kind" in rows.columns else [""] * len(rows)
-        prices = rows["shadow_price"] if "shadow_price" in rows.columns else [None] * len(rows)
-        return {
-            (str(i), "" if _is_blank(k) else str(k), str(x)): _number(p)
-            for i, k, x, p in zip(rows["id"], kinds, rows["index"], prices, strict=True)
-        }
+        out = {}
+        for row in frame[frame["binding"].map(_truthy)].to_dict("records"):
+            kind = "" if _is_blank(row.get("kind")) else str(row["kind"])
+            said = sentence(row, objective, currency) if is_printed_limit(row) else ""
+            key = (str(row["id"]), kind, str(row["index"]))
+            out[key] = (_number(row.get("shadow_price")), said)
+        return out
 
-    ba, bb = binding(fa), binding(fb)
-    rows = [
-        {"id": k[0], "kind": k[1], "index": k[2], "binding_in": "A only", "shadow_price": p}
-        for k, p in ba.items()
-        if k not in bb
-    ]
-    rows += [
-        {"id": k[0], "kind": k[1], "index": k[2], "binding_in": "B only", "shadow_price": p}
-        for k, p in bb.items()
-        if k not in ba
-    ]
-    return pd.DataFrame(rows, columns=["id", "kind", "index", "binding_in", "shadow_price"])
+    wa, wb = words or (("min_cost", ""), ("min_cost", ""))
+    ba, bb = binding(fa, *wa), binding(fb, *wb)
+    columns = ["id", "kind", "index", "binding_in", "shadow_price", "sentence"]
+    rows = [[*k, "A only", p, said] for k, (p, said) in ba.items() if k not in bb]
+    rows += [[*k, "B only", p, said] for k, (p, said) in bb.items() if k not in ba]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _truthy(value: Any) -> bool:
@@ -288,10 +295,16 @@ def show_comparison(console: Any, result: Comparison) -> None:
         table = Table(
             title=f"Binding constraints that changed: {len(result.binding)}", header_style="bold"
         )
-        for col in ("id", "kind", "index", "binding in", "shadow price"):
-            table.add_column(col, justify="right" if col == "shadow price" else "left")
+        for col in ("id", "kind", "index", "binding in", "shadow price", "in words"):
+            table.add_column(
+                col,
+                justify="right" if col == "shadow price" else "left",
+                overflow="fold" if col == "in words" else "ellipsis",
+            )
         for row in result.binding.head(SHOW_ROWS).itertuples(index=False):
-            table.add_row(row.id, row.kind, row.index, row.binding_in, _show(row.shadow_price))
+            table.add_row(
+                row.id, row.kind, row.index, row.binding_in, _show(row.shadow_price), row.sentence
+            )
         if len(result.binding) > SHOW_ROWS:
             table.caption = f"{len(result.binding) - SHOW_ROWS} more: use -o or --json"
         console.print(table)

@@ -317,6 +317,7 @@ def _run_rows(run: SolveRun) -> list[tuple[str, Any]]:
         ("host", platform.node()),
         ("date", time.strftime("%Y-%m-%dT%H:%M:%S%z")),
         ("objective", run.data.objective),
+        ("currency", str(run.inputs.settings.get("currency", "") or "")),
         ("elastic", run.data.elastic),
         ("integer_units", run.data.integer_units),
         ("time_limit", req.time_limit),

@@ -21,9 +21,22 @@ import pyomo.core as pyo
 
 from forceplan import schema
 from forceplan.model.build import BuiltModel, Family
+from forceplan.model.sensitivity import Sensitivity
 from forceplan.model.solve import SolveOutcome, row_activities
+from forceplan.prices import (
+    NOTE_DEGENERATE_DOWN,
+    NOTE_DEGENERATE_NONE,
+    NOTE_DEGENERATE_UP,
+    NOTE_MIP,
+    NOTE_NO_OFFER,
+    NOTE_NO_RANGE,
+    NOTE_PENALTY,
+    NOTE_SIGN,
+)
 
 BINDING_RTOL = 1e-7
+#: A price is penalty-driven when elastic penalties contribute more than this share of it.
+PENALTY_SHARE = 1e-6
 
 
 @dataclass
@@ -261,42 +274,100 @@ def _unit_factors(built: BuiltModel, fam: Family) -> tuple[float, float]:
 
 
 def constraints_table(built: BuiltModel, outcome: SolveOutcome) -> pd.DataFrame:
-    rows = []
-    duals, reduced = outcome.duals, outcome.reduced_costs
+    """Every limit and identity row with its stage-1 price (MODEL.md §8.8, see
+    `forceplan.model.sensitivity` and models/FORMULATION.md "Shadow prices")."""
+    sens = outcome.sensitivity
+    lp = outcome.lp
     activities = row_activities(outcome)
+    rows = []
     for fam in built.families:
         factors = _unit_factors(built, fam)
         if fam.is_bound:
             for index, var in fam.component.items():
                 lower, upper = var.lb, var.ub
-                if not lower:
-                    lower = None  # x ≥ 0 is a sign restriction, not a limit from the inputs
-                if lower is None and upper is None:
-                    continue
-                price = reduced.get(id(var)) if reduced else None
-                rows.append(_row(fam, index, _v(var), lower, upper, price, factors))
+                if upper is None and not lower:
+                    continue  # x ≥ 0 alone is a sign restriction, not a limit from the inputs
+                col = None if lp is None else lp.col_of.get(id(var))
+                price = _Price.of(sens, col, column=True, integer=not var.is_continuous())
+                rows.append(_row(fam, index, _v(var), lower, upper, price, factors, built.sense))
         else:
             for index, con in fam.component.items():
                 value, lower, upper = activities[con]
-                price = duals.get(con) if duals else None
-                rows.append(_row(fam, index, value, lower, upper, price, factors))
+                row = None if lp is None else lp.row_of.get(con)
+                price = _Price.of(sens, row, column=False, equality=lower == upper)
+                rows.append(_row(fam, index, value, lower, upper, price, factors, built.sense))
     return _frame(rows, "Plan_Constraints")
 
 
-def _row(fam, index, value, lower, upper, price, factors) -> dict[str, Any]:
+@dataclass
+class _Price:
+    """One row's stage-1 price in model units, as HiGHS gave it."""
+
+    dual: float
+    basic: bool
+    down: float | None  # ranging: how far the active bound may move with this price
+    up: float | None
+    penalty: float  # the part of `dual` that elastic penalties contribute
+    fixed_integers: bool  # a MIP priced with its integer decisions fixed
+    equality: bool = False  # an equality constraint: no min or max side
+    is_column: bool = False
+    integer: bool = False  # an integer column of a MIP
+
+    @classmethod
+    def of(
+        cls,
+        sens: Sensitivity | None,
+        at: int | None,
+        column: bool,
+        equality: bool = False,
+        integer: bool = False,
+    ) -> _Price | None:
+        if sens is None or at is None:
+            return None
+        dual = sens.col_dual if column else sens.row_dual
+        basic = sens.col_basic if column else sens.row_basic
+        ranges = sens.col_range if column else sens.row_range
+        penalty = sens.col_penalty if column else sens.row_penalty
+        down = up = None
+        if ranges is not None:
+            down, up = _finite(ranges[0][at]), _finite(ranges[1][at])
+        return cls(
+            float(dual[at]),
+            bool(basic[at]),
+            down,
+            up,
+            0.0 if penalty is None else float(penalty[at]),
+            sens.fixed_integers,
+            equality,
+            column,
+            integer,
+        )
+
+
+def _finite(x: float) -> float | None:
+    return None if not math.isfinite(x) or abs(x) >= 1e29 else float(x)
+
+
+def _row(fam, index, value, lower, upper, price, factors, sense) -> dict[str, Any]:
     label, cells = fam.describe(index)
     unit, price_unit = factors
     value *= unit
     lower = None if lower is None or math.isinf(lower) else float(lower) * unit
     upper = None if upper is None or math.isinf(upper) else float(upper) * unit
+    if fam.is_bound and lower == 0.0 and upper != 0.0:
+        lower = None  # x ≥ 0 is a sign restriction, not a limit (unless max = 0 too)
     slacks = [value - lower] if lower is not None else []
     if upper is not None:
         slacks.append(upper - value)
     slack = min(slacks) if slacks else None
     scale = max(1.0, abs(lower or 0.0), abs(upper or 0.0))
     binding = slack is not None and slack <= BINDING_RTOL * scale
-    if lower is not None and upper is not None and abs(upper - lower) <= BINDING_RTOL * scale:
+    coincide = (
+        lower is not None and upper is not None and abs(upper - lower) <= BINDING_RTOL * scale
+    )
+    if coincide:
         binding = True  # equality rows always hold exactly
+    priced = _priced(fam, value, lower, upper, binding, coincide, price, unit, price_unit, sense)
     return {
         "id": fam.id,
         "index": label,
@@ -304,15 +375,126 @@ def _row(fam, index, value, lower, upper, price, factors) -> dict[str, Any]:
         "lower": lower,
         "upper": upper,
         "slack": None if slack is None else _clean(slack),
-        # a row off its bounds has no price; for bound rows the reduced cost may belong to
-        # the x ≥ 0 bound this table leaves out, so it is only the row's price when binding
-        "shadow_price": None
-        if price is None
-        else (_clean(float(price) * price_unit) if binding else 0.0),
+        **priced,
         "binding": bool(binding),
         "source_cells": ", ".join(dict.fromkeys(cells)),
         "kind": fam.kind,
     }
+
+
+def _priced(
+    fam: Family,
+    value: float,
+    lower: float | None,
+    upper: float | None,
+    binding: bool,
+    coincide: bool,
+    price: _Price | None,
+    unit: float,
+    price_unit: float,
+    sense: str,
+) -> dict[str, Any]:
+    """shadow_price, side, valid_from, valid_to and price_note of one row (user units).
+
+    The price is the change of the stage-1 objective per unit increase of the row's
+    binding bound (its `side`); [valid_from, valid_to] is where that bound may move with
+    the price unchanged (HiGHS ranging).
+    """
+    out: dict[str, Any] = {
+        "shadow_price": None,
+        "side": _nearest_side(value, lower, upper, price),
+        "valid_from": None,
+        "valid_to": None,
+        "price_note": "",
+    }
+    if price is None:
+        return out
+    dual = price.dual if binding else 0.0
+    improving = dual < 0 if sense == "min" else dual > 0  # raising the bound helps
+    if not binding:
+        side = out["side"]
+    elif price.equality:
+        side = "equal"
+    elif coincide:
+        # both sides coincide: report the side whose relaxation improves the objective
+        side = "equal" if dual == 0 else ("max" if improving else "min")
+    else:
+        side = out["side"]
+    limit = value if not binding else (lower if side == "min" else upper)
+    if limit is None:
+        limit = value
+    notes: list[str] = []
+    if price.fixed_integers:
+        down = up = None  # ranging of the LP with fixed integers says nothing about the MIP
+        if dual != 0:
+            notes.append(NOTE_MIP)
+    elif not binding or price.basic:
+        # off its bound (or basic at it): moving the bound away keeps the plan and price 0
+        down, up = (limit, None) if side == "max" else (None, limit)
+        if side == "equal":
+            down = up = limit
+        dual = 0.0
+    elif price.down is None and price.up is None:
+        down = up = None
+        if dual != 0:
+            notes.append(NOTE_NO_RANGE)
+    else:
+        down = None if price.down is None else price.down * unit
+        up = None if price.up is None else price.up * unit
+        if coincide and side == "max":
+            down = limit  # the maximum cannot go below the minimum
+        elif coincide and side == "min":
+            up = limit
+        if dual != 0:
+            notes += _degenerate(limit, down, up, side if coincide and side != "equal" else None)
+    if dual != 0 and abs(price.penalty) > PENALTY_SHARE * abs(price.dual):
+        notes.append(NOTE_PENALTY)
+    if dual != 0 and fam.is_bound and side == "min" and lower == 0.0:
+        notes.append(NOTE_SIGN)
+    if fam.offer and side == "max" and upper == 0.0:
+        notes.append(NOTE_NO_OFFER)
+    out.update(
+        shadow_price=_clean(dual * price_unit),
+        side=side,
+        valid_from=None if down is None else _clean(down),
+        valid_to=None if up is None else _clean(up),
+        price_note="; ".join(notes),
+    )
+    return out
+
+
+def _degenerate(
+    limit: float, down: float | None, up: float | None, forced: str | None
+) -> list[str]:
+    """The degeneracy note of a price that holds on [down, up] around `limit`. `forced`:
+    the side of a limit whose sides coincide, which can only move towards relaxation."""
+    tol = BINDING_RTOL * max(1.0, abs(limit))
+    below = math.inf if down is None else limit - down
+    above = math.inf if up is None else up - limit
+    if forced is not None:
+        free = above if forced == "max" else below
+        return [NOTE_DEGENERATE_NONE] if free <= tol else []
+    if below <= tol and above <= tol:
+        return [NOTE_DEGENERATE_NONE]
+    if below <= tol:
+        return [NOTE_DEGENERATE_UP]
+    if above <= tol:
+        return [NOTE_DEGENERATE_DOWN]
+    return []
+
+
+def _nearest_side(
+    value: float, lower: float | None, upper: float | None, price: _Price | None
+) -> str | None:
+    if price is not None and price.equality:
+        return "equal"
+    if lower is None and upper is None:
+        return None
+    if lower is None:
+        return "max"
+    if upper is None:
+        return "min"
+    return "max" if abs(upper - value) <= abs(value - lower) else "min"
 
 
 def shortfalls_table(built: BuiltModel) -> pd.DataFrame:

@@ -726,6 +726,11 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
         "shadow_price",
         "binding",
         "source_cells",
+        # MODEL.md §8.8: which side the price is for, where it holds, what it means
+        "side",
+        "valid_from",
+        "valid_to",
+        "price_note",
     ),
     "Plan_Run": ("key", "value"),
 }

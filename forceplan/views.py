@@ -20,29 +20,13 @@ def _money(x: float | None) -> str:
 
 
 def binding_prices(run: SolveRun, limit: int = TOP_PRICES) -> list[dict[str, Any]]:
-    """Binding constraints with the largest shadow prices, in plain words."""
+    """The binding limits with the largest shadow prices, in plain words (the same
+    sentences as the report, compare and explain: `forceplan.prices`)."""
+    from forceplan.prices import priced_limits
+
     frame = run.tables.tables["Plan_Constraints"]
-    priced = frame[
-        frame["binding"] & frame["shadow_price"].notna() & (frame["shadow_price"].abs() > 1e-9)
-    ]
-    priced = priced.reindex(priced["shadow_price"].abs().sort_values(ascending=False).index)
-    what = "capability" if run.built.sense == "max" else "cost"
-    out = []
-    for row in priced.head(limit).itertuples(index=False):
-        price = float(row.shadow_price)
-        verb = "raises" if price > 0 else "lowers"
-        out.append(
-            {
-                "id": row.id,
-                "kind": row.kind,
-                "index": row.index,
-                "shadow_price": price,
-                "source_cells": row.source_cells,
-                "sentence": f"one more unit of the {row.id} {row.kind} limit for {row.index} "
-                f"{verb} {what} by {abs(price):,.4g}",
-            }
-        )
-    return out
+    currency = str(run.inputs.settings.get("currency", "") or "")
+    return priced_limits(frame, run.data.objective, currency, top=limit)
 
 
 def not_optimal_sentence(run: SolveRun) -> str:
@@ -81,7 +65,7 @@ def solve_payload(run: SolveRun) -> dict[str, Any]:
             "strength": summary["strength"],
             "end_strength_band": summary["end_strength_band"],
             "spend_by_line": summary["spend_by_line"],
-            "binding": binding_prices(run) if not outcome.is_mip else [],
+            "binding": binding_prices(run),
             "shortfalls": run.tables.tables["Plan_Shortfalls"].to_dict("records"),
         }
     if run.conflicts is not None or run.elastic_run is not None:
@@ -111,8 +95,7 @@ def show_solve(console: Console, run: SolveRun, quiet: bool = False) -> None:
     if run.tables is not None and not quiet:
         _strength_table(console, run)
         _spend_table(console, run)
-        if not outcome.is_mip:
-            _prices_table(console, run)
+        _prices_table(console, run)
         _shortfalls_table(console, run.tables.tables["Plan_Shortfalls"], "Shortfalls")
     if run.conflicts is not None or run.elastic_run is not None:
         show_infeasible(console, run)
@@ -158,12 +141,15 @@ def _prices_table(console: Console, run: SolveRun) -> None:
     prices = binding_prices(run)
     if not prices:
         return
-    table = Table(title="Binding constraints with the largest shadow prices", header_style="bold")
+    table = Table(
+        title="Binding limits with the largest shadow prices (`forceplan explain` for more)",
+        header_style="bold",
+    )
     table.add_column("id")
     table.add_column("what it means", overflow="fold")
     table.add_column("input cells", overflow="fold")
     for p in prices:
-        table.add_row(p["id"], p["sentence"], p["source_cells"])
+        table.add_row(f"{p['id']} {p['side']}", p["sentence"], p["source_cells"])
     console.print(table)
 
 

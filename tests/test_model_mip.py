@@ -43,8 +43,11 @@ def test_integer_units(model, option, setting):
     assert run.outcome.objective == model.approx(15.0)
     assert model.value(run, "Plan_Units", "units", unit_type="A") == model.approx(1.0)
     assert model.value(run, "Plan_Units", "units", unit_type="B") == model.approx(2.0)
-    # a MIP has no duals: no shadow prices are reported
-    assert model.table(run, "Plan_Constraints")["shadow_price"].isna().all()
+    # MODEL.md §8.8: prices of the LP with the whole units fixed, without ranges; with
+    # units 1 and 2 fixed, the 7 soldiers are all used and nothing else adds capability
+    prices = model.table(run, "Plan_Constraints")
+    assert prices["shadow_price"].notna().all()
+    assert prices["valid_from"].isna().all() and prices["valid_to"].isna().all()
 
 
 @pytest.mark.parametrize(("integer", "objective", "orders"), [(False, 35.0, 3.5), (True, 40.0, 4)])

@@ -21,6 +21,7 @@ from wb import minimal_sheets, write_workbook
 
 from forceplan.audit import FAMILY_ORDER
 from forceplan.pipeline import SolveRequest, run_solve
+from forceplan.prices import amount
 from forceplan.report import default_report_path, write_report
 from forceplan.report.build import fmt, price_sentence
 from forceplan.report.families import FAMILIES, KINDS
@@ -102,7 +103,7 @@ def test_report_has_every_section(html: str) -> None:
     ):
         assert f'aria-label="{chart}' in html, chart
     assert html.count("<svg") >= 10  # + one per course and per equipment item
-    assert "Ranging is not available" in html
+    assert "HiGHS ranging" in html
 
 
 def test_report_is_self_contained(html: str) -> None:
@@ -142,7 +143,8 @@ def test_shadow_prices_are_explained_in_words(plan: Path, html: str) -> None:
     row = row[row["kind"] == "minimum"].iloc[0].to_dict()
     sentence = price_sentence(row, "min_cost", "UAH")
     assert sentence.startswith("Requiring one more person in total strength in 2026 raises")
-    assert fmt(row["shadow_price"]) in sentence
+    assert amount(abs(row["shadow_price"]), "UAH") in sentence
+    assert "the price holds while the minimum stays between" in sentence
     assert sentence in html
 
 
@@ -157,7 +159,8 @@ def test_price_sentences_read_as_the_issue_asks() -> None:
         "shadow_price": -0.83,
     }
     assert price_sentence(funding, "min_cost", "UAH") == (
-        "One more UAH of national funding in 2028 lowers total cost by 0.83 UAH."
+        "One more UAH of national funding in 2028 lowers total cost by 0.83 UAH "
+        "(the maximum binds)."
     )
     seat = {
         "id": "C1",
@@ -169,10 +172,15 @@ def test_price_sentences_read_as_the_issue_asks() -> None:
         "shadow_price": -55526.2,
     }
     assert price_sentence(seat, "min_cost", "UAH") == (
-        "One more basic training seat in 2027 lowers total cost by 55,526 UAH."
+        "One more basic training seat in 2027 lowers total cost by 55,526 UAH (the maximum binds)."
     )
     assert price_sentence(seat | {"shadow_price": 2.5}, "max_capability", "UAH") == (
-        "One more basic training seat in 2027 raises capability by 2.5 points."
+        "One more basic training seat in 2027 raises capability by 2.5 points (the maximum binds)."
+    )
+    ranged = seat | {"side": "max", "valid_from": 1100.0, "valid_to": 1234.5, "price_note": ""}
+    assert price_sentence(ranged | {"shadow_price": -7.7e10}, "min_cost", "UAH") == (
+        "One more basic training seat in 2027 lowers total cost by 77 bn UAH (the maximum "
+        "binds; the price holds while the maximum stays between 1,100 and 1,234)."
     )
     units = {
         "id": "U1",
@@ -184,7 +192,7 @@ def test_price_sentences_read_as_the_issue_asks() -> None:
         "shadow_price": 2.0e6,
     }
     assert price_sentence(units, "min_cost", "UAH").startswith(
-        "Requiring one more battalion unit in 2027 raises total cost by 2,000,000"
+        "Requiring one more battalion unit in 2027 raises total cost by 2 mn UAH"
     )
 
 
@@ -297,10 +305,11 @@ def test_example_report(tmp_path: Path) -> None:
     assert seconds < 30, seconds
 
 
-def test_mip_plan_has_no_prices_and_says_why(tmp_path: Path) -> None:
+def test_mip_plan_prices_are_given_the_integers(tmp_path: Path) -> None:
+    """MODEL.md §8.8: a MIP's prices are those of the LP with its integer decisions fixed."""
     book = write_workbook(tmp_path / "whole.xlsx", minimal_sheets())
     text = write_report(solve_to(book, integer_units=True)).html.read_text(encoding="utf-8")
-    assert "solved as a mixed-integer program" in text
+    assert "with the whole units and items chosen held fixed" in text
     assert "integer_units TRUE" in text
     assert_self_contained(text)
 

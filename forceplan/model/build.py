@@ -33,6 +33,9 @@ class Family:
     describe: Describe
     is_bound: bool = False  # True: rows are the variable's bounds
     money: bool = False  # True: rows are in model money units (see data.money_scale)
+    #: True: the maximum is what others offer (donations): at 0 nothing is on offer and the
+    #: row is no limit a planner can relax (its price is kept, but no sentence shows it)
+    offer: bool = False
 
 
 @dataclass
@@ -72,8 +75,9 @@ class Builder:
         describe: Describe,
         is_bound: bool = False,
         money: bool = False,
+        offer: bool = False,
     ) -> None:
-        self.families.append(Family(id, kind, component, describe, is_bound, money))
+        self.families.append(Family(id, kind, component, describe, is_bound, money, offer))
 
     def bounded(self, value: float) -> float | None:
         """Pyomo bound from a model number: inf becomes None (unbounded)."""

@@ -29,7 +29,7 @@ def add_variables(b: Builder) -> None:
     m.DSP = pyo.Var(m.QY, domain=pyo.NonNegativeReals)
     describe = _describer(b)
     b.family("E1", "order cap", m.ORD, describe, is_bound=True)
-    b.family("E1", "donations on offer", m.DON, describe, is_bound=True)
+    b.family("E1", "donations on offer", m.DON, describe, is_bound=True, offer=True)
     if d.elastic:
         m.SH_equipment = pyo.Var(m.QY, domain=pyo.NonNegativeReals)
         b.shortfalls["equipment"].append(m.SH_equipment)

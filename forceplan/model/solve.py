@@ -5,11 +5,13 @@ The model is compiled into HiGHS once (`forceplan.model.highs_lp`); later change
 lexicographic cost stage of `max_capability`, sweep scenarios) are made in that HiGHS
 instance instead of rebuilding.
 
-Sign convention (models/FORMULATION.md, tested in tests/test_model_duals.py): the shadow
-price of a row is the change of the objective the user asked for per unit increase of the
-row's binding bound. HiGHS reports duals in that sense for the objective being optimised,
-so prices are read right after the first stage (for max_capability: capability, before
-the cost tie-break) and only converted to the user's units in `forceplan.results`.
+Sign convention (models/FORMULATION.md, tested in tests/test_model_duals.py and by
+finite differences in tests/test_prices.py): the shadow price of a row is the change of
+the objective the user asked for per unit increase of the row's binding bound. HiGHS
+reports duals in that sense for the objective being optimised, so prices (with HiGHS
+ranging, `forceplan.model.sensitivity`) are captured right after the first stage (for
+max_capability: capability, before the cost tie-break) and only converted to the user's
+units in `forceplan.results`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import pyomo.core as pyo
 from forceplan.model.build import BuiltModel
 from forceplan.model.highs_lp import UNKNOWN, HighsLP, RunInfo
 from forceplan.model.objective import reported_objective
+from forceplan.model.sensitivity import Sensitivity, capture
 
 
 @dataclass
@@ -61,8 +64,9 @@ class SolveOutcome:
     highs_seconds: float = 0.0  # HiGHS's own run time, summed over its runs
     compile_seconds: float = 0.0  # of that wall time, compiling the model into HiGHS
     stages: list[str] = field(default_factory=list)
-    duals: dict[Any, float] = field(default_factory=dict)  # constraint data -> shadow price
-    reduced_costs: dict[int, float] = field(default_factory=dict)  # id(var data) -> reduced cost
+    #: stage-1 prices with basis, ranging and penalty parts (MODEL.md §8.8); None if the
+    #: stage-1 run was not optimal
+    sensitivity: Sensitivity | None = None
     lp: HighsLP | None = None  # the model in HiGHS, with its row and column maps
     floor_row: int | None = None  # max_capability: HiGHS row holding capability in stage 2
 
@@ -97,10 +101,11 @@ def solve(
     outcome.stages.append(built.data.objective)
     if run.has_solution:
         lp.load_values()
-    if outcome.optimal and not lp.is_mip:
+    if outcome.optimal:
         # prices of the objective the user asked for (for max_capability: capability),
-        # read before any tie-break stage changes the objective
-        outcome.duals, outcome.reduced_costs = lp.duals(), lp.reduced_costs()
+        # read before any later stage (cost tie-break, ...) changes the HiGHS model
+        penalty_cols = [lp.col_of[id(v)] for v in built.shortfall_vars()]
+        outcome.sensitivity = capture(lp, penalty_cols)
     if built.sense == "max" and outcome.optimal:
         outcome = _cost_stage(built, lp, options, outcome, started, clock)
     outcome.solver_seconds = time.perf_counter() - started
@@ -240,7 +245,7 @@ def _cost_stage(
     outcome = _outcome(run, lp)
     stage = "cost tie-break" + (f" (capability held to {slack:g})" if slack else "")
     outcome.stages = [*first.stages, stage]
-    outcome.duals, outcome.reduced_costs = first.duals, first.reduced_costs
+    outcome.sensitivity = first.sensitivity
     if outcome.optimal:
         lp.load_values()
         outcome.floor_row = floor

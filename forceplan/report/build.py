@@ -51,7 +51,15 @@ RUN_GROUPS: dict[str, tuple[str, ...]] = {
         "python",
     ),
     "Run": ("date", "user", "host", "status", "objective_value", "gap", "solve_stages"),
-    "Options": ("objective", "elastic", "integer_units", "time_limit", "mip_gap", "threads"),
+    "Options": (
+        "objective",
+        "currency",
+        "elastic",
+        "integer_units",
+        "time_limit",
+        "mip_gap",
+        "threads",
+    ),
 }
 
 
@@ -352,39 +360,12 @@ def _shortfalls(plan: Any) -> list[dict[str, Any]]:
 # --- constraints and shadow prices ------------------------------------------------------
 
 
-def _split_index(index: str) -> tuple[str, str]:
-    m = re.match(r"^(.*) (\d{4})$", str(index))
-    return (m.group(1), m.group(2)) if m else (str(index), "")
-
-
-def _side(row: dict[str, Any]) -> str:
-    value = float(row["value"])
-    lower = None if blank(row.get("lower")) else float(row["lower"])
-    upper = None if blank(row.get("upper")) else float(row["upper"])
-    if lower is not None and upper is not None:
-        if abs(upper - lower) <= 1e-7 * max(1.0, abs(upper)):
-            return "fixed"
-        return "max" if abs(upper - value) <= abs(value - lower) else "min"
-    return "max" if upper is not None else "min"
-
-
 def price_sentence(row: dict[str, Any], objective: str, currency: str) -> str:
-    """'One more basic training seat in 2027 lowers total cost by 55,526 UAH.'"""
-    kind = describe(str(row["id"]), str(row.get("kind") or ""))
-    subject, year = _split_index(row["index"])
-    template = kind.more if isinstance(kind.more, str) else kind.more[_side(row)]
-    more = template.format(subject=subject, year=year or "every year", cur=currency)
-    price = float(row["shadow_price"])
-    if objective == "max_capability":
-        what, unit = "capability", "points"
-    elif objective == "custom":
-        what, unit = "the objective", "(objective units)"
-    else:
-        what, unit = "total cost", currency
-    verb = "raises" if price > 0 else "lowers"
-    amount = fmt(abs(price), 4) if abs(price) >= 1000 else f"{abs(price):,.4g}"
-    text = f"{more} {verb} {what} by {amount} {unit}".replace(",,", ",")
-    return text[0].upper() + text[1:] + "."
+    """'One more basic training seat in 2027 lowers total cost by 55,526 UAH (...)' — the
+    shared sentence builder of `forceplan.prices`."""
+    from forceplan.prices import sentence
+
+    return sentence(row, objective, currency)
 
 
 def _constraints_section(plan: Any, objective: str, currency: str) -> dict[str, Any]:
@@ -424,19 +405,55 @@ def _constraints_section(plan: Any, objective: str, currency: str) -> dict[str, 
                 "rows": sum(k["rows"] for k in kinds),
             }
         )
+    from forceplan.prices import (
+        NOTE_DEGENERATE_DOWN,
+        NOTE_DEGENERATE_NONE,
+        count_not_printed,
+        is_printed_limit,
+    )
+
     prices = pd.to_numeric(frame.get("shadow_price"), errors="coerce")
     has_prices = bool(len(frame)) and bool(prices.notna().any())
-    priced = frame[binding & prices.notna() & (prices.abs() > PRICE_EPS)].copy()
-    priced["_abs"] = prices[priced.index].abs()
-    priced = priced.sort_values("_abs", ascending=False, kind="stable")
+    records = frame.to_dict("records")
+    printed = pd.Series([is_printed_limit(r) for r in records], index=frame.index, dtype=bool)
     definitions = {k for k, v in KINDS.items() if v.definition}
     is_def = pd.Series(
-        [(i, k) in definitions for i, k in zip(priced["id"], priced["kind"], strict=True)],
-        index=priced.index,
+        [(i, k) in definitions for i, k in zip(frame["id"], frame["kind"], strict=True)],
+        index=frame.index,
         dtype=bool,
     )
-    limits = priced[~is_def]
-    identities = priced[is_def]
+    priced = binding & prices.notna() & (prices.abs() > PRICE_EPS)
+    order = prices.abs().sort_values(ascending=False, kind="stable").index
+    limits = frame[printed].reindex([i for i in order if printed.get(i, False)])
+    # one sentence per limit: rows of one index with the same price say the same thing
+    limits = limits[
+        ~pd.Series(
+            [
+                (str(i), f"{float(p):.9g}")
+                for i, p in zip(limits["index"], limits["shadow_price"], strict=True)
+            ],
+            index=limits.index,
+        ).duplicated()
+    ]
+    # identities: only those whose price no printed limit of the same index already states
+    stated = {
+        (str(r["index"]), f"{float(r['shadow_price']):.9g}") for r in limits.to_dict("records")
+    }
+    keep_identity = pd.Series(
+        [
+            bool(p and d)
+            and not any(
+                n in str(r.get("price_note") or "")
+                for n in (NOTE_DEGENERATE_NONE, NOTE_DEGENERATE_DOWN)
+            )
+            and (str(r["index"]), f"{float(r['shadow_price']):.9g}") not in stated
+            for r, p, d in zip(records, priced, is_def, strict=True)
+        ],
+        index=frame.index,
+        dtype=bool,
+    )
+    identities = frame[keep_identity].reindex([i for i in order if keep_identity.get(i, False)])
+    hidden = count_not_printed(frame)
 
     def rows_of(sub: Any) -> list[dict[str, Any]]:
         out = []
@@ -478,6 +495,12 @@ def _constraints_section(plan: Any, objective: str, currency: str) -> dict[str, 
         "by_kind": by_kind,
         "identities": identity_kinds,
         "binding_limits": len(limits),
+        "hidden": hidden,
+        "mip": bool(plan.flag("integer_units"))
+        or (
+            "price_note" in frame
+            and bool(frame["price_note"].astype(str).str.startswith("given the whole").any())
+        ),
     }
 
 

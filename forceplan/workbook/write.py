@@ -55,6 +55,7 @@ FMT_MONEY = "#,##0"  # money in the workbook's currency
 FMT_SHARE = "0.0%"
 FMT_YEAR = "0"
 FMT_PLAIN = "General"
+FMT_PRICE = "#,##0.00##"  # prices and their ranges: whole money and small per-unit prices
 
 _SHEET_FORMAT = {
     "Plan_Personnel": FMT_COUNT,
@@ -73,6 +74,9 @@ _COLUMN_FORMAT = {
     "arrival_year": FMT_YEAR,
     "utilisation": FMT_SHARE,
     "penalty": FMT_MONEY,
+    "shadow_price": FMT_PRICE,
+    "valid_from": FMT_PRICE,
+    "valid_to": FMT_PRICE,
 }
 _SHEET_HELP = {
     "Plan_Summary": "headline figures",

@@ -1375,6 +1375,7 @@ def audit_plan(
     ):
         family(ctx, checks)
     _u1_units(ctx, checks, integer_units)
+    ctx.integer_units = integer_units  # Plan_Constraints: whole-unit columns have MIP prices
     ctx.penalties = _default_penalties(ctx)
     _objective(ctx, checks, objective_value, objective_name)
     _shortfall_listing(ctx, checks, tables)

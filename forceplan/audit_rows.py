@@ -318,7 +318,7 @@ def check_constraints(
 
     _rederive(ctx, checks, pc, where, cell, notes)
     _arithmetic(checks, pc, where, cell)
-    _prices(checks, pc, where, cell, sense)
+    _prices(checks, pc, where, cell, sense, _integer_rows(ctx, pc))
     return notes
 
 
@@ -457,7 +457,26 @@ def _truth(x: Any) -> bool | None:
     return {"true": True, "false": False, "1": True, "0": False}.get(text)
 
 
-def _prices(checks, pc, where, cell, sense: str) -> None:
+def _integer_rows(ctx: Any, pc: pd.DataFrame) -> np.ndarray:
+    """Bound rows of integer columns (whole units, whole orders): in a MIP their price is
+    the reduced cost of a column fixed at its value, which may have either sign."""
+    from forceplan import audit as a
+
+    mask = np.zeros(len(pc), dtype=bool)
+    if getattr(ctx, "integer_units", False):
+        mask |= (pc["id"] == "U1").to_numpy() & pc["kind"].isin(
+            ["unit limits", "activation cap"]
+        ).to_numpy()
+    pe = ctx.pe
+    if len(pe) and pe["integer"].any():
+        whole = set(a._label(pe[pe["integer"]], "equipment", "year"))
+        mask |= ((pc["id"] == "E1") & (pc["kind"] == "order cap")).to_numpy() & pc["index"].isin(
+            whole
+        ).to_numpy()
+    return mask
+
+
+def _prices(checks, pc, where, cell, sense: str, integer: np.ndarray | None = None) -> None:
     """Complementary slackness and the sign of each price (dual feasibility)."""
     fid = "D:Plan_Constraints"
     price = pc["shadow_price"].to_numpy()
@@ -516,6 +535,8 @@ def _prices(checks, pc, where, cell, sense: str) -> None:
             0.0,
         )
         _ranging(checks, pc, where, cell, lo, hi, side, scale)
+    if integer is not None:
+        sign = np.where(integer, 0.0, sign)
     wrong = has & (sign * np.nan_to_num(price) < -ptol)
     checks.add(
         fid,
@@ -538,6 +559,13 @@ def _ranging(checks, pc, where, cell, lo, hi, side, scale) -> None:
     vf = pd.to_numeric(pc["valid_from"], errors="coerce").to_numpy(dtype=float)
     vt = pd.to_numeric(pc["valid_to"], errors="coerce").to_numpy(dtype=float)
     limit = np.where(side == "max", hi, np.where(side == "min", lo, np.nan))
+    # only a price that is neither 0 nor annotated (degenerate, penalty-driven, MIP) must
+    # hold at its own limit
+    price = pd.to_numeric(pc["shadow_price"], errors="coerce").fillna(0.0).to_numpy()
+    note = (
+        pc["price_note"].fillna("").astype(str).str.strip().to_numpy() if "price_note" in pc else ""
+    )
+    limit = np.where((price != 0.0) & (note == ""), limit, np.nan)
     tol = RTOL * scale
     below = ~np.isnan(vf) & ~np.isnan(limit) & (limit < vf - tol)
     above = ~np.isnan(vt) & ~np.isnan(limit) & (limit > vt + tol)

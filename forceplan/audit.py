@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forceplan import schema
+from forceplan import audit_money, schema
 from forceplan.inputs import Inputs
 
 RTOL = 1e-6
@@ -106,7 +106,7 @@ PLAN_KEYS: dict[str, tuple[list[str], list[str]]] = {
         ["equipment", "year"],
         ["stock", "orders", "donations", "disposals", "shortfall"],
     ),
-    "Plan_Budget": (["line", "year"], ["spend"]),
+    "Plan_Budget": (["line", "year"], ["spend", "committed_after_horizon"]),
     "Plan_Funding": (["source", "year"], ["carried_out"]),
     "Plan_Allocation": (["source", "line", "year"], ["amount"]),
 }
@@ -397,6 +397,7 @@ class _Ctx:
     durations: dict[str, float]
     penalties: dict[str, float] = field(default_factory=dict)
     implied: dict[str, pd.DataFrame] = field(default_factory=dict)  # elastic P7/P8 shortfalls
+    money: audit_money.Money | None = None  # §8.6-8.7: index, rates, fixed spending
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -450,8 +451,21 @@ def _class_frame(inputs: Inputs, years: list[int]) -> pd.DataFrame:
             "requirement": "req_direct",
             "min_strength": "min_strength",
             "max_strength": "max_strength",
+            "annual_cost": "annual_cost",  # §8.6 per-year overrides
+            "accession_cost": "accession_cost",
+            "attrition_rate": "attr",
         },
-    )
+    ).pipe(_fyattr_follows, inputs)
+
+
+def _fyattr_follows(frame: pd.DataFrame, inputs: Inputs) -> pd.DataFrame:
+    """A blank first_year_attrition_rate follows the year's attrition rate (§8.6)."""
+    follows = {
+        (r["trade"], r["grade"]) for r in inputs.tables["Personnel"] if r.get("_fyattr_follows")
+    }
+    mask = [(t, g) in follows for t, g in zip(frame["trade"], frame["grade"], strict=True)]
+    frame["fyattr"] = frame["fyattr"].where(~np.array(mask, dtype=bool), frame["attr"])
+    return frame
 
 
 def _arc_frame(inputs: Inputs, years: list[int], durations: dict[str, float]) -> pd.DataFrame:
@@ -507,7 +521,7 @@ def _unit_frame(inputs: Inputs, years: list[int]) -> pd.DataFrame:
         frame,
         over,
         ["unit_type", "year"],
-        {"min_units": "min_units", "max_units": "max_units"},
+        {"min_units": "min_units", "max_units": "max_units", "om_cost": "om_cost"},
     )
 
 
@@ -525,6 +539,8 @@ def _equipment_frame(inputs: Inputs, years: list[int]) -> pd.DataFrame:
             "proc_max": _num(eq["procurement_max"]),
             "line": line,
             "integer": eq["integer"].fillna(False).astype(bool),
+            "currency": eq["currency"],
+            "profile": eq["payment_profile"],
             "don_max": 0.0,
             "scheduled": 0.0,
             "req_direct": 0.0,
@@ -542,6 +558,8 @@ def _equipment_frame(inputs: Inputs, years: list[int]) -> pd.DataFrame:
             "donations_max": "don_max",
             "scheduled_deliveries": "scheduled",
             "requirement": "req_direct",
+            "om_cost": "om_cost",  # §8.6 per-year overrides
+            "attrition_rate": "attr",
         },
     )
 
@@ -568,6 +586,8 @@ def _sources(inputs: Inputs) -> dict[str, dict[str, Any]]:
                 "carryover": bool(rec["carryover"]),
                 "amount": defaultdict(float),
                 "first_year": rec["year"],
+                "currency": rec.get("currency"),
+                "expires": rec.get("expires_after") if rec["carryover"] else None,
             },
         )
         src["amount"][rec["year"]] += float(rec["amount"] or 0.0)
@@ -650,9 +670,11 @@ def _context(
     elif len(alloc):
         flagged = [f"Plan_Allocation row {r}: no Funding records" for r in alloc["_plan_row"]]
         checks.flag("ROWS", flagged)
-    return _Ctx(
+    ctx = _Ctx(
         inputs, years, elastic, pp, pt, pc, pu, pe, pb, funding, alloc, sources, lines, durations
     )
+    ctx.money = audit_money.read_money(inputs)
+    return ctx
 
 
 def _allocation(
@@ -1026,15 +1048,29 @@ def _ledger(ctx: _Ctx) -> pd.DataFrame:
         terms(pu, "units", pu["activation_cost"] * pu["activations"]),
         terms(pu, "units", pu["disbandment_cost"] * pu["disbandments"]),
         terms(pe, "sustainment", pe["om_cost"] * pe["stock"]),
-        terms(pe, pe["line"], pe["price"] * pe["orders"]),  # paid in the order year
     ]
-    return pd.concat([p for p in parts if len(p)], ignore_index=True)
+    money = ctx.money or audit_money.read_money(ctx.inputs)
+    base = audit_money.index_terms(money, pd.concat([p for p in parts if len(p)]))
+    paid, _committed = audit_money.equipment_payments(money, pe)  # profiles, currencies
+    fixed = audit_money.fixed_terms(money)
+    return pd.concat([p for p in (base, paid, fixed) if len(p)], ignore_index=True)
 
 
 def _b1_spending(ctx: _Ctx, checks: _Checks) -> None:
     pb = ctx.pb
     _sum_into(pb, _ledger(ctx), ["line", "year"], "amount", "calc_spend")
-    checks.add("B1", _label(pb, "line", "year"), pb["spend"], "==", pb["calc_spend"])
+    labels = _label(pb, "line", "year")
+    checks.add("B1", labels, pb["spend"], "==", pb["calc_spend"])
+    money = ctx.money or audit_money.read_money(ctx.inputs)
+    _paid, committed = audit_money.equipment_payments(money, ctx.pe)
+    _sum_into(pb, committed, ["line", "year"], "amount", "calc_committed")
+    checks.add(
+        "B1",
+        labels + ": committed_after_horizon",
+        pb["committed_after_horizon"].fillna(0.0),
+        "==",
+        pb["calc_committed"],
+    )
 
 
 def _b2_funding(ctx: _Ctx, checks: _Checks) -> None:
@@ -1056,27 +1092,66 @@ def _b2_funding(ctx: _Ctx, checks: _Checks) -> None:
         "<=",
         0.0,
     )
-    _sum_into(pf, alloc, ["source", "year"], "amount", "calc_spent")
-    amount, carry_in, carries = _source_money(ctx)
+    _sum_into(pf, alloc, ["source", "year"], "amount", "calc_spent")  # base currency
+    money = ctx.money or audit_money.read_money(ctx.inputs)
+    rate = np.array(
+        [
+            money.rate(money.currency(ctx.sources[s]["currency"]), int(y))
+            for s, y in zip(pf["source"], pf["year"], strict=True)
+        ]
+    )
+    pf["calc_rate"] = rate
+    pf["calc_spent_own"] = pf["calc_spent"] / rate  # a foreign source pays rate × own money
+    amount, carry_in, carries, vintaged = _source_money(ctx)
     pf["calc_amount"], pf["calc_carry_in"] = amount, carry_in
     labels = _label(pf, "source", "year")
-    checks.add("B2", labels + ": spent ≤ available", pf["calc_spent"], "<=", amount + carry_in)
-    carry = np.where(carries, amount + carry_in - pf["calc_spent"], 0.0)
-    checks.add("B2", labels + ": carried_out", pf["carried_out"], "==", carry)
+    own = pf["calc_spent_own"]
+    checks.add("B2", labels + ": spent ≤ available", own, "<=", amount + carry_in)
+    carry = np.where(carries & ~vintaged, amount + carry_in - own, 0.0)
+    plain = ~vintaged
+    carried_own = pf["carried_out"] / rate
+    checks.add("B2", labels[plain] + ": carried_out", carried_own[plain], "==", carry[plain])
+    _b2_vintages(ctx, checks, pf, vintaged)
 
 
-def _source_money(ctx: _Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per Plan_Funding row: the year's amount, what was carried in, whether it carries."""
+def _b2_vintages(ctx: _Ctx, checks: _Checks, pf: pd.DataFrame, vintaged: np.ndarray) -> None:
+    """Expiring money (§8.7): the spending path must be payable from the live vintages
+    (oldest first is feasible exactly when any split is), and nothing carried may exceed
+    what oldest-first keeps alive."""
+    for source, rows in pf[vintaged].groupby("source", sort=False):
+        src = ctx.sources[source]
+        spent = dict(zip(rows["year"].astype(int), rows["calc_spent_own"], strict=True))
+        path = audit_money.vintage_rows(src["amount"], spent, int(src["expires"]), ctx.years)
+        short = np.array([path[int(y)][0] for y in rows["year"]])
+        left = np.array([path[int(y)][1] for y in rows["year"]])
+        labels = _label(rows, "source", "year")
+        checks.add(
+            "B2", labels + ": paid from live vintages", short, "<=", 0.0, rows["calc_amount"]
+        )
+        carried = rows["carried_out"] / rows["calc_rate"]
+        checks.add("B2", labels + ": carried ≤ live vintages", carried, "<=", left)
+
+
+def _source_money(ctx: _Ctx) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per Plan_Funding row, in the source's currency: the year's amount, what was carried
+    in (last year's carried_out at last year's rate), whether it carries, by vintage."""
     pf = ctx.funding
-    amount, carry_in, carries = [], [], []
+    amount, carry_in, carries, vintaged = [], [], [], []
     previous = pf.groupby("source", sort=False)["carried_out"].shift(1).fillna(0.0)
+    previous = previous / pf.groupby("source", sort=False)["calc_rate"].shift(1).fillna(1.0)
     for rec, prev in zip(pf.itertuples(index=False), previous, strict=True):
         src = ctx.sources[rec.source]
         active = src["carryover"] and rec.year >= src["first_year"]
         amount.append(src["amount"].get(int(rec.year), 0.0))
         carry_in.append(prev if active and rec.year > src["first_year"] else 0.0)
         carries.append(active)
-    return np.array(amount), np.array(carry_in), np.array(carries, dtype=bool)
+        vintaged.append(src["carryover"] and src["expires"] is not None)
+    return (
+        np.array(amount),
+        np.array(carry_in),
+        np.array(carries, dtype=bool),
+        np.array(vintaged, dtype=bool),
+    )
 
 
 def _b3_line_limits(ctx: _Ctx, checks: _Checks) -> None:
@@ -1099,14 +1174,27 @@ def _b3_line_limits(ctx: _Ctx, checks: _Checks) -> None:
 def _default_penalties(ctx: _Ctx) -> dict[str, float]:
     """MODEL.md §7.7 defaults, overridden by the Penalties sheet."""
     pp, pe, pu = ctx.pp, ctx.pe, ctx.pu
-    first = pp[pp["year"] == ctx.y0]
+    # §8.6: the highest value over the years of each per-year override; prices in base
+    # currency at the highest rate of the horizon; no price index
+    first = pp.groupby(CLASS, sort=False).agg(
+        annual_cost=("annual_cost", "max"),
+        accession_cost=("accession_cost", "max"),
+        separation_cost=("separation_cost", "first"),
+        overstrength_cost=("overstrength_cost", "first"),
+        ld_cost=("ld_cost", "first"),
+    )
+    first = first.reset_index()
     person_cols = ["annual_cost", "accession_cost", "separation_cost", "overstrength_cost"]
     per_class = first[person_cols].sum(axis=1) + first["ld_cost"]
     c_person = float(per_class.max()) if len(first) else 0.0
     c_person += float(ctx.pt["cost"].max()) if len(ctx.pt) else 0.0
     c_person += float(ctx.pc["cost"].max()) if len(ctx.pc) else 0.0
-    top = pe.groupby("equipment", sort=False).agg(price=("price", "max"), om=("om_cost", "first"))
-    item = top["price"] + top["om"]
+    money = ctx.money or audit_money.read_money(ctx.inputs)
+    top = pe.groupby("equipment", sort=False).agg(
+        price=("price", "max"), om=("om_cost", "max"), currency=("currency", "first")
+    )
+    top_rate = [max(money.rate(money.currency(c), y) for y in ctx.years) for c in top["currency"]]
+    item = top["price"] * np.array(top_rate, dtype=float) + top["om"]
     c_equip = float(item.max()) if len(item) else 0.0
     c_unit = 0.0
     annual = dict(
@@ -1114,7 +1202,12 @@ def _default_penalties(ctx: _Ctx) -> dict[str, float]:
     )
     manning = _records(ctx.inputs, "Manning")
     equipping = _records(ctx.inputs, "Equipping")
-    for rec in pu[pu["year"] == ctx.y0].itertuples(index=False):
+    units = pu.groupby("unit_type", sort=False).agg(
+        om_cost=("om_cost", "max"),
+        activation_cost=("activation_cost", "first"),
+        disbandment_cost=("disbandment_cost", "first"),
+    )
+    for rec in units.reset_index().itertuples(index=False):
         crew = manning[manning["unit_type"] == rec.unit_type]
         kit = equipping[equipping["unit_type"] == rec.unit_type]
         value = rec.om_cost + rec.activation_cost + rec.disbandment_cost
@@ -1170,6 +1263,8 @@ def _objective(ctx: _Ctx, checks: _Checks, value: float | None, name: str) -> No
     pb = ctx.pb
     discount = (1.0 + rate) ** -(pb["year"].astype(float) - ctx.y0)
     cost = float((discount * pb["spend"]).sum())
+    last = (1.0 + rate) ** -(ctx.years[-1] - ctx.y0)  # payments after the horizon (§8.7)
+    cost += last * float(pb["committed_after_horizon"].fillna(0.0).sum())
     amounts = _shortfalls(ctx)
     penalty = sum(ctx.penalties[k] * v for k, v in amounts.items())
     pu = ctx.pu
@@ -1314,10 +1409,18 @@ def _derived_funding(ctx: _Ctx, checks: _Checks) -> None:
     if pf is None:
         return
     labels = _label(pf, "source", "year")
-    available = pf["calc_amount"] + pf["calc_carry_in"]
+    rate = pf["calc_rate"]
+    own = pf["calc_amount"] + pf["calc_carry_in"]  # in the source's currency
+    available = own * rate
     _same(checks, fid, labels, pf, "available", available)
     _same(checks, fid, labels, pf, "spent", pf["calc_spent"], available)
     _same(checks, fid, labels, pf, "unspent", available - pf["calc_spent"], available)
+    lapsed = available - pf["calc_spent"] - pf["carried_out"]  # unspent = carried + lapsed
+    _same(checks, fid, labels, pf, "lapsed", lapsed, available)
+    checks.add("B2", labels + ": lapsed ≥ 0", pf["lapsed"], ">=", 0.0, available)
+    _same(checks, fid, labels, pf, "rate", rate)
+    for column in ("available", "spent", "unspent", "carried_out", "lapsed"):
+        _same(checks, fid, labels, pf, f"{column}_own", pf[column] / rate, own)
 
 
 def _nonnegative(ctx: _Ctx, tables: dict[str, pd.DataFrame], checks: _Checks) -> None:

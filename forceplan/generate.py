@@ -331,7 +331,29 @@ def generate_sheets(size: Size, seed: int = 0) -> dict[str, list[list[Any]]]:
     ]
     sheets["Objective"] = [["metric", "weight"], ["cost", 1.0], ["separations", 1000.0]]
     sheets["Penalties"] = [["kind", "penalty"], ["funding", 50]]
+    _money_sheets(sheets, years, stock_value)
     return sheets
+
+
+def _money_sheets(sheets: dict[str, list[list[Any]]], years: list[int], stock: float) -> None:
+    """§8.6-8.7: 2 % a year on pay, the partner's money in USD, a contract signed before
+    the horizon (all well inside the national money, which carries over)."""
+    sheets["PriceIndex"] = [["line", "year", "index"]] + [
+        ["personnel", y, round(1.02**k, 4)] for k, y in enumerate(years)
+    ]
+    sheets["ExchangeRates"] = [["currency", "year", "rate"]] + [
+        ["USD", y, round(40.0 * 1.03**k, 2)] for k, y in enumerate(years)
+    ]
+    funding = sheets["Funding"]
+    funding[0].append("currency")
+    for row in funding[1:]:
+        if row[0] == "partner":
+            row[2] = round(row[2] / 40.0, -3)
+        row.append("USD" if row[0] == "partner" else None)
+    sheets["FixedSpending"] = [
+        ["line", "year", "amount"],
+        ["procurement", years[0], max(1000.0, round(0.01 * stock, -3))],
+    ]
 
 
 def write_sheets(path: Path, sheets: dict[str, list[list[Any]]], overwrite: bool = False) -> None:

@@ -328,6 +328,7 @@ def _run_rows(run: SolveRun) -> list[tuple[str, Any]]:
         ("gap", outcome.gap),
         ("solve_stages", " + ".join(outcome.stages)),
     ]
+    rows += [(f"stage_{k}", text) for k, text in enumerate(outcome.stage_report, 1)]
     # per-sheet content hashes: `forceplan audit` names the input sheets edited after solving
     rows += [(f"input_hash:{name}", h) for name, h in sheet_hashes(run.inputs).items()]
     # the sheets no contract reader sees (Sources, About): an edit after solving is named too

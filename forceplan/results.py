@@ -108,7 +108,8 @@ def personnel_table(built: BuiltModel) -> pd.DataFrame:
                 "separations": _v(m.X[i, y]),
                 "moves_in": sum((1 - d.arcs[arcs[k]].loss) * v for k, v in moved_in),
                 "moves_out": sum(_v(m.M[k, y]) for k in arcs_out[i]),
-                "attrition": c.attr * prev + c.fyattr * acc,
+                "attrition": d.class_years["attr"][(p, y)] * prev
+                + d.class_years["fyattr"][(p, y)] * acc,
                 "limited_duty": _v(m.L[i, y]) if (i, y) in m.LD else 0.0,
                 "training_load": acc_load[i] * acc + sum(arc_load[k] * v for k, v in moved_in),
                 "requirement": requirement,
@@ -205,7 +206,8 @@ def equipment_table(built: BuiltModel) -> pd.DataFrame:
                 "requirement": need,
                 "shortfall": _v(m.SH_equipment[e, y]) if d.elastic else 0.0,
                 "arrival_year": y + item.lead,
-                "attrition": item.attr * (item.init if y == d.first_year else _v(m.Q[e, y - 1])),
+                "attrition": ey["attr"][(e, y)]
+                * (item.init if y == d.first_year else _v(m.Q[e, y - 1])),
             }
         )
     return _frame(rows, "Plan_Equipment")
@@ -213,12 +215,16 @@ def equipment_table(built: BuiltModel) -> pd.DataFrame:
 
 def budget_table(built: BuiltModel) -> pd.DataFrame:
     d, m = built.data, built.model
+    committed = getattr(m, "COMMIT", {})  # payments after the horizon of orders placed in y
     rows = [
         {
             "line": b,
             "year": y,
             "spend": _money(m.spend[b, y], built),
             "discounted_spend": d.discount[y] * _money(m.spend[b, y], built),
+            "committed_after_horizon": _money(committed[b, y], built)
+            if (b, y) in committed
+            else 0.0,
             "funding_gap": _money(m.GAP[b, y], built)
             if d.elastic and d.funding is not None
             else 0.0,
@@ -229,35 +235,59 @@ def budget_table(built: BuiltModel) -> pd.DataFrame:
 
 
 def funding_tables(built: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Plan_Funding and Plan_Allocation, money in base currency (§8.6): a foreign source's
+    own-currency figures (`*_own`) times the year's `rate`; unspent = carried_out + lapsed."""
     d, m = built.data, built.model
     funding_rows, allocation_rows = [], []
     if d.funding is not None:
+        spent: dict[tuple[str, int], float] = {}  # own currency
         for s, line, y in m.F_index:
-            allocation_rows.append(
-                {"source": s, "line": line, "year": y, "amount": _money(m.F[s, line, y], built)}
-            )
-        spent: dict[tuple[str, int], float] = {}
-        for row in allocation_rows:
-            key = (row["source"], row["year"])
-            spent[key] = spent.get(key, 0.0) + row["amount"]
+            own = _money(m.F[s, line, y], built)
+            rate = d.rate(d.funding[s].currency, y)
+            allocation_rows.append({"source": s, "line": line, "year": y, "amount": own * rate})
+            spent[(s, y)] = spent.get((s, y), 0.0) + own
         for s, src in d.funding.items():
             carried_in = 0.0
             for y in d.years:
                 available = src.amount.get(y, 0.0) + carried_in
                 used = spent.get((s, y), 0.0)
-                carried = _money(m.CARRY[s, y], built) if (s, y) in m.CY_carry else 0.0
+                carried = _carried_out(built, s, y)
+                rate = d.rate(src.currency, y)
+                own = {
+                    "available_own": available,
+                    "spent_own": used,
+                    "unspent_own": available - used,
+                    "carried_out_own": carried,
+                    "lapsed_own": _noise(available - used - carried, available),
+                }
                 funding_rows.append(
-                    {
-                        "source": s,
-                        "year": y,
-                        "available": available,
-                        "spent": used,
-                        "unspent": available - used,
-                        "carried_out": carried,
-                    }
+                    {"source": s, "year": y}
+                    | {k.removesuffix("_own"): v * rate for k, v in own.items()}
+                    | {"rate": rate}
+                    | own
+                    | {"currency": src.currency or str(d.settings.get("currency") or "")}
                 )
                 carried_in = carried
     return (_frame(funding_rows, "Plan_Funding"), _frame(allocation_rows, "Plan_Allocation"))
+
+
+def _noise(x: float, size: float) -> float:
+    """A difference of large values: solver noise (1e-9 of their size) reads as 0."""
+    return 0.0 if abs(x) <= 1e-9 * max(1.0, abs(size)) else x
+
+
+def _carried_out(built: BuiltModel, s: str, y: int) -> float:
+    """Money of source s (own currency) still spendable after year y."""
+    d, m = built.data, built.model
+    src = d.funding[s]
+    if not src.vintaged:
+        return _money(m.CARRY[s, y], built) if (s, y) in m.CY_carry else 0.0
+    left = 0.0
+    for v in range(y - (src.expires or 0) + 1, y + 1):  # vintages that live on after y
+        if src.amount.get(v, 0.0) > 0:
+            used = sum(_money(m.U[s, v, t], built) for t in range(v, y + 1) if (s, v, t) in m.UV)
+            left += src.amount[v] - used
+    return _clean(left)
 
 
 def _unit_factors(built: BuiltModel, fam: Family) -> tuple[float, float]:
@@ -556,6 +586,7 @@ def _shortfall_where(built: BuiltModel, name: str, index: Any) -> tuple[str, int
 EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
     "Plan_Equipment": ("arrival_year", "attrition"),
     "Plan_Budget": ("funding_gap",),
+    "Plan_Funding": ("currency",),
     "Plan_Constraints": ("kind",),
 }
 
@@ -611,5 +642,6 @@ def headline(
             int(y): float(v) for y, v in budget.groupby("year")["spend"].sum().items()
         },
         "shortfalls": len(tables["Plan_Shortfalls"]),
+        "committed_after_horizon": float(budget["committed_after_horizon"].sum()),
         "pipeline_orders": float(pipeline["orders"].sum()),
     }

@@ -141,6 +141,19 @@ def _opt(name: str, help: str, unit: str = "persons") -> Column:
     )
 
 
+def _opt_rate(name: str, help: str) -> Column:
+    """A per-year override of a rate: a fraction, blank = no override."""
+    return Column(
+        name,
+        "float",
+        help + " (blank = no override)",
+        default=None,
+        unit="fraction",
+        lo=0.0,
+        hi=1.0,
+    )
+
+
 def _rate(name: str, help: str, default: float | None = 0.0) -> Column:
     return Column(name, "float", help, default=default, unit="fraction", lo=0.0, hi=1.0)
 
@@ -161,7 +174,12 @@ SETTINGS_KEYS: tuple[Column, ...] = (
         "banner printed on every report page and output sheet",
         default="UNCLASSIFIED",
     ),
-    Column("currency", "text", "currency of all money columns (display only)", default="UAH"),
+    Column(
+        "currency",
+        "text",
+        "base currency of every money column (foreign currencies: ExchangeRates)",
+        default="UAH",
+    ),
     Column(
         "discount_rate",
         "float",
@@ -306,6 +324,11 @@ PERSONNEL_YEARS = Sheet(
         _opt("separation_max", "maximum separations this year", "persons/year"),
         _opt("min_strength", "minimum strength of the class at year end"),
         _opt("max_strength", "maximum strength of the class at year end"),
+        _opt(
+            "annual_cost", "pay per person-year this year, base-year prices", "currency/person-year"
+        ),
+        _opt_rate("attrition_rate", "loss rate of serving personnel this year"),
+        _opt("accession_cost", "cost per accession this year, base-year prices", "currency/person"),
     ),
     key=("trade", "grade", "year"),
     min_max=(
@@ -417,6 +440,7 @@ UNIT_YEARS = Sheet(
         _year(),
         _opt("min_units", "minimum units this year", "units"),
         _opt("max_units", "maximum units this year", "units"),
+        _opt("om_cost", "O&M per unit this year, base-year prices", "currency/unit-year"),
     ),
     key=("unit_type", "year"),
     min_max=(("min_units", "max_units"),),
@@ -466,6 +490,18 @@ EQUIPMENT = Sheet(
         _cap("procurement_max", "orders per year", unit="items/year"),
         Column("budget_line", "text", "budget line that pays for orders", default="procurement"),
         Column("integer", "bool", "orders must be whole numbers", default=False),
+        Column(
+            "currency",
+            "text",
+            "currency of unit_price (blank = base currency; rates on ExchangeRates)",
+            default="",
+        ),
+        Column(
+            "payment_profile",
+            "list",
+            "shares of the price paid in the order year, the next year, ... (sum 1; blank = 1)",
+            default=(),
+        ),
     ),
     key=("equipment",),
 )
@@ -496,6 +532,8 @@ EQUIPMENT_YEARS = Sheet(
             "stock needed outside units (training fleets, reserve; blank = 0)",
             unit="items",
         ),
+        _opt("om_cost", "upkeep per item this year, base-year prices", "currency/item-year"),
+        _opt_rate("attrition_rate", "wear-out / loss of the stock this year"),
     ),
     key=("equipment", "year"),
 )
@@ -585,7 +623,7 @@ FUNDING = Sheet(
     (
         _name("source", "funding source (national budget, EU loan, a partner...)"),
         _year(),
-        _money("amount", "money available this year", None),
+        _money("amount", "money available this year, in the source's currency", None),
         Column(
             "lines",
             "list",
@@ -595,8 +633,78 @@ FUNDING = Sheet(
             allow_star=True,
         ),
         Column("carryover", "bool", "unspent money moves to the next year", default=False),
+        Column(
+            "currency",
+            "text",
+            "currency of amount (blank = base currency; rates on ExchangeRates)",
+            default="",
+        ),
+        Column(
+            "expires_after",
+            "int",
+            "years a year's carried money stays spendable (blank = never lapses; 0 = no carry)",
+            default=None,
+            unit="years",
+            lo=0.0,
+        ),
+        Column(
+            "priority",
+            "int",
+            "spending order: lower numbers are spent first (blank = 1)",
+            default=None,
+            lo=1.0,
+        ),
     ),
     key=("source", "year"),
+)
+
+PRICE_INDEX = Sheet(
+    "PriceIndex",
+    "Price level of a budget line in a year (base-year prices × index = money of the year).",
+    (
+        _name("line", "budget line", ref="line"),
+        _year(),
+        Column(
+            "index",
+            "float",
+            "price index (first_year = 1 typically; blank = 1)",
+            default=1.0,
+            unit="factor",
+            lo=0.0,
+            lo_open=True,
+        ),
+    ),
+    key=("line", "year"),
+)
+
+EXCHANGE_RATES = Sheet(
+    "ExchangeRates",
+    "Base-currency units per one unit of a foreign currency, by year.",
+    (
+        _name("currency", "currency code used in Funding.currency or Equipment.currency"),
+        _year(),
+        Column(
+            "rate",
+            "float",
+            "base-currency units per unit of this currency",
+            required=True,
+            unit="base/foreign",
+            lo=0.0,
+            lo_open=True,
+        ),
+    ),
+    key=("currency", "year"),
+)
+
+FIXED_SPENDING = Sheet(
+    "FixedSpending",
+    "Money a line must pay in a year whatever the plan (contracts signed before the horizon).",
+    (
+        _name("line", "budget line", ref="line"),
+        _year(),
+        _money("amount", "nominal money due (base currency, not indexed)", None),
+    ),
+    key=("line", "year"),
 )
 
 LINE_LIMITS = Sheet(
@@ -666,6 +774,9 @@ SHEETS: tuple[Sheet, ...] = (
     LINE_LIMITS,
     OBJECTIVE,
     PENALTIES,
+    PRICE_INDEX,
+    EXCHANGE_RATES,
+    FIXED_SPENDING,
 )
 
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
@@ -713,8 +824,22 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
         "requirement",
         "shortfall",
     ),
-    "Plan_Budget": ("line", "year", "spend", "discounted_spend"),
-    "Plan_Funding": ("source", "year", "available", "spent", "unspent", "carried_out"),
+    "Plan_Budget": ("line", "year", "spend", "discounted_spend", "committed_after_horizon"),
+    "Plan_Funding": (
+        "source",
+        "year",
+        "available",
+        "spent",
+        "unspent",
+        "carried_out",
+        "lapsed",
+        "rate",
+        "available_own",
+        "spent_own",
+        "unspent_own",
+        "carried_out_own",
+        "lapsed_own",
+    ),
     "Plan_Allocation": ("source", "line", "year", "amount"),
     "Plan_Constraints": (
         "id",

@@ -19,6 +19,13 @@ forces one kind of priced shortfall in the last year (first year for equipment):
 posts; "funding" cuts the national money to a third (a funding gap); "units" asks for more
 units than activation_max can stand up; "equipment" asks for ten times the stock on hand;
 "ratio" asks for a 95 % senior share; "manning" adds direct posts no class can fill.
+
+`money=True` (off by default, so the pinned workbooks do not change) adds the MODEL.md
+§8.6-8.7 inputs with their own random stream: price indices, a USD price and a USD
+partner (ExchangeRates), a two-year payment profile, fixed spending, per-year cost
+overrides, an expiring loan and funding priorities. The reference plan's money is
+recomputed in money of the year before any funding is drawn, so the workbook stays
+feasible by construction.
 """
 
 from __future__ import annotations
@@ -322,6 +329,125 @@ class _Gen:
                 price = self.eq_year[(e, y)].get("unit_price", it["price"])
                 cost[("sustainment", y)] += it["om_cost"] * ref.stock[(e, y)]
                 cost[(it["line"], y)] += price * ref.orders[(e, y)]
+
+    # --- §8.6-8.7 money (money=True) ---------------------------------------------------------
+
+    money: dict[str, Any] | None = None
+
+    def draw_money(self) -> None:
+        """Indices, rates, a USD item, a payment profile, fixed spending and cost overrides
+        (own random stream), then the reference plan's money of the year."""
+        rng = random.Random(self.seed * 7919 + 17)
+        years, y0 = self.years, self.years[0]
+        index = {
+            (line, y): _r(1 + 0.05 * k * rng.uniform(0.5, 1.5), 3)
+            for line in ("personnel", "procurement", "sustainment")
+            for k, y in enumerate(years)
+            if k
+        }
+        rates = {y: _r(rng.uniform(38, 45), 2) for y in years}
+        usd = self.equipment[0]
+        profiled = self.equipment[-1] if len(self.equipment) > 1 else None
+        pay = {p: _r(self.cls[p]["annual_cost"] * rng.uniform(0.95, 1.25), 0) for p in self.classes}
+        om = {n: _r(un["om_cost"] * rng.uniform(0.9, 1.2), 0) for n, un in self.unit.items()}
+        self.money = dict(
+            index=index,
+            rates=rates,
+            usd=usd,
+            profiled=profiled,
+            pay_year=years[-1],
+            pay=pay,
+            om=om,
+            fixed={("procurement", y0): _r(rng.uniform(1000, 5000), 0)},
+        )
+        self._money_cost()
+
+    def usd_price(self, base_price: float) -> float:
+        return _r(base_price / 40.0, 2)
+
+    def _money_cost(self) -> None:
+        """The reference plan's spending in money of the year (§8.6-8.7)."""
+        mo, ref, cost = self.money, self.ref, self.ref.cost
+        assert mo is not None
+        last = self.years[-1]
+        for key in cost:
+            cost[key] = 0.0
+        for y in self.years:
+            for p in self.classes:
+                c, key = self.cls[p], (*p, y)
+                pay = mo["pay"][p] if y == mo["pay_year"] else c["annual_cost"]
+                cost[("personnel", y)] += pay * ref.strength[key]
+                cost[("personnel", y)] += c["overstrength_cost"] * ref.overstrength[key]
+                cost[("recruiting", y)] += c["accession_cost"] * ref.accessions[key]
+                cost[("separation", y)] += c["separation_cost"] * ref.separations[key]
+            for n, co in self.courses.items():
+                cost[("training", y)] += co["cost"] * ref.trainees[(n, y)]
+            for name, unit in self.unit.items():
+                om = mo["om"][name] if y == mo["pay_year"] else unit["om_cost"]
+                cost[("units", y)] += om * unit["init"]
+            for e, it in self.item.items():
+                cost[("sustainment", y)] += it["om_cost"] * ref.stock[(e, y)]
+        for (line, y), value in list(cost.items()):
+            cost[(line, y)] = value * mo["index"].get((line, y), 1.0)
+        for e, it in self.item.items():
+            shares = (0.6, 0.4) if e == mo["profiled"] else (1.0,)
+            for z in self.years:
+                price = self.eq_year[(e, z)].get("unit_price", it["price"])
+                for i, share in enumerate(shares):
+                    y = z + i
+                    if y > last:
+                        continue
+                    if e == mo["usd"]:
+                        factor = mo["rates"][y] * self.usd_price(price) / price if price else 0.0
+                    else:
+                        factor = mo["index"].get((it["line"], y), 1.0)
+                    cost[(it["line"], y)] += share * price * factor * ref.orders[(e, z)]
+        for key, value in mo["fixed"].items():
+            cost[key] += value
+
+    def money_sheets(self, sheets: Sheets) -> None:
+        """Write the §8.6-8.7 inputs into the sheets."""
+        mo = self.money
+        assert mo is not None
+        sheets["PriceIndex"] = [["line", "year", "index"]] + [
+            [b, y, v] for (b, y), v in mo["index"].items()
+        ]
+        sheets["ExchangeRates"] = [["currency", "year", "rate"]] + [
+            ["USD", y, r] for y, r in mo["rates"].items()
+        ]
+        sheets["FixedSpending"] = [["line", "year", "amount"]] + [
+            [b, y, v] for (b, y), v in mo["fixed"].items()
+        ]
+        items = sheets["Equipment"]
+        items[0] += ["currency", "payment_profile"]
+        for row in items[1:]:
+            row += ["USD" if row[0] == mo["usd"] else None]
+            row += ["0.6,0.4" if row[0] == mo["profiled"] else None]
+            if row[0] == mo["usd"]:
+                row[3] = self.usd_price(row[3])
+        for row in sheets["EquipmentYears"][1:]:
+            if row[0] == mo["usd"] and row[2] is not None:
+                row[2] = self.usd_price(row[2])
+        _override_rows(
+            sheets["PersonnelYears"],
+            2,
+            {(*p, mo["pay_year"]): v for p, v in mo["pay"].items()},
+            "annual_cost",
+        )
+        _override_rows(
+            sheets["UnitYears"], 1, {(n, mo["pay_year"]): v for n, v in mo["om"].items()}, "om_cost"
+        )
+        funding = sheets["Funding"]
+        funding[0] += ["currency", "expires_after", "priority"]
+        for row in funding[1:]:
+            source, year = row[0], row[1]
+            if source == "partner":  # USD money, spent first
+                row[2] = _up(row[2] / mo["rates"][year])
+                row += ["USD", None, 1]
+            elif source == "loan":  # money that lapses a year after it is given
+                row += [None, 1, 3]
+            else:
+                row += [None, None, 2 if source == "national" else 1]
 
     def break_on_purpose(self) -> None:
         """The `tight` shortfalls that change per-year rows (after the reference plan)."""
@@ -718,6 +844,7 @@ def random_sheets(
     tight: Collection[str] = (),
     integer_orders: bool = False,
     penalties: bool = False,
+    money: bool = False,
 ) -> Sheets:
     """The sheets of a random workbook (see the module doc)."""
     g = _Gen(seed, n_trades, n_grades, n_years, n_units, n_equipment, integer_orders)
@@ -735,6 +862,8 @@ def random_sheets(
     g.reference_equipment()
     g.reference_cost()
     g.break_on_purpose()
+    if money:
+        g.draw_money()
     courses, course_years = g.courses_sheets()
     unit_types, unit_years, manning, equipping = g.unit_sheets()
     equipment, equipment_years = g.equipment_sheets()
@@ -765,6 +894,8 @@ def random_sheets(
             ["separations", 10.0],
             ["capability", 1000.0],
         ]
+    if money:
+        g.money_sheets(sheets)
     if penalties:
         sheets["Penalties"] = [
             ["kind", "penalty"],
@@ -772,6 +903,20 @@ def random_sheets(
             ["funding", None],
         ]
     return sheets
+
+
+def _override_rows(
+    rows: list[list[Any]], n_keys: int, values: dict[tuple[Any, ...], float], column: str
+) -> None:
+    """Add `column` to a per-year sheet: into the row of each key (with `year` after the
+    `n_keys` key columns), or a new row holding only it."""
+    width = len(rows[0])
+    rows[0].append(column)
+    for row in rows[1:]:
+        row.extend([None] * (width - len(row)))
+        row.append(values.pop(tuple(row[: n_keys + 1]), None))
+    for key, value in values.items():
+        rows.append([*key, *([None] * (width - n_keys - 1)), value])
 
 
 def random_workbook(

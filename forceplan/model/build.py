@@ -54,6 +54,39 @@ class CostLedger:
         for year, coef, var in items:
             self.add(line, year, coef, var)
 
+    #: terms priced in a foreign currency: (line, year) -> (coef in that currency, var, currency)
+    foreign: dict[tuple[str, int], list[tuple[float, Any, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    #: payments due after the horizon (§8.7), by (line, order year)
+    after_horizon: CommitLedger = field(default_factory=lambda: CommitLedger())
+
+    def add_priced(
+        self, line: str, year: int, coef: float, var: Any, currency: str | None, _order: int
+    ) -> None:
+        """A price term paid in `year`: base currency at base-year prices (B1 applies the
+        price index), or in `currency` (B1 converts at the year's rate)."""
+        if currency is None:
+            self.add(line, year, coef, var)
+        elif coef:
+            self.foreign[(line, year)].append((coef, var, currency))
+
+
+@dataclass
+class CommitLedger:
+    """Payments after the horizon (§8.7): (line, order year) -> (coef, var, currency or None),
+    coef at base-year prices or in the currency; valued at the last year's index or rate."""
+
+    terms: dict[tuple[str, int], list[tuple[float, Any, str | None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def add_priced(
+        self, line: str, _year: int, coef: float, var: Any, currency: str | None, order: int
+    ) -> None:
+        if coef:
+            self.terms[(line, order)].append((coef, var, currency))
+
 
 @dataclass
 class Builder:

@@ -77,6 +77,7 @@ class UnitData:
     manning: list[tuple[Class, float]]
     equipping: list[tuple[str, float]]
     row: int
+    om_by_year: dict[int, float] = field(default_factory=dict)  # om_cost after UnitYears
 
 
 @dataclass
@@ -88,6 +89,8 @@ class EquipmentData:
     line: str
     integer: bool
     row: int
+    currency: str | None = None  # of unit_price; None = the base currency (§8.6)
+    profile: tuple[float, ...] = (1.0,)  # share of the price paid in years z, z+1, ... (§8.7)
 
 
 @dataclass
@@ -105,8 +108,16 @@ class RatioData:
 class SourceData:
     lines: tuple[str, ...]
     carryover: bool
-    amount: dict[int, float]
+    amount: dict[int, float]  # in the source's own currency
     first_year: int  # first year with a row (carry-over starts there)
+    currency: str | None = None  # None = the base currency (§8.6)
+    expires: int | None = None  # carried money lapses after this many years; None = never
+    priority: int = 1  # spending order of the priority stage (§8.7)
+
+    @property
+    def vintaged(self) -> bool:
+        """Carried money is tracked per year of origin (B2 per vintage)."""
+        return self.carryover and self.expires is not None
 
 
 @dataclass
@@ -140,6 +151,22 @@ class ModelData:
     cells: dict[tuple[str, Any], list[str]] = field(default_factory=dict)
     #: currency units per model money unit (see `money_scale`)
     money_scale: float = 1.0
+    #: §8.6-8.7 money: price index per (line, year) (absent = 1), exchange rates per
+    #: (currency, year), fixed spending per (line, year), and whether a priority stage runs
+    price_index: dict[tuple[str, int], float] = field(default_factory=dict)
+    rates: dict[tuple[str, int], float] = field(default_factory=dict)
+    fixed: dict[tuple[str, int], float] = field(default_factory=dict)
+    priority_stage: bool = False
+
+    def rate(self, currency: str | None, year: int) -> float:
+        """Base units per unit of `currency` in `year` (the base currency: 1)."""
+        return 1.0 if currency is None else self.rates[(currency, year)]
+
+    def price_factor(self, line: str, currency: str | None, year: int) -> float:
+        """Base-year price -> money of `year`: the index (base currency) or the rate."""
+        if currency is None:
+            return self.price_index.get((line, year), 1.0)
+        return self.rates[(currency, year)]
 
 
 def build_data(
@@ -181,13 +208,14 @@ def build_data(
         equipment_years=equipment_years,
         end_strength=_end_strength(inputs["EndStrength"], cells),
         ratios=_ratios(inputs, classes, years, cells),
-        funding=_funding(inputs["Funding"], cells),
+        funding=_funding(inputs["Funding"], cells, _base_currency(s)),
         lines=inputs.budget_lines(),
         line_limits=_line_limits(inputs["LineLimits"], cells),
         objective_weights={r["metric"]: float(r["weight"]) for r in inputs["Objective"]},
         penalties={},
         cells=dict(cells),
     )
+    _money_inputs(data, inputs)
     data.money_scale = money_scale(data)
     data.penalties = penalties(
         data, {r["kind"]: r["penalty"] for r in inputs["Penalties"] if r["penalty"] is not None}
@@ -240,6 +268,9 @@ _CLASS_CELL_COLUMNS = (
 
 
 _CLASS_YEAR_COLUMNS = {  # parameter -> (PersonnelYears column, Personnel column or default)
+    "annual_cost": ("annual_cost", "annual_cost"),  # §8.6 overrides (dense, like the limits)
+    "accession_cost": ("accession_cost", "accession_cost"),
+    "attr": ("attrition_rate", "attrition_rate"),
     "acc_min": ("accession_min", "accession_min"),
     "acc_max": ("accession_max", "accession_max"),
     "sep_min": ("separation_min", "separation_min"),
@@ -264,9 +295,17 @@ def _class_years(
     for r in table:
         p, y = (r["trade"], r["grade"]), r["year"]
         for param, (col, _base) in _CLASS_YEAR_COLUMNS.items():
-            if r[col] is not None:
+            if r.get(col) is not None:
                 out[param][(p, y)] = float(r[col])
                 _note(cells, f"class_year:{param}", (p, y), table, r, col)
+    # a blank first_year_attrition_rate follows the year's attrition rate (§8.6)
+    out["fyattr"] = {
+        (p, y): out["attr"][(p, y)]
+        if personnel[p].get("_fyattr_follows")
+        else float(personnel[p]["first_year_attrition_rate"])
+        for p in classes
+        for y in years
+    }
     return out
 
 
@@ -319,7 +358,7 @@ def _courses(
 
 
 def _units(inputs: Inputs, years: list[int], cells: dict):
-    units, umin, umax = {}, {}, {}
+    units, umin, umax, om = {}, {}, {}, {}
     table = inputs["UnitTypes"]
     for r in table:
         u = r["unit_type"]
@@ -336,6 +375,7 @@ def _units(inputs: Inputs, years: list[int], cells: dict):
         )
         for y in years:
             umin[(u, y)], umax[(u, y)] = r["min_units"], r["max_units"]
+            om[(u, y)] = r["om_cost"]
         _note(cells, "unit", u, table, r, "unit_type")
     table = inputs["UnitYears"]
     for r in table:
@@ -344,6 +384,8 @@ def _units(inputs: Inputs, years: list[int], cells: dict):
             umin[key] = r["min_units"]
         if r["max_units"] is not None:
             umax[key] = r["max_units"]
+        if r.get("om_cost") is not None:
+            om[key] = r["om_cost"]
         _note(cells, "unit_year", key, table, r, "unit_type")
     for r in inputs["Manning"]:
         if r["personnel"]:
@@ -351,6 +393,8 @@ def _units(inputs: Inputs, years: list[int], cells: dict):
     for r in inputs["Equipping"]:
         if r["quantity"]:
             units[r["unit_type"]].equipping.append((r["equipment"], r["quantity"]))
+    for u, unit in units.items():
+        unit.om_by_year = {y: om[(u, y)] for y in years}
     return units, umin, umax
 
 
@@ -362,7 +406,10 @@ def _equipment(inputs: Inputs, years: list[int], cells: dict):
         "don_max": {},
         "scheduled": {},
         "requirement": {},
+        "om_cost": {},  # §8.6 overrides (dense)
+        "attr": {},
     }
+    base = _base_currency(inputs.settings)
     table = inputs["Equipment"]
     for r in table:
         e = r["equipment"]
@@ -374,10 +421,14 @@ def _equipment(inputs: Inputs, years: list[int], cells: dict):
             r["budget_line"] or "procurement",
             bool(r["integer"]),
             r["_row"],
+            _currency(r.get("currency"), base),
+            payment_profile(r.get("payment_profile")) or (1.0,),
         )
         for y in years:
             per_year["price"][(e, y)] = r["unit_price"]
             per_year["proc_max"][(e, y)] = r["procurement_max"]
+            per_year["om_cost"][(e, y)] = r["om_cost"]
+            per_year["attr"][(e, y)] = r["attrition_rate"]
         _note(cells, "equipment", e, table, r, "equipment")
     table = inputs["EquipmentYears"]
     for r in table:
@@ -386,6 +437,10 @@ def _equipment(inputs: Inputs, years: list[int], cells: dict):
             per_year["price"][key] = r["unit_price"]
         if r["procurement_max"] is not None:
             per_year["proc_max"][key] = r["procurement_max"]
+        for param in ("om_cost", "attr"):
+            value = r.get("attrition_rate" if param == "attr" else param)
+            if value is not None:
+                per_year[param][key] = value
         for param, col in (
             ("don_max", "donations_max"),
             ("scheduled", "scheduled_deliveries"),
@@ -438,7 +493,7 @@ def _ratios(
     return out
 
 
-def _funding(table: Table, cells: dict) -> dict[str, SourceData] | None:
+def _funding(table: Table, cells: dict, base: str) -> dict[str, SourceData] | None:
     if not len(table):
         return None
     out: dict[str, SourceData] = {}
@@ -446,11 +501,58 @@ def _funding(table: Table, cells: dict) -> dict[str, SourceData] | None:
         s = r["source"]
         if s not in out:
             lines = tuple(r["lines"]) if r["lines"] and "*" not in r["lines"] else ("*",)
-            out[s] = SourceData(lines, bool(r["carryover"]), {}, r["year"])
+            carry = bool(r["carryover"])
+            out[s] = SourceData(
+                lines,
+                carry,
+                {},
+                r["year"],
+                _currency(r.get("currency"), base),
+                r.get("expires_after") if carry else None,
+                int(r.get("priority") or 1),
+            )
         out[s].amount[r["year"]] = out[s].amount.get(r["year"], 0.0) + r["amount"]
         out[s].first_year = min(out[s].first_year, r["year"])
         _note(cells, "funding", (s, r["year"]), table, r, "amount")
     return out
+
+
+def _base_currency(settings: dict[str, Any]) -> str:
+    return str(settings.get("currency") or "UAH").strip()
+
+
+def _currency(value: Any, base: str) -> str | None:
+    """A currency cell: None for blank or the base currency itself (rate 1)."""
+    text = str(value).strip() if value is not None else ""
+    return None if not text or text == base else text
+
+
+def payment_profile(value: Any) -> tuple[float, ...] | None:
+    """Shares of an Equipment.payment_profile cell; None if blank or not all numbers."""
+    parts = tuple(value) if isinstance(value, tuple | list) else (() if value is None else (value,))
+    try:
+        shares = tuple(float(p) for p in parts)
+    except (TypeError, ValueError):
+        return None
+    return shares or None
+
+
+def _money_inputs(data: ModelData, inputs: Inputs) -> None:
+    """PriceIndex, ExchangeRates, FixedSpending and the priority flag (§8.6-8.7)."""
+    cells = data.cells
+    for name, target, column in (
+        ("PriceIndex", data.price_index, "index"),
+        ("ExchangeRates", data.rates, "rate"),
+        ("FixedSpending", data.fixed, "amount"),
+    ):
+        table = inputs.tables.get(name)
+        for r in table or ():
+            first = "currency" if name == "ExchangeRates" else "line"
+            key = (r[first], r["year"])
+            target[key] = float(r[column]) if r[column] is not None else 1.0
+            cells.setdefault((name, key), []).append(table.where(r, column))
+    data.fixed = {k: v for k, v in data.fixed.items() if v}
+    data.priority_stage = any(r.get("priority") is not None for r in inputs["Funding"])
 
 
 def _line_limits(table: Table, cells: dict) -> dict[tuple[str, int], tuple[float, float]]:
@@ -469,35 +571,53 @@ def money_scale(data: ModelData) -> float:
     orders of magnitude of each other; HiGHS's MIP in particular misjudges feasibility on
     rows of 10^10 and more. Results are converted back, so nothing outside the model sees it.
     """
-    figures = [abs(v) for src in (data.funding or {}).values() for v in src.amount.values()]
+    figures = [
+        abs(v) * max((data.rate(src.currency, y) for y in data.years), default=1.0)
+        for src in (data.funding or {}).values()
+        for v in src.amount.values()
+    ]
+    figures += list(data.fixed.values())
     figures += [v for lim in data.line_limits.values() for v in lim if math.isfinite(v)]
     figures.append(sum(c.init * c.annual_cost for c in data.classes.values()))
     return 1e6 if max(figures, default=0.0) >= 1e8 else 1.0
 
 
 def penalties(data: ModelData, given: dict[str, float]) -> dict[str, float]:
-    """Shortfall prices per unit per year: the Penalties sheet, else MODEL.md §7.7 defaults."""
+    """Shortfall prices per unit per year: the Penalties sheet, else MODEL.md §7.7 defaults
+    (as §8.6 amends them: the highest value of each per-year override over the years,
+    prices in base currency at the highest rate of the horizon, no price index)."""
+    years, cy, ey = data.years, data.class_years, data.equipment_years
+
+    def top(values: dict, key: Any) -> float:
+        return max((values.get((key, y), 0.0) for y in years), default=0.0)
+
     top_price = {
-        e: max(data.equipment_years["price"].get((e, y), 0.0) for y in data.years)
-        for e in data.equipment
+        e: top(ey["price"], e) * max((data.rate(d.currency, y) for y in years), default=1.0)
+        for e, d in data.equipment.items()
     }
+    top_om = {e: top(ey["om_cost"], e) for e in data.equipment}
+    top_pay = {p: top(cy["annual_cost"], p) for p in data.classes}
     c_person = max(
         (
-            c.annual_cost + c.accession_cost + c.separation_cost + c.overstrength_cost + c.ld_cost
-            for c in data.classes.values()
+            top_pay[p]
+            + top(cy["accession_cost"], p)
+            + c.separation_cost
+            + c.overstrength_cost
+            + c.ld_cost
+            for p, c in data.classes.items()
         ),
         default=0.0,
     )
     c_person += max((a.cost for a in data.arcs.values()), default=0.0)
     c_person += max((c.cost for c in data.courses.values()), default=0.0)
-    c_equip = max((top_price[e] + d.om_cost for e, d in data.equipment.items()), default=0.0)
+    c_equip = max((top_price[e] + top_om[e] for e in data.equipment), default=0.0)
     c_unit = max(
         (
-            u.om_cost
+            max(u.om_by_year.values(), default=u.om_cost)
             + u.activation_cost
             + u.disbandment_cost
-            + sum(q * data.classes[p].annual_cost for p, q in u.manning)
-            + sum(q * (top_price[e] + data.equipment[e].om_cost) for e, q in u.equipping)
+            + sum(q * top_pay[p] for p, q in u.manning)
+            + sum(q * (top_price[e] + top_om[e]) for e, q in u.equipping)
             for u in data.units.values()
         ),
         default=0.0,

@@ -33,10 +33,26 @@ def add_variables(b: Builder) -> None:
     if d.elastic:
         m.SH_equipment = pyo.Var(m.QY, domain=pyo.NonNegativeReals)
         b.shortfalls["equipment"].append(m.SH_equipment)
-    for e, y in m.QY:  # orders are paid in the order year, also when they arrive after the horizon
-        item = d.equipment[e]
-        b.ledger.add(item.line, y, ey["price"][(e, y)], m.ORD[e, y])
-        b.ledger.add("sustainment", y, item.om_cost, m.Q[e, y])
+    for e, y in m.QY:  # orders are paid from the order year, also when they arrive after T
+        _payments(b, e, y)
+        b.ledger.add("sustainment", y, ey["om_cost"][(e, y)], m.Q[e, y])
+
+
+def _payments(b: Builder, e: str, z: int) -> None:
+    """An order placed in z pays share_i · unit_price[e, z] in year z + i (§8.7): at base-year
+    prices for base-currency items (B1 applies the price index), in the item's currency
+    otherwise (B1 converts at the payment year's rate); payments after the horizon are
+    commitments, valued at the last year's index or rate."""
+    d, m = b.data, b.model
+    item, price = d.equipment[e], d.equipment_years["price"][(e, z)]
+    last = d.years[-1]
+    for i, share in enumerate(item.profile):
+        if share and price:
+            year = z + i
+            target = b.ledger if year <= last else b.ledger.after_horizon
+            target.add_priced(
+                item.line, min(year, last), share * price, m.ORD[e, z], item.currency, z
+            )
 
 
 def _describer(b: Builder):
@@ -59,10 +75,11 @@ def add_constraints(b: Builder) -> None:
     def balance(_m, e, y):  # E1: attrition applies to the previous stock only
         item = d.equipment[e]
         prev = item.init if y == y0 else m.Q[e, y - 1]
+        attr = ey["attr"][(e, y)]  # EquipmentYears override (§8.6)
         arriving = m.ORD[e, y - item.lead] if y - item.lead >= y0 else 0.0
         return (
             m.Q[e, y]
-            == (1 - item.attr) * prev
+            == (1 - attr) * prev
             + arriving
             + ey["scheduled"].get((e, y), 0.0)
             + m.DON[e, y]

@@ -26,7 +26,10 @@ def set_objective(b: Builder) -> str:
     """
     d, m = b.data, b.model
     scale = d.money_scale
-    m.cost = pyo.Expression(expr=quicksum(d.discount[y] * m.spend[line, y] for line, y in m.BY))
+    cost = quicksum(d.discount[y] * m.spend[line, y] for line, y in m.BY)
+    if hasattr(m, "COMMIT"):  # payments due after the horizon count at df_T (§8.7)
+        cost += d.discount[d.years[-1]] * quicksum(m.COMMIT.values())
+    m.cost = pyo.Expression(expr=cost)
     # a funding gap (GAP) is already in money units; other shortfalls are in heads, items...
     m.penalty = pyo.Expression(
         expr=quicksum(

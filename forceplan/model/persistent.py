@@ -139,6 +139,11 @@ class PersistentLP:
         self.highs.changeColsBounds(len(idx), idx, _h(lo), _h(hi))
         self._col_lower[idx], self._col_upper[idx] = lo, hi
 
+    def set_coefficients(self, entries: Iterable[tuple[int, int, float]]) -> None:
+        """Set matrix entries (row, column, value) in HiGHS."""
+        for r, c, v in entries:
+            self.highs.changeCoeff(int(r), int(c), float(v))
+
     def set_objective(self, cost: np.ndarray, maximise: bool, offset: float) -> None:
         self._compiled.set_objective_vector(cost, maximise, offset)
 

@@ -71,10 +71,10 @@ def add_variables(b: Builder) -> None:
     b.family("P6", "limited-duty cap", m.L, _describer(b, ["limited_duty_max"]), is_bound=True)
 
     for i, y in m.PY:
-        c = d.classes[classes[i]]
-        b.ledger.add("personnel", y, c.annual_cost, m.S[i, y])
+        c, key = d.classes[classes[i]], (classes[i], y)
+        b.ledger.add("personnel", y, cy["annual_cost"][key], m.S[i, y])  # §8.6 per year
         b.ledger.add("personnel", y, c.overstrength_cost, m.O[i, y])
-        b.ledger.add("recruiting", y, c.accession_cost, m.A[i, y])
+        b.ledger.add("recruiting", y, cy["accession_cost"][key], m.A[i, y])
         b.ledger.add("separation", y, c.separation_cost, m.X[i, y])
         if (i, y) in m.LD:
             b.ledger.add("personnel", y, c.ld_cost, m.L[i, y])
@@ -110,19 +110,23 @@ def add_constraints(b: Builder) -> None:
         out_arcs[b.class_ids[src]].append(k)
         in_arcs[b.class_ids[dst]].append(k)
 
+    attr, fyattr = d.class_years["attr"], d.class_years["fyattr"]  # per year (§8.6)
+
     def balance(_m, i, y):  # P1
-        c = d.classes[classes[i]]
-        prev = (1 - c.attr) * (c.init if y == y0 else m.S[i, y - 1])
+        c, key = d.classes[classes[i]], (classes[i], y)
+        prev = (1 - attr[key]) * (c.init if y == y0 else m.S[i, y - 1])
         moves_in = quicksum((1 - d.arcs[arcs[k]].loss) * m.M[k, y] for k in in_arcs[i])
         moves_out = quicksum(m.M[k, y] for k in out_arcs[i])
-        return m.S[i, y] == prev + (1 - c.fyattr) * m.A[i, y] + moves_in - moves_out - m.X[i, y]
+        return m.S[i, y] == prev + (1 - fyattr[key]) * m.A[i, y] + moves_in - moves_out - m.X[i, y]
 
     m.P1_balance = pyo.Constraint(m.PY, rule=balance)
     b.family(
         "P1",
         "balance",
         m.P1_balance,
-        _describer(b, ["initial_strength", "attrition_rate", "first_year_attrition_rate"]),
+        _describer(
+            b, ["initial_strength", "attrition_rate", "first_year_attrition_rate"], ["attr"]
+        ),
     )
 
     # P2: requirement = unit posts + direct posts + instructor posts; training load is absent

@@ -38,6 +38,9 @@ class SolveOptions:
     mip_gap: float | None = None
     threads: int | None = None
     log_file: Path | None = None  # HiGHS's log is appended here (nothing on the console)
+    #: run the funding priority stage when the workbook gives priorities (§8.7); a sweep,
+    #: which reports no allocation, re-solves without it
+    priority_stage: bool = True
     #: time.perf_counter() value by which every HiGHS run of this solve (stages and
     #: retries included) must end: `--time-limit` is a deadline for the whole command
     deadline: float | None = None
@@ -64,6 +67,7 @@ class SolveOutcome:
     highs_seconds: float = 0.0  # HiGHS's own run time, summed over its runs
     compile_seconds: float = 0.0  # of that wall time, compiling the model into HiGHS
     stages: list[str] = field(default_factory=list)
+    stage_report: list[str] = field(default_factory=list)  # each stage and its optimum
     #: stage-1 prices with basis, ranging and penalty parts (MODEL.md §8.8); None if the
     #: stage-1 run was not optimal
     sensitivity: Sensitivity | None = None
@@ -106,8 +110,28 @@ def solve(
         # read before any later stage (cost tie-break, ...) changes the HiGHS model
         penalty_cols = [lp.col_of[id(v)] for v in built.shortfall_vars()]
         outcome.sensitivity = capture(lp, penalty_cols)
+    if outcome.has_solution:
+        outcome.stage_report.append(f"{built.data.objective}: {_reported_objective(built):,.10g}")
     if built.sense == "max" and outcome.optimal:
+        report = list(outcome.stage_report)
         outcome = _cost_stage(built, lp, options, outcome, started, clock)
+        cost = pyo.value(built.model.cost) * built.data.money_scale
+        outcome.stage_report = [*report, f"cost tie-break: discounted cost {cost:,.10g}"]
+    wanted = options.priority_stage and built.data.priority_stage
+    if wanted and outcome.optimal and built.data.funding is not None:
+        from forceplan.model.priority import run_priority_stage
+
+        def run_once(retry: bool):
+            if options.deadline is not None:  # --time-limit: the command's deadline
+                return _run(lp, options, options.remaining(), clock, retry=retry)
+            left = (
+                None
+                if options.time_limit is None
+                else max(0.5, options.time_limit - (time.perf_counter() - started))
+            )
+            return _run(lp, options, left, clock, retry=retry)
+
+        outcome = run_priority_stage(built, lp, run_once, outcome)
     outcome.solver_seconds = time.perf_counter() - started
     outcome.compile_seconds = compiled - started
     outcome.highs_seconds = clock.seconds

@@ -33,7 +33,7 @@ def add_variables(b: Builder) -> None:
         b.shortfalls["units"].append(m.SH_units)
     for u, y in m.UY:
         unit = d.units[u]
-        b.ledger.add("units", y, unit.om_cost, m.N[u, y])
+        b.ledger.add("units", y, unit.om_by_year[y], m.N[u, y])  # UnitYears override (§8.6)
         b.ledger.add("units", y, unit.activation_cost, m.ACT[u, y])
         b.ledger.add("units", y, unit.disbandment_cost, m.DIS[u, y])
 

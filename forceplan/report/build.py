@@ -198,6 +198,14 @@ def _strength_section(plan: Any, inputs: Any, years: list[int]) -> dict[str, Any
     return {"rows": rows, "target": target, "chart": chart, "values": strength}
 
 
+def _column_total(table: Any, column: str) -> float:
+    """Σ of a Plan_ column (0 if the table or column is absent: a plan from before §8)."""
+    if table is None or column not in table:
+        return 0.0
+    values = (float(v) for v in table[column] if isinstance(v, int | float) and math.isfinite(v))
+    return sum(values, 0.0)
+
+
 def _money_section(plan: Any, years: list[int]) -> dict[str, Any]:
     budget = plan.tables.get("Plan_Budget")
     funding = plan.tables.get("Plan_Funding")
@@ -617,6 +625,8 @@ def build_context(path: Path) -> dict[str, Any]:
         "integer_units": plan.flag("integer_units"),
         "discount_rate": settings.get("discount_rate"),
         "pipeline_orders": pipeline,
+        "committed": _column_total(plan.tables.get("Plan_Budget"), "committed_after_horizon"),
+        "lapsed": _column_total(plan.tables.get("Plan_Funding"), "lapsed"),
         "first_year": years[0] if years else None,
         "last_year": years[-1] if years else None,
     }

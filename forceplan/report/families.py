@@ -66,11 +66,17 @@ FAMILIES: dict[str, tuple[str, str, str]] = {
         "equipment.py",
         "Q[e,y] (+ SH) ≥ equipment_fill_rate·Σ_u Equipping·N + requirement",
     ),
-    "B1": ("Spending (the cost ledger)", "budget.py", "spend[b,y] = Σ cost terms of (b, y)"),
+    "B1": (
+        "Spending (the cost ledger)",
+        "budget.py",
+        "spend[b,y] = index·Σ base-year cost terms + rate·Σ foreign prices + fixed; "
+        "COMMIT = payments after the horizon",
+    ),
     "B2": (
         "Funding",
         "budget.py",
-        "Σ_s F[s,b,y] (+ GAP) = spend[b,y]; Σ_b F[s,b,y] ≤ amount + carry-over",
+        "Σ_s rate·F[s,b,y] (+ GAP) = spend[b,y]; Σ_b F[s,b,y] ≤ amount + carry-over "
+        "(by vintage if money expires)",
     ),
     "B3": ("Line limits", "budget.py", "min_amount ≤ spend[b,y] ≤ max_amount"),
 }
@@ -239,6 +245,18 @@ KINDS: dict[tuple[str, str], Kind] = {
         "one more {cur} of {subject} spending in {year}",
         definition=True,
     ),
+    ("B1", "committed after horizon"): Kind(
+        "Payments due after the last year on orders placed in the year (Equipment."
+        "payment_profile), valued at the last year's price index or exchange rate; they "
+        "count in the cost at the last year's discount factor but against no Funding.",
+        "one more {cur} committed after the horizon for {subject} orders of {year}",
+        definition=True,
+    ),
+    ("B2", "vintage"): Kind(
+        "Money a source gives in a year is spent in that year or in the expires_after years "
+        "after it, then lapses (Funding.expires_after).",
+        "one more {cur} (in the source's currency) of {subject} money given in {year}",
+    ),
     ("B2", "spending covered"): Kind(
         "Money from the sources allowed to pay a line covers that line's spending "
         "(a priced funding gap in elastic mode).",
@@ -247,7 +265,8 @@ KINDS: dict[tuple[str, str], Kind] = {
     ),
     ("B2", "source money"): Kind(
         "Money spent from a source stays within its amount for the year, plus what it "
-        "carried over if it may.",
+        "carried over if it may (a foreign source in its own currency; with expiring money, "
+        "what it spends comes from its live vintages).",
         "one more {cur} of {subject} funding in {year}",
     ),
     ("B3", "line limits"): Kind(

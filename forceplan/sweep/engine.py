@@ -18,6 +18,13 @@ How an input cell reaches the LP (models/FORMULATION.md; money in `money_scale` 
 | Courses / CourseYears.capacity | C1_capacity rows `TR − Σ EXP ≤ capacity` (added if absent) |
 | Personnel.accession/separation_min/max | A / X bounds (years without a PersonnelYears value) |
 | LineLimits.min/max_amount | bounds of spend (B3) |
+| FixedSpending.amount (b, y) | both bounds of the B1 row of (b, y) (its constant) |
+| PriceIndex.index (b, y) | coefficients of B1 (b, y) (and of B1 committed rows if y = T) |
+| ExchangeRates.rate (k, y) | coefficients of B1 and B2_covered rows of year y for k |
+
+Indices and rates multiply decision variables, so they are coefficient levers (see
+`forceplan.sweep.coefficients`): each scenario rewrites every coefficient they touch
+from the workbook's values and the scenario's, never cumulatively.
 """
 
 from __future__ import annotations
@@ -91,7 +98,7 @@ def _check_structure(specs: list[VarySpec], matched: list[list[Cell]], data: Any
             if cell.sheet == "Funding":
                 s, y = cell.key
                 src = data.funding[s]
-                if not src.carryover and src.amount.get(y, 0.0) <= 0:
+                if (not src.carryover or src.vintaged) and src.amount.get(y, 0.0) <= 0:
                     raise SpecError(
                         f"--vary {spec.text!r}: {s} has no money in {y} in the workbook, so the "
                         "model has nothing to spend it on; give it an amount in the workbook "
@@ -133,6 +140,9 @@ def _cell_params(cell: Cell, data: Any) -> list[tuple[Any, ...]]:
         return [(param, p, y) for y in years if (f"class_year:{param}", (p, y)) not in data.cells]
     if cell.sheet == "LineLimits":
         return [("line_max" if cell.column == "max_amount" else "line_min", *cell.key)]
+    if cell.sheet in ("ExchangeRates", "PriceIndex", "FixedSpending"):
+        kind = {"ExchangeRates": "rate", "PriceIndex": "index", "FixedSpending": "fixed"}
+        return [(kind[cell.sheet], *cell.key)]
     raise SpecError(f"cannot vary {cell.sheet}.{cell.column}")
 
 
@@ -171,7 +181,10 @@ class SweepEngine:
         t_read = time.perf_counter()
         self.built = build_model(self.data)
         t_build = time.perf_counter()
-        outcome = solve(self.built, SolveOptions(options.time_limit, None, options.threads))
+        outcome = solve(  # the allocation's priority stage (§8.7) changes no sweep figure
+            self.built,
+            SolveOptions(options.time_limit, None, options.threads, priority_stage=False),
+        )
         t_solve = time.perf_counter()
         self.lp = PersistentLP(outcome, outcome.is_mip)
         self.scale = self.data.money_scale
@@ -241,6 +254,9 @@ class SweepEngine:
         self._base_params: dict[tuple[Any, ...], float] = {}
         self._added: list[tuple[int, _Entry]] = []  # rows added here, for the binding list
         params = {p for ps in self._cell_params.values() for p in ps}
+        from forceplan.sweep.coefficients import CoefficientLevers
+
+        self.coefficients = CoefficientLevers(lp, self.built)
         for param in sorted(params, key=repr):
             self.levers[param] = self._levers_of(param, param in set_params, lp, m, d)
             for lever in self.levers[param]:
@@ -263,6 +279,7 @@ class SweepEngine:
         ):
             if not _close(a, b):
                 raise RuntimeError(f"sweep: the model's {name} bounds are not where expected")
+        self.coefficients.check()
 
     def _slot(self, kind: str, pos: int) -> int:
         slots, items = (
@@ -288,6 +305,12 @@ class SweepEngine:
             _k, s, y = param
             src = d.funding[s]
             self._base_params[param] = src.amount.get(y, 0.0)
+            if src.vintaged:  # the year's money is its own vintage (§8.7)
+                con = _item(m.B2_vintage, (s, y)) if hasattr(m, "B2_vintage") else None
+                r = lp.row(con) if con is not None else None
+                if r is None:
+                    return []
+                return [self._row_lever(r, lp.col(m.U[s, y, y]), "upper", 1 / scale)]
             con = _item(m.B2_available, (s, y))
             r = lp.row(con) if con is not None else None
             if r is None:
@@ -354,6 +377,14 @@ class SweepEngine:
             col = lp.col(var[self.built.class_ids[p], y])
             side = "upper" if kind.endswith("max") else "lower"
             return [_Lever("col", self._slot("col", col), side, 1.0)]
+        if kind == "fixed":  # the constant of the B1 row: both of its bounds
+            _k, b, y = param
+            self._base_params[param] = d.fixed.get((b, y), 0.0)
+            r = lp.row(m.B1_spending[b, y])
+            return [self._row_lever(r, lp.col(m.spend[b, y]), "both", 1 / scale)]
+        if kind in ("rate", "index"):
+            self.coefficients.add(param)  # coefficients, not bounds
+            return []
         if kind in ("line_max", "line_min"):
             _k, b, y = param
             lo, hi = d.line_limits.get((b, y), (0.0, INF))
@@ -525,6 +556,8 @@ class SweepEngine:
         for cell, value in values.items():
             if math.isnan(value) or value < 0:
                 return f"{cell.address} ({cell.sheet}.{cell.column}) would be {value:g} (< 0)"
+            if value <= 0 and cell.sheet in ("ExchangeRates", "PriceIndex"):
+                return f"{cell.address} ({cell.sheet}.{cell.column}) would be 0 (must be > 0)"
             for p in self._cell_params[cell]:
                 params[p] = value
         problem = self._check_pairs(params)
@@ -539,6 +572,7 @@ class SweepEngine:
             return f"a minimum is above its maximum ({self._slot_names['col'].get(bad, bad)})"
         self.lp.set_row_bounds(self._rows, lo, hi)
         self.lp.set_col_bounds(self._cols, clo, chi)
+        self.coefficients.apply(params)
         return ""
 
     def _check_pairs(self, params: dict[tuple[Any, ...], float]) -> str:

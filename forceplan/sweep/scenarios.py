@@ -54,6 +54,9 @@ _RECORD_KEY = {
     "CourseYears": ("course", "year"),
     "Personnel": ("trade", "grade"),
     "LineLimits": ("line", "year"),
+    "ExchangeRates": ("currency", "year"),
+    "PriceIndex": ("line", "year"),
+    "FixedSpending": ("line", "year"),
 }
 
 

@@ -56,6 +56,9 @@ TARGETS: dict[str, Target] = {
         Target("Personnel", "separation_min", ("trade", "grade"), "separations per year"),
         Target("LineLimits", "max_amount", ("line", "year"), "spending cap of a line", True),
         Target("LineLimits", "min_amount", ("line", "year"), "spending floor of a line", True),
+        Target("ExchangeRates", "rate", ("currency", "year"), "base units per unit of a currency"),
+        Target("PriceIndex", "index", ("line", "year"), "price index of a budget line"),
+        Target("FixedSpending", "amount", ("line", "year"), "money already committed", True),
     )
 }
 
@@ -250,10 +253,12 @@ GRAMMAR_HELP = "\n".join(
         "separation_max_total, overstrength_max_total; EndStrength.min_total, "
         "max_total[year]; Courses.capacity[course]; CourseYears.capacity[course,year]; "
         "Personnel.accession_max, accession_min, separation_max, separation_min[trade,grade]; "
-        "LineLimits.max_amount, min_amount[line,year].",
+        "LineLimits.max_amount, min_amount[line,year]; ExchangeRates.rate[currency,year]; "
+        "PriceIndex.index[line,year]; FixedSpending.amount[line,year].",
         "Examples: --vary 'Funding.amount[source=national_budget]=*0.6:1.4:41' | "
         "--vary 'Settings.accession_max_total=100000:300000:5' | "
-        "--vary 'Funding.amount[source=purl|other_partners]=*uniform(0.5,1.5)' --samples 200.",
+        "--vary 'Funding.amount[source=purl|other_partners]=*uniform(0.5,1.5)' --samples 200 | "
+        "--vary 'ExchangeRates.rate[currency=USD]=*1.0:1.25:6' (the hryvnia falls up to 20 %).",
         "Output: one row per scenario (inputs, status, objective, end strength, shortfall, "
         "binding limits), a chart, the base case and the specs; finished rows are appended to "
         "OUTPUT.partial.jsonl while the sweep runs.",

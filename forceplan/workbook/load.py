@@ -74,6 +74,8 @@ def tables_from_raw(sheets: list[RawSheet], path: Path | None = None) -> tuple[I
 def _apply_derived_defaults(tables: dict[str, Table]) -> None:
     """Defaults that depend on another column of the same record."""
     for rec in tables["Personnel"]:
+        # a blank first-year rate follows the year's attrition rate, overrides included (§8.6)
+        rec["_fyattr_follows"] = rec["first_year_attrition_rate"] is None
         if rec["first_year_attrition_rate"] is None:
             rec["first_year_attrition_rate"] = rec["attrition_rate"]
 

@@ -28,6 +28,7 @@ from forceplan.errors import Issue, Severity
 from forceplan.inputs import Inputs, Record, Table
 from forceplan.workbook.cells import column_index
 from forceplan.workbook.load import load_workbook
+from forceplan.workbook.validate_money import check_money
 
 #: Longest planning horizon accepted, in years.
 MAX_HORIZON_YEARS = 100
@@ -80,6 +81,7 @@ def check_inputs(inputs: Inputs) -> list[Issue]:
     _check_overrides(inputs, out)
     _check_self_transitions(inputs, out)
     _check_funding_sources(inputs, out)
+    check_money(inputs, out, horizon_ok)  # §8.6-8.7
     _check_ratio_bounds(inputs, out)
     if horizon_ok:
         _warn_units_above_end_strength(inputs, out)

@@ -73,6 +73,7 @@ _COLUMN_FORMAT = {
     "year": FMT_YEAR,
     "arrival_year": FMT_YEAR,
     "utilisation": FMT_SHARE,
+    "rate": "#,##0.0000",  # Plan_Funding: base units per unit of the source's currency
     "penalty": FMT_MONEY,
     "shadow_price": FMT_PRICE,
     "valid_from": FMT_PRICE,
@@ -87,7 +88,8 @@ _SHEET_HELP = {
     "Plan_Units": "units by type and year",
     "Plan_Equipment": "stock, orders and deliveries by item and year",
     "Plan_Budget": "spending by budget line and year",
-    "Plan_Funding": "money available and spent by source and year",
+    "Plan_Funding": "money available, spent, carried and lapsed by source and year (base "
+    "currency; *_own columns in the source's currency)",
     "Plan_Allocation": "which source pays for which line",
     "Plan_Shortfalls": "requirements not met (elastic mode)",
     "Plan_Constraints": "every limit: value, slack, shadow price, input cells",

@@ -1,0 +1,104 @@
+"""The funding priority stage (MODEL.md §8.7): who pays, by a rule anyone can state.
+
+When any Funding row gives a `priority`, a last lexicographic stage runs after every other
+stage (after the max_capability cost tie-break too): it holds the previous stage's
+objective within `HOLD` relative and minimises Σ priority_s · (base-currency value of
+F[s,b,y]), undiscounted, so lower numbers are spent first. The stage lives in HiGHS only,
+like the cost tie-break; the prices of stage 1 (read before any later stage) are kept.
+
+The held objective is read from HiGHS as a cost vector (whatever stage ran last), so the
+hold row is `c·x ≤ z + HOLD·max(1, |z|)` for a minimisation (`≥ z − ...` for a
+maximisation), z the previous stage's optimum in model units.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyomo.core as pyo
+from pyomo.core.util import quicksum
+
+from forceplan.model.build import BuiltModel
+
+#: The contract's hold; looser holds are tried only if HiGHS cannot prove an optimum.
+HOLD = 1e-9
+FALLBACK_HOLDS = (1e-9, 1e-8, 1e-7)
+
+
+def priority_expression(built: BuiltModel) -> Any:
+    """Σ priority_s · rate(s, y) · F[s, b, y] in model money units (base currency)."""
+    d, m = built.data, built.model
+    assert d.funding is not None
+    return quicksum(
+        d.funding[s].priority * d.rate(d.funding[s].currency, y) * m.F[s, line, y]
+        for s, line, y in m.F_index
+    )
+
+
+def run_priority_stage(built: BuiltModel, lp: Any, run_once: Any, outcome: Any) -> Any:
+    """Hold the last stage's optimum and minimise the priority-weighted spending.
+
+    `run_once(retry: bool)` runs HiGHS (with the caller's options and time limit) and
+    returns its RunInfo. Returns the outcome to report: the priority stage's if it proved
+    an optimum (values loaded), else `outcome` with a note (the previous plan restored).
+    """
+    h = lp.highs
+    info = h.getLp()
+    cost = np.asarray(info.col_cost_, dtype=float).copy()
+    offset = float(info.offset_)
+    maximise = info.sense_ == _max_sense()
+    z = float(h.getInfo().objective_function_value) - offset
+    cols = np.flatnonzero(cost)
+    row = None
+    final = None
+    expr = priority_expression(built)
+    for hold in FALLBACK_HOLDS:
+        tol = hold * max(1.0, abs(z + offset))
+        lower, upper = (z - tol, None) if maximise else (None, z + tol)
+        if row is None:
+            h.addRow(
+                -np.inf if lower is None else lower,
+                np.inf if upper is None else upper,
+                len(cols),
+                cols.astype(np.int32),
+                cost[cols],
+            )
+            row = int(h.getNumRow()) - 1
+            lp.set_objective(expr, pyo.minimize)
+        else:
+            h.changeRowBounds(
+                row, -np.inf if lower is None else lower, np.inf if upper is None else upper
+            )
+        final = run_once(hold == FALLBACK_HOLDS[-1])
+        if final.status in ("optimal", "time_limit"):
+            break
+    assert final is not None
+    if final.status == "optimal":
+        lp.load_values()
+        note = "" if hold == HOLD else f" (objective held to {hold:g})"
+        outcome.stages.append(f"funding priority{note}")
+        outcome.stage_report.append(
+            f"funding priority: Σ priority × spending = {_value(built, expr):,.6g}, "
+            f"previous objective held within {hold:g} relative"
+        )
+        return outcome
+    # keep the previous plan (the Pyomo variables still hold it); HiGHS gets the previous
+    # stage's model back and is re-solved so that its rows match a plan of that stage
+    h.deleteRows(1, np.array([row], dtype=np.int32))
+    lp.set_objective_vector(cost, maximise, offset)
+    if run_once(True).status == "optimal":
+        lp.load_values()
+    outcome.message += "; the funding priority stage failed, the allocation is the solver's"
+    outcome.stage_report.append(f"funding priority: failed ({final.status})")
+    return outcome
+
+
+def _value(built: BuiltModel, expr: Any) -> float:
+    return float(pyo.value(expr)) * built.data.money_scale
+
+
+def _max_sense() -> Any:
+    import highspy
+
+    return highspy.ObjSense.kMaximize

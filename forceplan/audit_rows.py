@@ -43,6 +43,11 @@ NOT_BINDING_RTOL = 1e-5
 RTOL = 1e-6
 SHEET = "Plan_Constraints"
 
+#: Families whose constants (fixed spending, payments of earlier orders, money of the
+#: year) may sit in the body or in the bounds: compared up to that constant (the row's
+#: distance to each bound), which an edited value or bound still changes.
+SHIFT_INVARIANT = {("B1", "spending"), ("B2", "spending covered"), ("B2", "source money")}
+
 #: (id, kind) -> True for bound families (rows are a variable's own bounds).
 BOUND_FAMILIES = {
     ("P3", "class cap"),
@@ -262,8 +267,15 @@ def _source_rows(ctx: Any, out: dict[tuple[str, str], pd.DataFrame]) -> None:
     pf = ctx.funding
     labels, values, lowers, uppers, scales = [], [], [], [], []
     prev_carry: dict[str, float] = {}
+    skipped: list[str] = []
     for r in pf.itertuples(index=False):
         src = ctx.sources[r.source]
+        base = str(ctx.settings.get("currency") or "")
+        if src.get("expires") is not None or str(src.get("currency") or base) not in ("", base):
+            # vintages and foreign money (MODEL.md §8.6-8.7): rows of another form, checked
+            # in the audit's B2 family; here their arithmetic and prices only
+            skipped.append(f"{r.source} {int(r.year)}")
+            continue
         amount = float(src["amount"].get(int(r.year), 0.0))
         spent = float(r.calc_spent)
         carry = float(r.carried_out) if not pd.isna(r.carried_out) else 0.0
@@ -282,8 +294,10 @@ def _source_rows(ctx: Any, out: dict[tuple[str, str], pd.DataFrame]) -> None:
             uppers.append(amount)
             scales.append(max(amount, spent))
         prev_carry[r.source] = carry
-    if labels:
-        out[("B2", "source money")] = _rows(labels, values, lowers, uppers, scales)
+    if labels or skipped:
+        frame = _rows(labels, values, lowers, uppers, scales)
+        skip = _rows(skipped, np.nan, np.nan, np.nan).assign(e_skip=True)
+        out[("B2", "source money")] = pd.concat([frame.assign(e_skip=False), skip])
 
 
 # --- the checks -------------------------------------------------------------------------
@@ -336,6 +350,11 @@ def _rederive(ctx, checks, pc, where, cell, notes) -> None:
             .assign(_pos=rows.index)
             .merge(exp.drop_duplicates("index"), on="index", how="left")
         )
+        if "e_skip" in merged:
+            skip = merged["e_skip"].fillna(False).astype(bool)
+            if skip.any():
+                unknown[f"{cid} {kind} (vintages, foreign money)"] = int(skip.sum())
+            merged = merged[~skip]
         idx = merged["_pos"].to_numpy()
         known = merged["e_value"].notna().to_numpy()
         if (~known).any():
@@ -356,6 +375,8 @@ def _rederive(ctx, checks, pc, where, cell, notes) -> None:
             # the maximum is 0 too (the writer's choice, issue 12); either is the same row
             for arr in (got, want):
                 arr[:, 1] = np.where(arr[:, 1] == 0.0, np.nan, arr[:, 1])
+        if (cid, kind) in SHIFT_INVARIANT:
+            got, want = _shifted(got), _shifted(want)
         flipped = -want[:, [0, 2, 1]]
         scale = np.maximum.reduce(
             [
@@ -392,6 +413,14 @@ def _rederive(ctx, checks, pc, where, cell, notes) -> None:
             "Plan_Constraints rows of families this audit cannot rebuild were checked for "
             f"their arithmetic and prices only: {listed}"
         )
+
+
+def _shifted(rows: np.ndarray) -> np.ndarray:
+    """(value, lower, upper) less the row's own lower bound (or upper, if it has none): the
+    row up to a constant moved between its body and its bounds."""
+    base = np.where(np.isfinite(rows[:, 1]), rows[:, 1], rows[:, 2])
+    base = np.where(np.isfinite(base), base, 0.0)
+    return rows - base[:, None]
 
 
 def _close(a: np.ndarray, b: np.ndarray, tol: np.ndarray) -> np.ndarray:

@@ -222,7 +222,9 @@ def check_sheets(
                 problems.append(
                     f"{cell} status '{text}' hides that the plan is not a proven optimum"
                 )
-            if proven and text not in ("optimal", WITH_SHORTFALLS):
+            # the status word alone, or followed by " — " and words (issue 19 may say more)
+            words = ("optimal", WITH_SHORTFALLS)
+            if proven and not any(text == w or text.startswith(w + " — ") for w in words):
                 problems.append(f"{cell} status '{text}' is not a status forceplan writes")
     out.append(_family(FamilyResult, "STATUS", 2, problems))
     return out

@@ -255,10 +255,14 @@ class _LocalPool:
         else:
             return
         worker.inflight.extend(chunk)
-        worker.conn.send(chunk)
+        try:
+            worker.conn.send(chunk)
+        except OSError:  # it died meanwhile: its sentinel reports it, the chunk comes back
+            pass
 
     def _died(self, worker: _Worker) -> None:
         self.workers.remove(worker)
+        worker.process.join(timeout=1)  # reap it, so that its exit code is known
         code = worker.process.exitcode
         if worker.inflight:  # rows come back in order: the first one missing killed it
             culprit = worker.inflight.popleft()

@@ -94,6 +94,12 @@ def solve(
     `on_compiled` is called once the model is in HiGHS, just before HiGHS runs (HiGHS
     releases the GIL, so work started there in a thread overlaps the solve)."""
     options = options or SolveOptions()
+    if options.deadline is not None and options.remaining() <= 0.0:
+        # the command's deadline passed before the solve: not even compiled (large models
+        # take seconds to hand over to HiGHS)
+        return SolveOutcome(
+            "time_limit", _MESSAGES["time_limit"], False, bool(built.data.integer_units)
+        )
     started = time.perf_counter()
     lp = HighsLP(built.model)
     compiled = time.perf_counter()

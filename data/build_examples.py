@@ -1603,10 +1603,14 @@ def workbook_bytes(sheets: dict[str, Rows]) -> bytes:
         for row in rows:
             ws.append(row)
         if name == "About":
-            ws.column_dimensions["A"].width = 120
+            ws.column_dimensions["A"].width = 80
             ws["A1"].font = Font(bold=True, size=14)
             for (cell,) in ws.iter_rows(min_row=2):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                # explicit heights: spreadsheet programs do not all size wrapped rows
+                lines = -(-len(str(cell.value or "")) // 70)
+                ws.row_dimensions[cell.row].height = 15 * max(1, lines)
+            _print_setup(ws, width=1)
             continue
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -1615,15 +1619,40 @@ def workbook_bytes(sheets: dict[str, Rows]) -> bytes:
         for i in range(len(rows[0])):
             longest = max(len(str(r[i])) for r in rows if i < len(r) and r[i] is not None)
             ws.column_dimensions[get_column_letter(i + 1)].width = min(max(10, longest + 2), 60)
+        header = [str(c.value or "") for c in ws[1]]
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 value = cell.value
                 if isinstance(value, int | float) and not isinstance(value, bool) and value >= 1000:
-                    cell.number_format = "#,##0"
+                    # years read 2026, not 2,026
+                    cell.number_format = "0" if _is_year(name, header, cell) else "#,##0"
+        _print_setup(ws, len(rows[0]))
     book.properties.creator = "data/build_examples.py"
     buffer = io.BytesIO()
     book.save(buffer)
     return _deterministic(buffer.getvalue())
+
+
+def _is_year(sheet: str, header: list[str], cell: object) -> bool:
+    """A year column (`year`, `*_year`) or a year-valued Settings key (first_year ...)."""
+    column = header[cell.column - 1] if cell.column <= len(header) else ""  # type: ignore[attr-defined]
+    if column == "year" or column.endswith("_year"):
+        return True
+    if sheet == "Settings" and column == "value":
+        key = cell.parent.cell(row=cell.row, column=1).value  # type: ignore[attr-defined]
+        return str(key).endswith("_year")
+    return False
+
+
+def _print_setup(ws: object, width: int) -> None:
+    """Print the sheet on pages one page wide, its header row on every page."""
+    ws.print_title_rows = "1:1"  # type: ignore[attr-defined]
+    setup = ws.page_setup  # type: ignore[attr-defined]
+    widths = [ws.column_dimensions[get_column_letter(j)].width or 9 for j in range(1, width + 1)]  # type: ignore[attr-defined]
+    # portrait holds more rows per page once fitted to the width; landscape when wide
+    setup.orientation = "landscape" if sum(widths) > 140 else "portrait"
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined]
 
 
 def _deterministic(xlsx: bytes) -> bytes:

@@ -30,9 +30,47 @@ ui = UI()
 #: When the command started (before the heavy imports): `--time-limit` counts from here.
 STARTED = time.perf_counter()
 
+
+def _examples(*lines: str) -> str:
+    """An "Examples" block for a command's help (every command has one)."""
+    from rich.markup import escape
+
+    return "[bold]Examples[/]\n\n" + "\n\n".join(f"  {escape(line)}" for line in lines)
+
+
+def _plain_help() -> None:
+    """Help without type noise: no `<bool>` after on/off flags, required arguments shown
+    as WORKBOOK rather than {WORKBOOK} in the usage line (typer 0.2x's rich help)."""
+    from typer import core
+
+    option = getattr(core, "TyperOption", None)
+    shown = getattr(option, "display_type_rich", None)
+    if option is not None and shown is not None and not getattr(shown, "_plain", False):
+
+        def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
+            return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+        display_type_rich._plain = True  # type: ignore[attr-defined]
+        option.display_type_rich = display_type_rich
+    argument = getattr(core, "TyperArgument", None)
+    if argument is not None and hasattr(argument, "_usage_display_name"):
+
+        def usage_name(self) -> str:  # type: ignore[no-untyped-def]
+            name = self.display_name_raw
+            name = name if self.required else f"[{name}]"
+            return name + ("..." if self.nargs != 1 else "")
+
+        argument._usage_display_name = usage_name
+
+
+_plain_help()
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
 WorkbookArg = Annotated[
-    Path, typer.Argument(help="Input workbook (.xlsx).", show_default=False, dir_okay=True)
+    Path,
+    typer.Argument(
+        help="Input workbook (.xlsx).", show_default=False, dir_okay=True, metavar="WORKBOOK"
+    ),
 ]
 
 
@@ -55,7 +93,11 @@ def _global(
     ui.quiet, ui.verbose = quiet, verbose
 
 
-@app.command()
+@app.command(
+    epilog=_examples(
+        "forceplan validate army.xlsx", "forceplan validate army.xlsx --json > problems.json"
+    )
+)
 def validate(workbook: WorkbookArg, json: JsonOpt = False) -> None:
     """Check a workbook and list every problem with its sheet and cell (exit 2 on errors)."""
     from forceplan.workbook.validate import validate_workbook
@@ -78,9 +120,15 @@ def validate(workbook: WorkbookArg, json: JsonOpt = False) -> None:
     raise typer.Exit(ExitCode.INPUT if errors else ExitCode.OK)
 
 
-@app.command()
+@app.command(
+    epilog=_examples(
+        "forceplan template army.xlsx", "forceplan template demo.xlsx --example ukraine-2026-2035"
+    )
+)
 def template(
-    path: Annotated[Path, typer.Argument(help="Workbook to create (.xlsx).", show_default=False)],
+    path: Annotated[
+        Path, typer.Argument(help="Workbook to create (.xlsx).", show_default=False, metavar="PATH")
+    ],
     example: Annotated[
         str | None,
         typer.Option("--example", help="Write this bundled example instead of a blank template."),
@@ -100,7 +148,11 @@ def template(
 
 ObjectiveOpt = Annotated[
     str | None,
-    typer.Option("--objective", help="min_cost | max_capability | custom (overrides Settings)."),
+    typer.Option(
+        "--objective",
+        metavar="NAME",
+        help="min_cost | max_capability | custom (overrides Settings).",
+    ),
 ]
 
 
@@ -134,13 +186,21 @@ def _run_pipeline(request, json: bool):
         return run_solve(request, progress)
 
 
-@app.command()
+@app.command(
+    epilog=_examples(
+        "forceplan solve army.xlsx",
+        "forceplan solve army.xlsx -o plan.xlsx --objective max_capability",
+        "forceplan solve army.xlsx --elastic --time-limit 600",
+    )
+)
 def solve(
     workbook: WorkbookArg,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Plan workbook to write [default: WORKBOOK.plan.xlsx]."
+            "--output",
+            "-o",
+            help="Plan workbook to write \\[default: the input's name + .plan.xlsx].",
         ),
     ] = None,
     objective: ObjectiveOpt = None,
@@ -153,12 +213,18 @@ def solve(
         typer.Option("--integer-units/--fractional-units", help="Whole units (MILP)."),
     ] = None,
     time_limit: Annotated[
-        float | None, typer.Option("--time-limit", min=0.0, help="Solver time limit, seconds.")
+        float | None,
+        typer.Option(
+            "--time-limit", metavar="SECONDS", min=0.0, help="Solver time limit, seconds."
+        ),
     ] = None,
     mip_gap: Annotated[
-        float | None, typer.Option("--mip-gap", min=0.0, help="Relative MIP gap to stop at.")
+        float | None,
+        typer.Option("--mip-gap", metavar="GAP", min=0.0, help="Relative MIP gap to stop at."),
     ] = None,
-    threads: Annotated[int | None, typer.Option("--threads", min=1, help="Solver threads.")] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", metavar="N", min=1, help="Solver threads.")
+    ] = None,
     solver_log: Annotated[
         Path | None,
         typer.Option(
@@ -178,7 +244,7 @@ def solve(
         Path | None,
         typer.Option(
             "--ledger",
-            help="Run ledger (SQLite) to record this run in [default: ledger.sqlite in the "
+            help="Run ledger (SQLite) to record this run in \\[default: ledger.sqlite in the "
             "user's state folder, $FORCEPLAN_HOME overrides].",
         ),
     ] = None,
@@ -218,17 +284,25 @@ def solve(
     raise typer.Exit(int(run.exit_code))
 
 
-@app.command()
+@app.command(
+    epilog=_examples(
+        "forceplan diagnose army.xlsx", "forceplan diagnose army.xlsx --iis-time-limit 900 --json"
+    )
+)
 def diagnose(
     workbook: WorkbookArg,
     objective: ObjectiveOpt = None,
     time_limit: Annotated[
-        float | None, typer.Option("--time-limit", min=0.0, help="Solver time limit, seconds.")
+        float | None,
+        typer.Option(
+            "--time-limit", metavar="SECONDS", min=0.0, help="Solver time limit, seconds."
+        ),
     ] = None,
     iis_time_limit: Annotated[
         float,
         typer.Option(
             "--iis-time-limit",
+            metavar="SECONDS",
             min=0.0,
             help="Seconds for isolating the smallest set of conflicting requirements.",
         ),
@@ -248,9 +322,12 @@ def diagnose(
         diagnose=False,
         iis_time_limit=iis_time_limit,
     )
-    run = _run_pipeline(request, json)
-    if run.exit_code == ExitCode.INFEASIBLE:
-        explain_infeasible(run)
+    from forceplan.pipeline import run_solve
+
+    with ui.phases(enabled=not json) as progress:  # the IIS can take minutes: show it
+        run = run_solve(request, progress)
+        if run.exit_code == ExitCode.INFEASIBLE:
+            explain_infeasible(run, progress)
     if json:
         ui.print_json(solve_payload(run))
     else:
@@ -260,10 +337,19 @@ def diagnose(
     raise typer.Exit(int(run.exit_code))
 
 
-@app.command()
+@app.command(
+    epilog=_examples(
+        "forceplan compare base.plan.xlsx austere.plan.xlsx",
+        "forceplan compare a.plan.xlsx b.plan.xlsx -o differences.xlsx",
+    )
+)
 def compare(
-    plan_a: Annotated[Path, typer.Argument(help="First plan workbook (A).", show_default=False)],
-    plan_b: Annotated[Path, typer.Argument(help="Second plan workbook (B).", show_default=False)],
+    plan_a: Annotated[
+        Path, typer.Argument(help="First plan workbook (A).", show_default=False, metavar="PLAN_A")
+    ],
+    plan_b: Annotated[
+        Path, typer.Argument(help="Second plan workbook (B).", show_default=False, metavar="PLAN_B")
+    ],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Also write the differences as a workbook (.xlsx)."),
@@ -274,9 +360,12 @@ def compare(
     """What differs between two plans: objective, strength, spending, units, equipment, limits."""
     from forceplan.compare import compare_plans, show_comparison, write_comparison
 
-    result = compare_plans(plan_a, plan_b)
-    if output is not None:
-        write_comparison(result, output, overwrite=force)
+    with ui.phases(enabled=not json) as progress:
+        with progress("read"):
+            result = compare_plans(plan_a, plan_b)
+        if output is not None:
+            with progress("write"):
+                write_comparison(result, output, overwrite=force)
     if json:
         ui.print_json(result.to_dict() | {"output": str(output) if output else None})
     else:
@@ -285,12 +374,44 @@ def compare(
             ui.info(f"differences written to {output}")
 
 
-@app.command()
+@app.command(
+    epilog=_examples("forceplan show army.plan.xlsx", "forceplan show army.plan.xlsx --json")
+)
+def show(
+    plan: Annotated[
+        Path,
+        typer.Argument(
+            help="Plan workbook written by `forceplan solve`.", show_default=False, metavar="PLAN"
+        ),
+    ],
+    json: JsonOpt = False,
+) -> None:
+    """Show a plan in the terminal: status, strength by year, spending by line and source,
+    the binding limits with the largest prices. Read from the workbook: no Excel, no solve."""
+    from forceplan.show import read_view, show_plan
+
+    view = read_view(plan)
+    if json:
+        ui.print_json(view.to_dict())
+    else:
+        show_plan(ui.out, view)
+
+
+@app.command(
+    epilog=_examples(
+        "forceplan explain army.plan.xlsx", "forceplan explain army.plan.xlsx --top 20 --json"
+    )
+)
 def explain(
     plan: Annotated[
-        Path, typer.Argument(help="Plan workbook written by `forceplan solve`.", show_default=False)
+        Path,
+        typer.Argument(
+            help="Plan workbook written by `forceplan solve`.", show_default=False, metavar="PLAN"
+        ),
     ],
-    top: Annotated[int, typer.Option("--top", min=1, help="Show the N most valuable limits.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", metavar="N", min=1, help="Show the N most valuable limits.")
+    ] = 10,
     json: JsonOpt = False,
 ) -> None:
     """The limits most worth relaxing and what more money buys, by source and year (read
@@ -304,9 +425,16 @@ def explain(
         show_explanation(ui.out, result)
 
 
-@app.command()
+@app.command(
+    epilog=_examples(
+        "forceplan generate big.xlsx --trades 40 --grades 6 --years 20",
+        "forceplan generate small.xlsx --trades 3 --grades 2 --years 3 --seed 7",
+    )
+)
 def generate(
-    path: Annotated[Path, typer.Argument(help="Workbook to create (.xlsx).", show_default=False)],
+    path: Annotated[
+        Path, typer.Argument(help="Workbook to create (.xlsx).", show_default=False, metavar="PATH")
+    ],
     trades: Annotated[int, typer.Option(min=1, help="Number of trades.")] = 12,
     grades: Annotated[int, typer.Option(min=1, help="Number of grades.")] = 5,
     years: Annotated[int, typer.Option(min=1, max=100, help="Planning years.")] = 10,
@@ -322,7 +450,8 @@ def generate(
     from forceplan.generate import Size, generate_workbook
 
     size = Size(trades, grades, years, unit_types, equipment, integer_orders=integer_orders)
-    generate_workbook(path, size, seed, overwrite=force)
+    with ui.phases() as progress, progress("generate"):  # large sizes take a while
+        generate_workbook(path, size, seed, overwrite=force)
     ui.info(f"Wrote {trades} trades × {grades} grades × {years} years to {path}")
 
 
@@ -331,7 +460,15 @@ def _sweep_epilog() -> str:
 
     from forceplan.sweep.spec import GRAMMAR_HELP
 
-    return escape(GRAMMAR_HELP).replace("\n", "\n\n")
+    return (
+        escape(GRAMMAR_HELP).replace("\n", "\n\n")
+        + "\n\n"
+        + _examples(
+            "forceplan sweep army.xlsx --vary 'Funding.amount[source=national_budget]=*0.6:1.4:9'",
+            "forceplan sweep army.xlsx --vary 'Settings.accession_max_total=20000:60000:5' "
+            "--workers 2",
+        )
+    )
 
 
 @app.command(epilog=_sweep_epilog())
@@ -341,26 +478,37 @@ def sweep(
         list[str],
         typer.Option(
             "--vary",
-            help="SHEET.column\\[filter=value,...]=VALUES, e.g. "
-            "'Funding.amount\\[source=national_budget]=*0.6:1.4:41' (repeatable; see below).",
+            metavar="SPEC",
+            help="What to vary: a sheet's column (optionally filtered to some rows) and its "
+            "values; repeatable. Grammar and examples below.",
             show_default=False,
         ),
     ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Summary workbook \\[default: WORKBOOK.sweep.xlsx]."),
+        typer.Option(
+            "--output", "-o", help="Summary workbook \\[default: the input's name + .sweep.xlsx]."
+        ),
     ] = None,
     samples: Annotated[
-        int | None, typer.Option("--samples", min=1, help="Monte Carlo draws per grid point.")
+        int | None,
+        typer.Option("--samples", metavar="N", min=1, help="Monte Carlo draws per grid point."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed of the draws.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed of the draws.")] = 0,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", min=1, help="Local worker processes \\[default: one per core]."),
+        typer.Option(
+            "--workers",
+            metavar="N",
+            min=1,
+            help="Local worker processes \\[default: one per core].",
+        ),
     ] = None,
     scheduler: Annotated[
         str | None,
-        typer.Option("--scheduler", help="Run on a Dask cluster: its scheduler address."),
+        typer.Option(
+            "--scheduler", metavar="ADDRESS", help="Run on a Dask cluster: its scheduler address."
+        ),
     ] = None,
     objective: ObjectiveOpt = None,
     elastic: Annotated[
@@ -369,7 +517,12 @@ def sweep(
     ] = None,
     time_limit: Annotated[
         float | None,
-        typer.Option("--time-limit", min=0.0, help="Solver time limit per scenario, seconds."),
+        typer.Option(
+            "--time-limit",
+            metavar="SECONDS",
+            min=0.0,
+            help="Solver time limit per scenario, seconds.",
+        ),
     ] = None,
     force: Annotated[
         bool,
@@ -427,14 +580,23 @@ def _ledger_record(run, path: Path | None) -> dict | None:
     return {"path": str(target), "id": stored["id"], "hash": stored["hash"]}
 
 
-@app.command()
+@app.command(
+    epilog=_examples(
+        "forceplan report army.plan.xlsx", "forceplan report army.plan.xlsx -o brief.html --pdf"
+    )
+)
 def report(
     plan: Annotated[
-        Path, typer.Argument(help="Plan workbook written by `forceplan solve`.", show_default=False)
+        Path,
+        typer.Argument(
+            help="Plan workbook written by `forceplan solve`.", show_default=False, metavar="PLAN"
+        ),
     ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="HTML file to write [default: PLAN.report.html]."),
+        typer.Option(
+            "--output", "-o", help="HTML file to write \\[default: the plan's name + .report.html]."
+        ),
     ] = None,
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also write a PDF of the report (next to the HTML).")
@@ -445,7 +607,8 @@ def report(
     with the classification on every page)."""
     from forceplan.report import write_report
 
-    result = write_report(plan, output, pdf)
+    with ui.phases(enabled=not json) as progress:
+        result = write_report(plan, output, pdf, progress)
     if json:
         ui.print_json(
             {
@@ -464,7 +627,9 @@ def report(
         ui.err.print("the plan FAILED its audit: see section 6 of the report", style="red")
 
 
-@app.command()
+@app.command(
+    epilog=_examples("forceplan audit army.plan.xlsx", "forceplan audit army.plan.xlsx --json")
+)
 def audit(
     paths: Annotated[
         list[Path] | None,
@@ -525,13 +690,15 @@ def audit(
     raise typer.Exit(int(ExitCode.OK if payload["ok"] else ExitCode.AUDIT_FAILED))
 
 
-@app.command()
+@app.command(epilog=_examples("forceplan history", "forceplan history --limit 5 --json"))
 def history(
     ledger: Annotated[
         Path | None,
-        typer.Option("--ledger", help="Ledger file [default: the user's ledger.sqlite]."),
+        typer.Option("--ledger", help="Ledger file \\[default: the user's ledger.sqlite]."),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Show the newest N runs.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", min=1, help="Show the newest N runs.")
+    ] = 20,
     head: Annotated[
         bool,
         typer.Option(

@@ -9,7 +9,10 @@ Two plans (two scenarios, or a plan before and after an edit) are read back from
   equipment stock and orders by item and year;
 - binding constraints: limits (id, kind, index) binding in one plan and not in the other.
 
-Values equal to a relative 1e-9 (or 1e-9 absolute, around zero) count as unchanged. The
+Values equal to a relative 1e-9 (or 1e-9 absolute, around zero) count as unchanged and show
+a change of 0 (float noise is never reported). Plans solved for different objectives are
+compared on everything but the objective value, which is not subtracted (a warning says
+so): cost and capability are different units. The
 result is shown as tables, as one JSON object (`--json`), and with `-o` as a workbook
 (written atomically: a temporary file, then a rename).
 """
@@ -81,6 +84,7 @@ class Comparison:
             "a": str(self.a.path),
             "b": str(self.b.path),
             "identical": self.identical,
+            "warnings": [w for w in (objective_warning(self.a, self.b),) if w],
             "summary": records(self.summary),
             **{
                 name: {
@@ -171,15 +175,36 @@ def _summary(a: Plan, b: Plan) -> Any:
         }
 
     fa, fb = figures(a), figures(b)
+    comparable = same_objective(a, b)
     rows = []
     for key in fa:
         va, vb = fa[key], fb[key]
         na, nb = _number(va), _number(vb)
         change = nb - na if na is not None and nb is not None else None
+        if change is not None and same(va, vb):
+            change = 0.0  # within tolerance: float noise is not a change
+        if key == "objective value" and not comparable:
+            change = None  # cost and capability are different units: never subtracted
         rows.append(
             {"figure": key, "A": va, "B": vb, "change": change, "changed": not same(va, vb)}
         )
     return pd.DataFrame(rows, columns=["figure", "A", "B", "change", "changed"])
+
+
+def same_objective(a: Plan, b: Plan) -> bool:
+    """Whether the two objective values can be subtracted (same objective, or unknown)."""
+    oa, ob = a.run.get("objective"), b.run.get("objective")
+    return _is_blank(oa) or _is_blank(ob) or str(oa) == str(ob)
+
+
+def objective_warning(a: Plan, b: Plan) -> str | None:
+    if same_objective(a, b):
+        return None
+    return (
+        f"A is solved for {a.run.get('objective')} and B for {b.run.get('objective')}: their "
+        "objective values are in different units and are not subtracted; compare the "
+        "strength, spending, units and equipment below instead"
+    )
 
 
 def _diff_table(fa: Any, fb: Any, keys: tuple[str, ...], values: tuple[str, ...]) -> Any:
@@ -199,7 +224,9 @@ def _diff_table(fa: Any, fb: Any, keys: tuple[str, ...], values: tuple[str, ...]
     changed = pd.Series(False, index=out.index)
     for v in values:
         a, b = out[f"{v}_A"].astype(float), out[f"{v}_B"].astype(float)
-        out[f"{v}_change"] = b - a
+        out[f"{v}_change"] = [
+            0.0 if same(x, y) else y - x for x, y in zip(a, b, strict=True)
+        ]  # within tolerance: no change, not float noise
         out[f"{v}_change_pct"] = [
             (y - x) / abs(x) if not (math.isnan(x) or math.isnan(y)) and x != 0 else None
             for x, y in zip(a, b, strict=True)
@@ -255,17 +282,46 @@ def _plain(value: Any) -> Any:
 # --- output ----------------------------------------------------------------------------
 
 
+#: Headline figures in money (shown in bn/mn with the currency).
+MONEY_FIGURES = ("discounted cost", "total spending", "shortfall penalty")
+#: Sections whose values are money.
+MONEY_SECTIONS = ("spend",)
+
+
 def show_comparison(console: Any, result: Comparison) -> None:
-    """Rich tables: the headline, then the changed rows of every section."""
+    """Rich tables that fit the terminal: the headline, then the changed rows of every
+    section; money in one readable unit per table (bn/mn, named in the title)."""
     from rich.table import Table
 
+    from forceplan import fmt
+    from forceplan.show import _settings
+
+    currency = str(_settings(result.a.path).get("currency") or "")
     console.print(f"A: {result.a.path}\nB: {result.b.path}")
+    warning = objective_warning(result.a, result.b)
+    if warning:
+        console.print(f"[bold yellow]warning:[/] {warning}")
     table = Table(title="Headline", header_style="bold")
-    for col in ("figure", "A", "B", "change"):
-        table.add_column(col, justify="left" if col == "figure" else "right")
+    table.add_column("figure", overflow="fold")
+    for col in ("A", "B", "change"):
+        table.add_column(col, justify="right", overflow="fold")
     for row in result.summary.itertuples(index=False):
         style = "yellow" if row.changed else None
-        table.add_row(row.figure, _show(row.A), _show(row.B), _show(row.change), style=style)
+        values = (row.A, row.B, row.change)
+        if row.figure == "objective value":
+            kinds = [p.run.get("objective") for p in (result.a, result.b)]
+            kinds.append(kinds[0] if kinds[0] == kinds[1] else None)
+            cells = [
+                fmt.money(v, currency) if k == "min_cost" else _show(v)
+                for v, k in zip(values, kinds, strict=True)
+            ]
+        elif row.figure in MONEY_FIGURES:
+            cells = [fmt.money(v, currency) for v in values]
+        elif row.figure == "input content hash":
+            cells = [str(v)[:12] if not _is_blank(v) else "—" for v in values[:2]] + ["—"]
+        else:
+            cells = [_show(v) for v in values]
+        table.add_row(row.figure, *cells, style=style)
     console.print(table)
     for name, (title, _sheet, keys, values) in SECTIONS.items():
         frame = result.sections[name]
@@ -273,18 +329,26 @@ def show_comparison(console: Any, result: Comparison) -> None:
         if not len(changed):
             console.print(f"[green]{title}: no change[/] ({len(frame)} rows)")
             continue
+        shown = changed.head(SHOW_ROWS)
+        unit = None
+        if name in MONEY_SECTIONS:
+            amounts = [shown[f"{v}_{x}"] for v in values for x in ("A", "B", "change")]
+            unit = fmt.money_unit(x for column in amounts for x in column)
+            title += f" ({fmt.unit_label(unit[1], currency)})"
         table = Table(
             title=f"{title}: {len(changed)} of {len(frame)} rows changed", header_style="bold"
         )
         for k in keys:
-            table.add_column(k)
+            table.add_column(k, overflow="fold")
         for v in values:
             for suffix in ("A", "B", "change"):
                 table.add_column(f"{v} {suffix}" if len(values) > 1 else suffix, justify="right")
-        for row in changed.head(SHOW_ROWS).to_dict(orient="records"):
-            cells = [str(_plain(row[k])) for k in keys]
+        for row in shown.to_dict(orient="records"):
+            cells = [fmt.year(row[k]) if k == "year" else str(_plain(row[k])) for k in keys]
             for v in values:
-                cells += [_show(row[f"{v}_A"]), _show(row[f"{v}_B"]), _show(row[f"{v}_change"])]
+                for x in ("A", "B", "change"):
+                    value = row[f"{v}_{x}"]
+                    cells.append(fmt.scaled(value, unit) if unit else _show(value))
             table.add_row(*cells)
         if len(changed) > SHOW_ROWS:
             table.caption = f"{len(changed) - SHOW_ROWS} more changed rows: use -o or --json"
@@ -297,9 +361,7 @@ def show_comparison(console: Any, result: Comparison) -> None:
         )
         for col in ("id", "kind", "index", "binding in", "shadow price", "in words"):
             table.add_column(
-                col,
-                justify="right" if col == "shadow price" else "left",
-                overflow="fold" if col == "in words" else "ellipsis",
+                col, justify="right" if col == "shadow price" else "left", overflow="fold"
             )
         for row in result.binding.head(SHOW_ROWS).itertuples(index=False):
             table.add_row(
@@ -317,14 +379,14 @@ def show_comparison(console: Any, result: Comparison) -> None:
 
 
 def _show(value: Any) -> str:
+    from forceplan import fmt
+
     value = _plain(value)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    if float(value).is_integer() or abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:,.4g}"
+    return fmt.number(value)
 
 
 def write_comparison(result: Comparison, output: Path, overwrite: bool = False) -> None:

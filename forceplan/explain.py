@@ -86,11 +86,15 @@ def explain_plan(path: Path, top: int = 10) -> Explanation:
             f"{path}: Plan_Constraints has no column {', '.join(missing)}: the plan was "
             "written by a forceplan without ranged prices (MODEL.md §8.8); solve it again"
         )
-    status = str(plan.run.get("status") or "unknown")
-    if status != "optimal":
+    from forceplan.status import OPTIMAL, WITH_SHORTFALLS, of_plan
+
+    shortfalls = plan.tables.get("Plan_Shortfalls")
+    status = of_plan(plan.run, 0 if shortfalls is None else len(shortfalls))
+    if status not in (OPTIMAL, WITH_SHORTFALLS):  # both are proven optima, with prices
         raise NoPricesError(
             f"{path}: prices are not available: the plan's status is {status!r} "
-            "(Plan_Run), not a proven optimum, and only an optimum has shadow prices; "
+            f"(Plan_Run: {plan.run.get('status')!r}), not a proven optimum, and only an "
+            "optimum has shadow prices; "
             "solve again without a time limit (or with --elastic if it is infeasible)"
         )
     objective = str(plan.run.get("objective") or "min_cost")

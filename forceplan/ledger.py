@@ -444,23 +444,28 @@ def show_history(
     """The runs as a rich table, then the chain's verdict."""
     from rich.table import Table
 
+    from forceplan import fmt
+
+    # fits 80 columns: two-line cells instead of nine cut columns; user@host when wide
+    wide = console.width >= 110
     table = Table(title=f"Runs recorded in {path}", header_style="bold")
-    for col in ("#", "time", "user@host", "input", "status", "objective", "value", "plan", "hash"):
-        table.add_column(col, justify="right" if col in ("#", "value") else "left")
+    columns = ["#", "time", *(["user@host"] if wide else []), "status", "objective", "files"]
+    for col in [*columns, "hash"]:
+        table.add_column(col, justify="right" if col == "#" else "left", overflow="fold")
     for rec in records:
         value = rec["objective_value"]
-        table.add_row(
+        shown = fmt.money(value) if rec["objective"] == "min_cost" else fmt.number(value)
+        output = Path(rec["output_file"]).name if rec["output_file"] else "no plan written"
+        cells = [
             str(rec["id"]),
-            str(rec["time"] or ""),
-            f"{rec['user'] or '?'}@{rec['host'] or '?'}",
-            Path(rec["input_file"] or "").name,
+            str(rec["time"] or "")[:16].replace("T", "\n"),
+            *([f"{rec['user'] or '?'}@{rec['host'] or '?'}"] if wide else []),
             str(rec["status"] or ""),
-            str(rec["objective"] or ""),
-            "—" if value is None else f"{value:,.2f}",
-            Path(rec["output_file"]).name if rec["output_file"] else "—",
-            str(rec["hash"])[:12],
-            style="red" if rec["id"] in chain.altered else None,
-        )
+            f"{rec['objective'] or ''}\n{shown}",
+            f"{Path(rec['input_file'] or '').name}\n→ {output}",
+            str(rec["hash"])[:8],
+        ]
+        table.add_row(*cells, style="red" if rec["id"] in chain.altered else None)
     console.print(table)
     style = "green" if chain.ok else "bold red"
-    console.print(chain.text(), style=style, markup=False, highlight=False, soft_wrap=True)
+    console.print(chain.text(), style=style, markup=False, highlight=False)

@@ -64,6 +64,16 @@ class SolveRun:
     provenance: list[tuple[str, Any]] | None = None  # Plan_Run rows, once computed
 
     @property
+    def label(self) -> str:
+        """The plan's status in the one vocabulary of forceplan.status."""
+        from forceplan.status import plan_status
+
+        shortfalls = 0
+        if self.tables is not None:
+            shortfalls = len(self.tables.tables["Plan_Shortfalls"])
+        return plan_status(self.outcome.status if self.outcome else None, shortfalls)
+
+    @property
     def exit_code(self) -> ExitCode:
         status = self.outcome.status if self.outcome else "error"
         if status == "optimal":
@@ -163,16 +173,19 @@ def explain_infeasible(run: SolveRun, progress: Progress = _no_progress) -> None
     from forceplan.model.solve import SolveOptions, solve
     from forceplan.results import build_tables
 
-    with _timed(run, "diagnose", progress):
-        req = run.request
+    # two phases, each shown with its elapsed time: both can take minutes; both end by the
+    # command's deadline (--time-limit)
+    req = run.request
+    with _timed(run, "iis", progress):
         iis_limit = _left(run, req.iis_time_limit)
         if iis_limit is not None and iis_limit <= 0.0:
             run.notes.append("the conflicting requirements were not isolated: --time-limit reached")
         else:
             run.conflicts = explain_iis(run.built, run.outcome, iis_limit)
-        if _left(run) is not None and _left(run) <= 0.0:
-            run.notes.append("the elastic re-solve was not run: --time-limit reached")
-            return
+    if _left(run) is not None and _left(run) <= 0.0:
+        run.notes.append("the elastic re-solve was not run: --time-limit reached")
+        return
+    with _timed(run, "elastic", progress):
         elastic = SolveRun(req)
         elastic.inputs, elastic.issues = run.inputs, run.issues
         elastic.data = build_data(run.inputs, req.objective, True, req.integer_units)
@@ -259,29 +272,29 @@ def _write(run: SolveRun, output: Path, preparing: Future[Any] | None = None) ->
     run.output = output
 
 
-def summary_rows(run: SolveRun) -> list[tuple[str, Any]]:
+def summary_rows(run: SolveRun) -> list[tuple[Any, ...]]:
+    """Headline figures of Plan_Summary: (figure, value, unit). Numbers stay numbers; the
+    year-by-year figures are a table of their own on that sheet (workbook.write)."""
+    from forceplan.status import explain
+
     s = run.tables.summary
-    rows: list[tuple[str, Any]] = [
-        ("title", run.inputs.settings.get("title", "")),
-        ("status", s["status"] + ("" if s["status"] == "optimal" else " — NOT A PROVEN OPTIMUM")),
-        ("objective", s["objective_name"]),
-        ("objective value", s["objective"]),
-        ("total discounted cost", s["cost"]),
-        ("total capability", s["capability"]),
-        ("elastic penalties", s["penalty"]),
-        ("shortfalls", s["shortfalls"]),
-        ("currency", run.inputs.settings.get("currency", "")),
+    currency = str(run.inputs.settings.get("currency", ""))
+    label = run.label
+    objective_unit = {
+        "min_cost": f"{currency}, discounted",
+        "max_capability": "capability points",
+    }.get(s["objective_name"], "objective units")
+    return [
+        ("title", run.inputs.settings.get("title", ""), ""),
+        ("status", label, explain(label)),
+        ("objective", s["objective_name"], ""),
+        ("objective value", s["objective"], objective_unit),
+        ("total discounted cost", s["cost"], f"{currency}, discounted"),
+        ("total capability", s["capability"], "capability points"),
+        ("elastic penalties", s["penalty"], currency),
+        ("shortfalls", s["shortfalls"], "rows on Plan_Shortfalls"),
+        ("currency", currency, ""),
     ]
-    band = s["end_strength_band"]
-    for year, strength in s["strength"].items():
-        lo, hi = band.get(year, (None, None))
-        text = f"{strength:,.0f}"
-        if lo is not None:
-            text += f" (band {lo:,.0f} – {hi:,.0f})"
-        rows.append((f"strength {year}", text))
-    for year, spend in s["spend_by_year"].items():
-        rows.append((f"spend {year}", spend))
-    return rows
 
 
 def run_rows(run: SolveRun) -> list[tuple[str, Any]]:
@@ -323,7 +336,8 @@ def _run_rows(run: SolveRun) -> list[tuple[str, Any]]:
         ("time_limit", req.time_limit),
         ("mip_gap", req.mip_gap),
         ("threads", req.threads),
-        ("status", outcome.status),
+        ("status", run.label),
+        ("solver_status", outcome.status),
         ("objective_value", outcome.objective),
         ("gap", outcome.gap),
         ("solve_stages", " + ".join(outcome.stages)),

@@ -28,6 +28,18 @@ def state_dir() -> Path:
     return Path(base) / "forceplan"
 
 
+#: What a long phase is doing, shown on its live line.
+PHASE_HINTS = {
+    "solve": "HiGHS",
+    "iis": "isolating the conflicting requirements",
+    "elastic": "re-solving with priced shortfalls",
+    "write": "writing the plan workbook",
+    "report": "building the report and re-auditing",
+    "pdf": "rendering the PDF",
+    "generate": "writing the workbook",
+}
+
+
 class UI:
     def __init__(self) -> None:
         self.out = Console(highlight=False, soft_wrap=False)
@@ -60,18 +72,37 @@ class UI:
 
     @contextlib.contextmanager
     def phases(self, enabled: bool = True) -> Iterator[Callable[[str], Any]]:
-        """A progress display for pipeline phases; yields `progress(phase)` context managers."""
+        """A live line per running phase with its elapsed time ("solve  0:00:12"),
+        replaced by "✓ solve  12.31 s" when it ends; yields `progress(phase)` context
+        managers. Phases may nest (diagnose > iis): each has its own line, none is left
+        spinning once it has ended."""
         if not enabled or self.quiet:
             yield lambda _phase: contextlib.nullcontext()
             return
-        with self.err.status("starting") as status:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = (
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}[/] …"),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=self.err, transient=True) as bar:
 
             @contextlib.contextmanager
             def progress(phase: str) -> Iterator[None]:
-                status.update(f"[bold]{phase}[/] …")
+                # the start time stays true when a solver call holds the GIL and the
+                # live clock cannot refresh (HiGHS's IIS search does)
+                hint = PHASE_HINTS.get(phase)
+                started_at = time.strftime("%H:%M:%S")
+                text = f"{phase} ({hint}, started {started_at})" if hint else phase
+                task = bar.add_task(text, total=None)
                 started = time.perf_counter()
-                yield
-                self.err.print(f"[green]✓[/] {phase:<9} {time.perf_counter() - started:7.2f} s")
+                try:
+                    yield
+                finally:
+                    bar.remove_task(task)
+                seconds = time.perf_counter() - started
+                bar.console.print(f"[green]✓[/] {phase:<9} {seconds:7.2f} s")
 
             yield progress
 

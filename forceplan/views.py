@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from rich.console import Console
@@ -11,12 +10,6 @@ from rich.table import Table
 from forceplan.pipeline import SolveRun
 
 TOP_PRICES = 8
-
-
-def _money(x: float | None) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "—"
-    return f"{x:,.0f}"
 
 
 def binding_prices(run: SolveRun, limit: int = TOP_PRICES) -> list[dict[str, Any]]:
@@ -45,7 +38,8 @@ def solve_payload(run: SolveRun) -> dict[str, Any]:
     outcome = run.outcome
     payload: dict[str, Any] = {
         "workbook": str(run.request.workbook),
-        "status": outcome.status,
+        "status": run.label,
+        "solver_status": outcome.status,
         "message": outcome.message,
         "objective": outcome.objective,
         "objective_name": run.data.objective,
@@ -86,17 +80,29 @@ def _elastic_payload(elastic: SolveRun | None) -> dict[str, Any] | None:
 
 
 def show_solve(console: Console, run: SolveRun, quiet: bool = False) -> None:
+    from forceplan import fmt
+    from forceplan.status import explain, style
+
     outcome = run.outcome
-    style = "green" if outcome.optimal else ("yellow" if outcome.has_solution else "red")
-    console.print(f"[bold {style}]{outcome.status}[/] — {outcome.message}")
+    label = run.label
+    console.print(f"[bold {style(label)}]{label}[/] — {explain(label)}")
+    if outcome.message and label not in ("optimal", "optimal with shortfalls"):
+        console.print(f"[dim]solver: {outcome.message}[/]")
+    currency = str(run.inputs.settings.get("currency", "")) if run.inputs else ""
     if outcome.objective is not None:
         gap = f" (gap {outcome.gap:.2%})" if outcome.gap is not None else ""
-        console.print(f"objective ({run.data.objective}): [bold]{outcome.objective:,.2f}[/]{gap}")
+        console.print(
+            f"objective ({run.data.objective}): [bold]"
+            f"{objective_text(run.data.objective, outcome.objective, currency)}[/]{gap}"
+        )
     if run.tables is not None and not quiet:
-        _strength_table(console, run)
-        _spend_table(console, run)
+        summary = run.tables.summary
+        strength_table(console, summary["strength"], summary["end_strength_band"])
+        spend_tables(console, run.tables.tables["Plan_Budget"], currency)
         _prices_table(console, run)
-        _shortfalls_table(console, run.tables.tables["Plan_Shortfalls"], "Shortfalls")
+        shortfalls_table(console, run.tables.tables["Plan_Shortfalls"], "Shortfalls", currency)
+        if summary["penalty"]:
+            console.print(f"shortfall penalties: {fmt.money(summary['penalty'], currency)}")
     if run.conflicts is not None or run.elastic_run is not None:
         show_infeasible(console, run)
     if run.output:
@@ -109,32 +115,78 @@ def show_solve(console: Console, run: SolveRun, quiet: bool = False) -> None:
     console.print(f"[dim]{timings}[/]")
 
 
-def _strength_table(console: Console, run: SolveRun) -> None:
-    summary = run.tables.summary
-    table = Table(title="Total strength by year (end of year)", header_style="bold")
+def objective_text(objective: str, value: float | None, currency: str) -> str:
+    """The objective value with its unit: money for min_cost, points for capability."""
+    from forceplan import fmt
+
+    if objective == "min_cost":
+        return f"{fmt.money(value, currency)} (discounted)"
+    if objective == "max_capability":
+        return f"{fmt.number(value)} capability points"
+    return fmt.number(value)
+
+
+def strength_table(console: Console, strength: dict[int, float], band: dict[int, Any]) -> None:
+    from forceplan import fmt
+
+    table = Table(title="Total strength (persons)", header_style="bold")
     for col in ("year", "strength", "min_total", "max_total"):
         table.add_column(col, justify="right")
-    for year, strength in summary["strength"].items():
-        lo, hi = summary["end_strength_band"].get(year, (None, None))
-        table.add_row(str(year), _money(strength), _money(lo), _money(hi))
+    for year, value in strength.items():
+        lo, hi = [*(band.get(year) or ()), None, None][:2]
+        table.add_row(fmt.year(year), fmt.count(value), fmt.count(lo), fmt.count(hi))
     console.print(table)
 
 
-def _spend_table(console: Console, run: SolveRun) -> None:
-    budget = run.tables.tables["Plan_Budget"]
+def spend_tables(console: Console, budget: Any, currency: str, value: str = "spend") -> None:
+    """Spending by line and year in one money unit for the whole table (bn or mn, named in
+    the title), split into blocks of years that fit the terminal."""
+    from forceplan import fmt
+
+    if budget is None or not len(budget):
+        return
     pivot = budget.pivot_table(
-        index="line", columns="year", values="spend", aggfunc="sum", sort=False
+        index="line", columns="year", values=value, aggfunc="sum", sort=False
     )
     pivot = pivot[pivot.abs().sum(axis=1) > 0]
-    currency = run.inputs.settings.get("currency", "")
-    table = Table(title=f"Spending by budget line ({currency}, undiscounted)", header_style="bold")
-    table.add_column("line")
-    for year in pivot.columns:
-        table.add_column(str(year), justify="right")
-    for line, values in pivot.iterrows():
-        table.add_row(str(line), *(_money(v) for v in values))
-    table.add_row("[bold]total[/]", *(f"[bold]{_money(v)}[/]" for v in pivot.sum(axis=0)))
-    console.print(table)
+    if not len(pivot):
+        return
+    unit = fmt.money_unit(pivot.to_numpy().ravel().tolist() + list(pivot.sum(axis=0)))
+    rows = [(str(line), [fmt.scaled(v, unit) for v in values]) for line, values in pivot.iterrows()]
+    rows.append(("total", [fmt.scaled(v, unit) for v in pivot.sum(axis=0)]))
+    years = [fmt.year(y) for y in pivot.columns]
+    title = f"Spending by budget line ({fmt.unit_label(unit[1], currency)}, undiscounted)"
+    for table in year_blocks(title, "line", rows, years, console.width):
+        console.print(table)
+
+
+def year_blocks(
+    title: str, label: str, rows: list[tuple[str, list[str]]], years: list[str], width: int
+) -> list[Table]:
+    """Tables of `rows` (label, one text per year) in blocks of as many years as fit in
+    `width` columns; the last row is printed bold (a total)."""
+    from rich import box
+
+    name_width = max([len(label), *(len(r[0]) for r in rows)])
+    cell_width = max([4, *(len(v) for _, values in rows for v in values)])
+    # box.SIMPLE_HEAD: no vertical rules; each column takes its width + 2 of padding
+    per_block = max(1, (width - name_width - 4) // (cell_width + 2))
+    tables = []
+    for start in range(0, len(years), per_block):
+        block = years[start : start + per_block]
+        suffix = "" if len(block) == len(years) else f" ({block[0]}–{block[-1]})"
+        table = Table(title=title + suffix, header_style="bold", box=box.SIMPLE_HEAD)
+        table.add_column(label, no_wrap=True)
+        for year in block:
+            table.add_column(year, justify="right", no_wrap=True)
+        for i, (name, values) in enumerate(rows):
+            cells = values[start : start + per_block]
+            if i == len(rows) - 1 and name == "total":
+                table.add_row(f"[bold]{name}[/]", *(f"[bold]{c}[/]" for c in cells))
+            else:
+                table.add_row(name, *cells)
+        tables.append(table)
+    return tables
 
 
 def _prices_table(console: Console, run: SolveRun) -> None:
@@ -146,22 +198,31 @@ def _prices_table(console: Console, run: SolveRun) -> None:
         header_style="bold",
     )
     table.add_column("id")
-    table.add_column("what it means", overflow="fold")
-    table.add_column("input cells", overflow="fold")
+    table.add_column("what it means", overflow="fold", ratio=2)
+    table.add_column("input cells", overflow="fold", ratio=1)
     for p in prices:
         table.add_row(f"{p['id']} {p['side']}", p["sentence"], p["source_cells"])
     console.print(table)
 
 
-def _shortfalls_table(console: Console, frame: Any, title: str) -> None:
+def shortfalls_table(console: Console, frame: Any, title: str, currency: str = "") -> None:
+    from forceplan import fmt
+
     if frame is None or frame.empty:
         return
     table = Table(title=title, header_style="bold")
-    for col in ("constraint", "where", "year", "amount"):
-        table.add_column(col, overflow="fold")
+    table.add_column("id")
+    table.add_column("where", overflow="fold", ratio=3)
+    table.add_column("year", justify="right")
+    table.add_column("amount", justify="right", overflow="fold", ratio=1)
     for row in frame.itertuples(index=False):
-        table.add_row(row.constraint, row.where, str(row.year), f"{row.amount:,.2f}")
+        amount = fmt.money(row.amount, currency) if row.kind == "funding" else fmt.count(row.amount)
+        table.add_row(row.constraint, row.where, fmt.year(row.year), amount)
     console.print(table)
+
+
+#: IIS rows shown on screen; `--json` has all of them.
+SHOW_CONFLICTS = 40
 
 
 def show_infeasible(console: Console, run: SolveRun) -> None:
@@ -170,12 +231,17 @@ def show_infeasible(console: Console, run: SolveRun) -> None:
             title="Requirements that cannot all hold together (solver IIS)", header_style="bold"
         )
         table.add_column("id")
-        table.add_column("requirement")
-        table.add_column("where / year")
+        table.add_column("requirement", overflow="fold", ratio=2)
+        table.add_column("where / year", overflow="fold", ratio=2)
         table.add_column("side")
-        table.add_column("input cells", overflow="fold")
-        for c in run.conflicts:
+        table.add_column("input cells", overflow="fold", ratio=2)
+        for c in run.conflicts[:SHOW_CONFLICTS]:
             table.add_row(c.id, c.kind, c.index, c.side, ", ".join(c.cells))
+        if len(run.conflicts) > SHOW_CONFLICTS:
+            table.caption = (
+                f"{len(run.conflicts) - SHOW_CONFLICTS} more rows: "
+                "`forceplan diagnose WORKBOOK --json` lists all"
+            )
         console.print(table)
     elif run.conflicts is not None:
         limit = run.request.iis_time_limit
@@ -186,10 +252,12 @@ def show_infeasible(console: Console, run: SolveRun) -> None:
         )
     elastic = run.elastic_run
     if elastic is not None and elastic.tables is not None:
-        _shortfalls_table(
+        currency = str(run.inputs.settings.get("currency", "")) if run.inputs else ""
+        shortfalls_table(
             console,
             elastic.tables.tables["Plan_Shortfalls"],
             "Smallest shortfalls that would make a plan possible (elastic re-solve)",
+            currency,
         )
         console.print(
             "Re-run with [bold]--elastic[/] to get the full plan with these shortfalls priced in."

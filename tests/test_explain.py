@@ -49,7 +49,9 @@ def test_explain_cli_json(plan) -> None:
     done = forceplan("explain", str(path), "--top", "3", "--json")
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
-    assert payload["status"] == "optimal" and len(payload["limits"]) <= 3
+    # an elastic plan whose funding gap is priced: a proven optimum, with shortfalls
+    assert payload["status"] in ("optimal", "optimal with shortfalls")
+    assert len(payload["limits"]) <= 3
     assert {"sentence", "side", "valid_from", "valid_to", "price_note"} <= set(payload["limits"][0])
     shown = forceplan("explain", str(path))
     assert shown.returncode == 0 and "What more money buys" in shown.stdout

@@ -50,7 +50,16 @@ RUN_GROUPS: dict[str, tuple[str, ...]] = {
         "numpy",
         "python",
     ),
-    "Run": ("date", "user", "host", "status", "objective_value", "gap", "solve_stages"),
+    "Run": (
+        "date",
+        "user",
+        "host",
+        "status",
+        "solver_status",
+        "objective_value",
+        "gap",
+        "solve_stages",
+    ),
     "Options": (
         "objective",
         "currency",
@@ -609,9 +618,14 @@ def build_context(path: Path) -> dict[str, Any]:
     if equipment is not None and "arrival_year" in equipment and len(equipment):
         late = equipment[(equipment["arrival_year"] > years[-1]) & (equipment["orders"] > 0)]
         pipeline = float(late["orders"].sum())
+    from forceplan.status import badge_class, explain, of_plan
+
+    label = of_plan(plan.run, len(shortfalls))
     summary = {
         "title": settings.get("title") or plan.path.stem,
-        "status": str(plan.run.get("status") or "unknown"),
+        "status": label,  # one vocabulary (forceplan.status): never green with shortfalls
+        "status_class": badge_class(label),
+        "status_text": explain(label)[0].upper() + explain(label)[1:],
         "objective": objective,
         "objective_value": plan.number("objective_value"),
         "gap": plan.number("gap"),
@@ -636,6 +650,7 @@ def build_context(path: Path) -> dict[str, Any]:
         "plan_file": plan.path.name,
         "classification": plan.classification,
         "summary": summary,
+        "decisions": _decisions(plan, inputs, currency),
         "strength": _strength_section(plan, inputs, years),
         "money": money,
         "personnel": _personnel_charts(plan, years),
@@ -659,6 +674,17 @@ def build_context(path: Path) -> dict[str, Any]:
         "appendix": _appendix(raw),
         "years": years,
     }
+
+
+def _decisions(plan: Any, inputs: Any, currency: str) -> list[str]:
+    from forceplan.report.decisions import decisions
+
+    prices: dict[str, float] = {}
+    for row in inputs["Equipment"]:
+        price = row.get("unit_price")
+        if isinstance(price, int | float) and math.isfinite(price):
+            prices[str(row["equipment"])] = float(price)
+    return decisions(plan.tables, currency, prices)
 
 
 def _final_units(units: Any, years: list[int]) -> list[dict[str, Any]]:
@@ -693,7 +719,15 @@ def render(context: dict[str, Any]) -> str:
     )
     env.filters["fmt"] = fmt
     env.filters["cell"] = cell
+    env.filters["money"] = _money_filter
     return env.get_template("report.html.j2").render(**context)
+
+
+def _money_filter(value: Any, currency: str = "") -> str:
+    """Money in a readable unit for the report ('17,609.8 bn UAH'), from forceplan.fmt."""
+    from forceplan.fmt import money
+
+    return money(value, currency)
 
 
 def default_report_path(plan: Path) -> Path:
@@ -701,8 +735,16 @@ def default_report_path(plan: Path) -> Path:
     return plan.with_name(f"{plan.stem}.report.html")
 
 
-def write_report(plan: Path, output: Path | None = None, pdf: bool = False) -> ReportResult:
-    """Render the report of `plan` to `output` (atomically); with `pdf`, also a PDF."""
+def write_report(
+    plan: Path, output: Path | None = None, pdf: bool = False, progress: Any = None
+) -> ReportResult:
+    """Render the report of `plan` to `output` (atomically); with `pdf`, also a PDF.
+
+    `progress(phase)`: a context manager per phase ("report", "pdf"), e.g. the CLI's
+    live line with the elapsed time (the PDF alone takes half a minute on a large plan)."""
+    import contextlib
+
+    step = progress or (lambda _phase: contextlib.nullcontext())
     from forceplan.workbook.atomic import atomic_write
 
     started = time.perf_counter()
@@ -714,35 +756,34 @@ def write_report(plan: Path, output: Path | None = None, pdf: bool = False) -> R
         raise ForceplanError(f"{output} is the plan itself: choose another -o")
     if not output.parent.is_dir():
         raise ForceplanError(f"{output}: the folder {output.parent} does not exist")
-    context = build_context(plan)
-    html = render(context)
-    atomic_write(output, lambda fh: fh.write(html.encode("utf-8")), overwrite=True)
+    with step("report"):
+        context = build_context(plan)
+        html = render(context)
+        atomic_write(output, lambda fh: fh.write(html.encode("utf-8")), overwrite=True)
     result = ReportResult(output, audit_ok=context["audit"].ok)
     if pdf:
-        result.pdf = html_to_pdf(output, context["classification"])
+        with step("pdf"):
+            result.pdf = html_to_pdf(output, context["classification"])
     result.seconds = time.perf_counter() - started
     return result
 
 
 #: Extra style sheet for the PDF (WeasyPrint implements CSS paged media): the
 #: classification goes into the top and bottom page-margin boxes of every page, with the
-#: page number; the screen banners and the browser-print spacers are hidden. The three
-#: boxes of a margin (35 + 207 + 35 mm) fill the 277 mm between the side margins. WeasyPrint
+#: page number; the screen banners and the browser-print spacers are hidden. The
+#: banner is one box as wide as the page's text (277 mm; no empty side boxes). WeasyPrint
 #: takes these as user styles, below the document's own: hence `!important`.
 PDF_CSS = """
 @page {
   size: A4 landscape !important;
   margin: 15mm 10mm 15mm 10mm !important;
-  @top-left { content: ""; background: #1F4E79; height: 8mm; width: 35mm; }
-  @top-center { content: %(banner)s; background: #1F4E79; height: 8mm; width: 207mm; color: #fff;
+  @top-left { content: none; } @top-right { content: none; }
+  @bottom-left { content: none; } @bottom-right { content: none; }
+  @top-center { content: %(banner)s; background: #1F4E79; height: 8mm; width: 277mm; color: #fff;
     font: bold 9pt Arial, Helvetica, sans-serif; text-align: center; vertical-align: middle; }
-  @top-right { content: ""; background: #1F4E79; height: 8mm; width: 35mm; }
-  @bottom-left { content: ""; background: #1F4E79; height: 8mm; width: 35mm; }
-  @bottom-center { content: %(banner)s; background: #1F4E79; height: 8mm; width: 207mm; color: #fff;
+  @bottom-center { content: %(banner)s "   ·   page " counter(page) " of " counter(pages);
+    background: #1F4E79; height: 8mm; width: 277mm; color: #fff;
     font: bold 9pt Arial, Helvetica, sans-serif; text-align: center; vertical-align: middle; }
-  @bottom-right { content: "page " counter(page) " of " counter(pages); background: #1F4E79;
-    height: 8mm; width: 35mm; color: #fff; font: 8pt Arial, Helvetica, sans-serif;
-    text-align: right; vertical-align: middle; padding-right: 3mm; }
 }
 .banner, table.page > thead, table.page > tfoot { display: none !important; }
 table.page, table.page > tbody, table.page > tbody > tr, table.page > tbody > tr > td {
@@ -750,6 +791,7 @@ table.page, table.page > tbody, table.page > tbody > tr, table.page > tbody > tr
 .grid { display: block !important; }
 .grid figure { display: inline-block !important; vertical-align: top; }
 table.data th, table.data td { overflow-wrap: break-word !important; }
+td.id, th.id { overflow-wrap: normal !important; }
 """
 
 

@@ -255,10 +255,8 @@ class _LocalPool:
         else:
             return
         worker.inflight.extend(chunk)
-        try:
-            worker.conn.send(chunk)
-        except OSError:  # it died meanwhile: its sentinel reports it, the chunk comes back
-            pass
+        with contextlib.suppress(OSError):  # it died meanwhile: its sentinel reports it,
+            worker.conn.send(chunk)  # and the chunk comes back to the queue
 
     def _died(self, worker: _Worker) -> None:
         self.workers.remove(worker)

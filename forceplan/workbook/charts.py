@@ -172,7 +172,7 @@ def _pivot(frame: Any, index: str, columns: str, values: str, years: list[int]) 
 
 
 def _spending_block(tables: dict[str, Any]) -> Block | None:
-    from forceplan.workbook.write import FMT_MONEY, FMT_YEAR
+    from forceplan.workbook.write import FMT_YEAR
 
     budget, years = tables.get("Plan_Budget"), _years(tables)
     if budget is None or not len(budget) or not years:
@@ -198,13 +198,14 @@ def _spending_block(tables: dict[str, Any]) -> Block | None:
         "Spending by budget line and year (undiscounted)",
         header,
         rows,
-        [FMT_YEAR] + [FMT_MONEY] * (len(header) - 1),
+        [FMT_YEAR] + [_money_cells(rows)] * (len(header) - 1),
     )
 
     def make(ws: Any, hr: int, lr: int, ncols: int) -> Any:
         chart = _bar_chart(
             "Spending by budget line against the money available", "money", stacked=True
         )
+        _money_axis(chart, rows)
         _add_series(chart, ws, hr, lr, range(2, len(lines) + 2))
         _set_categories(chart, ws, hr + 1, lr, 1)
         if available is not None:
@@ -220,7 +221,7 @@ def _spending_block(tables: dict[str, Any]) -> Block | None:
 
 
 def _funding_block(tables: dict[str, Any]) -> Block | None:
-    from forceplan.workbook.write import FMT_MONEY, FMT_YEAR
+    from forceplan.workbook.write import FMT_YEAR
 
     funding, years = tables.get("Plan_Funding"), _years(tables)
     if funding is None or not len(funding) or not years:
@@ -235,11 +236,12 @@ def _funding_block(tables: dict[str, Any]) -> Block | None:
         "Money available by funding source and year",
         header,
         rows,
-        [FMT_YEAR] + [FMT_MONEY] * (len(header) - 1),
+        [FMT_YEAR] + [_money_cells(rows)] * (len(header) - 1),
     )
 
     def make(ws: Any, hr: int, lr: int, ncols: int) -> Any:
         chart = _bar_chart("Funding by source against total spending", "money", stacked=True)
+        _money_axis(chart, rows)
         _add_series(chart, ws, hr, lr, range(2, len(sources) + 2))
         _set_categories(chart, ws, hr + 1, lr, 1)
         line = _line_chart("", "")
@@ -402,6 +404,25 @@ def _set_categories(
         s.cat = AxDataSource(strRef=StrRef(f=ref)) if text else AxDataSource(numRef=NumRef(f=ref))
 
 
+def _money_cells(rows: list[list[Any]]) -> str:
+    """Money cells of a chart's data table: in mn when the amounts reach millions."""
+    from forceplan.fmt import excel_money_format, money_unit
+
+    _divisor, label = money_unit(v for row in rows for v in row[1:])
+    return excel_money_format("mn" if label else "")
+
+
+def _money_axis(chart: Any, rows: list[list[Any]]) -> None:
+    """A money axis in bn or mn ('2,000 bn', not 2,000,000,000,000), named so."""
+    from forceplan.fmt import money_unit
+
+    _divisor, label = money_unit(v for row in rows for v in row[1:])
+    if label:
+        commas = ",," if label == "mn" else ",,,"
+        chart.y_axis.number_format = f'#,##0{commas}" {label}"'
+        chart.y_axis.title = f"money ({label})"
+
+
 def _style_line(series: Any, color: str, width_pt: float, dash: str | None = None) -> None:
     series.smooth = False
     line = series.graphicalProperties.line
@@ -420,4 +441,5 @@ def _finish(chart: Any, small: bool) -> None:
     for sub in [chart, *getattr(chart, "_charts", [])]:
         sub.x_axis.delete = False
         sub.y_axis.delete = False
-    chart.y_axis.number_format = "#,##0"
+    if not chart.y_axis.number_format or chart.y_axis.number_format == "General":
+        chart.y_axis.number_format = "#,##0"

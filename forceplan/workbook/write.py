@@ -88,6 +88,7 @@ _SHEET_HELP = {
     "Plan_Units": "units by type and year",
     "Plan_Equipment": "stock, orders and deliveries by item and year",
     "Plan_Budget": "spending by budget line and year",
+    "Plan_BudgetGrid": "spending laid out line × year, with totals and funding available",
     "Plan_Funding": "money available, spent, carried and lapsed by source and year (base "
     "currency; *_own columns in the source's currency)",
     "Plan_Allocation": "which source pays for which line",
@@ -234,13 +235,28 @@ def write_plan(
     book, lost = _load_for_copy(input_path, scan)
     cached = scan.cached
     taken = _names_in_use(book)
-    summary = _summary_sheet(book, summary_rows, classification, list(sheets))
-    add_charts_sheet(book, sheets, classification, charts or ChartInputs())
+    for ws in book.worksheets:  # the copied input sheets
+        print_setup(ws, classification)
+    currency = str(next((r[1] for r in summary_rows if r and r[0] == "currency"), "") or "")
+    charts = charts or ChartInputs()
+    grid = budget_grid(sheets)
+    names = list(sheets)
+    if grid is not None and "Plan_Budget" in names:
+        names.insert(names.index("Plan_Budget") + 1, "Plan_BudgetGrid")
+    summary = _summary_sheet(
+        book, summary_rows, classification, names, sheets, charts.end_strength_band
+    )
+    add_charts_sheet(book, sheets, classification, charts)
     streamed: dict[str, Any] = {}  # sheet -> frame whose rows are written by fastrows
     for name, frame in sheets.items():
-        table_sheet(book, name, frame, classification, taken, deferred=streamed)
+        table_sheet(book, name, frame, classification, taken, deferred=streamed, currency=currency)
+        if name == "Plan_Budget" and grid is not None:
+            _grid_sheet(book, grid, classification, taken, currency)
     run_rows = [*run_rows, *(("lost_feature", i.where + ": " + i.message) for i in lost)]
-    table_sheet(book, "Plan_Run", _key_value_frame(run_rows, classification), classification, taken)
+    run_sheet = table_sheet(
+        book, "Plan_Run", _key_value_frame(run_rows, classification), classification, taken
+    )
+    _format_run_values(run_sheet)
     _finish_book(book, summary)
     if backup and output.exists():
         saved = make_backup(output)
@@ -347,6 +363,65 @@ def _mark_classification(ws: Any, classification: str) -> None:
         part.right.text = "Page &P of &N"
 
 
+def print_setup(ws: Any, classification: str) -> None:
+    """Print settings for a sheet that has none (input sheets copied into the plan): one
+    page wide, header row repeated on every page, the classification in the header and
+    footer, landscape when the sheet is wide. A sheet the user set up to print (fit to
+    page, a print area or repeated rows) keeps its own settings."""
+    from openpyxl.utils import get_column_letter
+
+    props = ws.sheet_properties.pageSetUpPr
+    own = (props is not None and props.fitToPage) or ws.print_area or ws.print_title_rows
+    if not ws.oddHeader.center.text and not ws.oddFooter.center.text:
+        _mark_classification(ws, classification)
+    if own:
+        return
+    ws.page_setup.orientation = orientation(ws)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if ws.max_row > 1 and _has_header(ws):
+        ws.print_title_rows = "1:1"
+        if not ws.auto_filter.ref and not ws.tables:
+            last = get_column_letter(ws.max_column)
+            ws.auto_filter.ref = f"A1:{last}{ws.max_row}"
+
+
+#: Widest sheet (in characters) printed portrait. Fitted to the page width, a portrait
+#: page holds more rows than a landscape one (fewer pages), down to a font scale of about
+#: 70 %; wider sheets print landscape so the text stays readable.
+PORTRAIT_MAX_CHARS = 140
+
+
+def orientation(ws: Any) -> str:
+    from openpyxl.utils import get_column_letter
+
+    width = sum(
+        (ws.column_dimensions[get_column_letter(j)].width or 9.0)
+        for j in range(1, max(1, ws.max_column) + 1)
+    )
+    return "portrait" if width <= PORTRAIT_MAX_CHARS else "landscape"
+
+
+def _has_header(ws: Any) -> bool:
+    """Row 1 is a table header: text in every used cell and a contract sheet's shape."""
+    from forceplan import schema
+
+    if ws.title not in {sheet.name for sheet in schema.SHEETS}:
+        return False
+    return all(isinstance(c.value, str) for c in ws[1] if c.value is not None)
+
+
+def _format_run_values(ws: Any) -> None:
+    """Plan_Run values are of many kinds: big numbers get separators, small ones stay."""
+    for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+        value = cell.value
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            key = ws.cell(row=cell.row, column=1).value
+            if abs(value) >= 1000 and not str(key).endswith("year"):
+                cell.number_format = "#,##0.00"
+
+
 def _header_text(text: str) -> str:
     """Header/footer text: `&` starts a code there, so a literal one is doubled."""
     return text.replace("&", "&&")[:200]
@@ -382,8 +457,47 @@ def banner(ws: Any, classification: str, width: int) -> None:
     first.alignment = Alignment(horizontal="left")
 
 
-def _number_format(sheet: str, column: str) -> str:
+def _number_format(sheet: str, column: str, money_unit: str = "") -> str:
+    """The output column registry's format (forceplan.output_columns), else the defaults."""
+    from forceplan import output_columns
+    from forceplan.fmt import excel_money_format
+
+    col = output_columns.column(sheet, column)
+    if col is not None and col.kind in output_columns.MONEY_KINDS:
+        return excel_money_format(money_unit)
+    if col is not None and col.kind in output_columns.KIND_FORMAT:
+        return output_columns.KIND_FORMAT[col.kind]
     return _COLUMN_FORMAT.get(column, _SHEET_FORMAT.get(sheet, FMT_PLAIN))
+
+
+def sheet_money_unit(sheet: str, frame: Any) -> str:
+    """'mn' when the sheet's money reaches millions (then every money column of the sheet
+    reads in millions, so columns compare at a glance), else '' (currency units)."""
+    from forceplan import output_columns
+
+    biggest = 0.0
+    for name in frame.columns:
+        col = output_columns.column(sheet, str(name))
+        if col is None or col.kind not in output_columns.MONEY_KINDS:
+            continue
+        values = frame[name].dropna()
+        if len(values) and values.dtype.kind in "if":
+            biggest = max(biggest, float(values.abs().max()))
+    return "mn" if math.isfinite(biggest) and biggest >= 1e6 else ""
+
+
+def header_comments(ws: Any, sheet: str, columns: list[str], currency: str, unit: str) -> None:
+    """A comment with meaning and unit on each header cell (MODEL.md §8.9)."""
+    from openpyxl.comments import Comment
+
+    from forceplan.output_columns import header_comment
+
+    for j, col in enumerate(columns, start=1):
+        text = header_comment(sheet, col, currency, unit)
+        if text:
+            comment = Comment(text, "forceplan")
+            comment.width, comment.height = 260, 90
+            ws.cell(row=1, column=j).comment = comment
 
 
 def table_sheet(
@@ -394,6 +508,7 @@ def table_sheet(
     taken: set[str],
     number_formats: dict[str, str] | None = None,
     deferred: dict[str, Any] | None = None,
+    currency: str | None = None,
 ) -> Any:
     """One output table: header in row 1, an Excel table with filters, formats, widths.
 
@@ -415,7 +530,10 @@ def table_sheet(
         cell.font = header_font
         cell.fill = header_fill
         cell.alignment = Alignment(horizontal="center")
-    formats = [_column_format(name, col, frame[col], number_formats) for col in frame.columns]
+    unit = sheet_money_unit(name, frame)
+    formats = [_column_format(name, col, frame[col], number_formats, unit) for col in frame.columns]
+    if currency is not None:
+        header_comments(ws, name, columns, currency, unit)
     if deferred is not None and len(frame):
         deferred[ws.title] = frame
         records: Iterable[tuple[Any, ...]] = [
@@ -433,6 +551,7 @@ def table_sheet(
         ws.column_dimensions[get_column_letter(j)].width = _width(col, frame[col], formats[j - 1])
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = orientation(ws)
     last = get_column_letter(max(1, len(columns)))
     if len(frame) and columns and len(set(columns)) == len(columns):
         table = Table(displayName=_table_name(name, taken), ref=f"A1:{last}{len(frame) + 1}")
@@ -448,7 +567,7 @@ def table_sheet(
 
 
 def _column_format(
-    sheet: str, column: Any, series: Any, overrides: dict[str, str] | None
+    sheet: str, column: Any, series: Any, overrides: dict[str, str] | None, unit: str = ""
 ) -> str | None:
     """Number format for a numeric column; None for text and TRUE/FALSE columns."""
     import pandas as pd
@@ -457,7 +576,7 @@ def _column_format(
         return None
     if overrides and str(column) in overrides:
         return overrides[str(column)]
-    return _number_format(sheet, str(column))
+    return _number_format(sheet, str(column), unit)
 
 
 def font(book: Any, **changes: Any) -> Any:
@@ -481,9 +600,12 @@ def _width(column: Any, series: Any, fmt: str | None) -> float:
     longest = len(str(column)) + 3  # room for the filter button
     values = series.dropna()
     if len(values):
-        if fmt in (FMT_COUNT, FMT_MONEY):
+        if fmt in (FMT_COUNT, FMT_MONEY) or (fmt and fmt.endswith('mn"')):
             biggest = float(values.abs().max()) if values.dtype.kind in "if" else 0.0
-            shown = len(f"{biggest:,.0f}") + 2 if math.isfinite(biggest) else 12
+            if fmt.endswith('mn"'):
+                shown = len(f"{biggest / 1e6:,.1f} mn") + 2 if math.isfinite(biggest) else 12
+            else:
+                shown = len(f"{biggest:,.0f}") + 2 if math.isfinite(biggest) else 12
         elif fmt in (FMT_SHARE, FMT_YEAR):
             shown = 7
         elif fmt:
@@ -513,31 +635,53 @@ def _key_value_frame(rows: Iterable[tuple[str, Any]], classification: str) -> An
 
 
 def _summary_sheet(
-    book: Any, rows: list[tuple[str, Any]], classification: str, tables: list[str]
+    book: Any,
+    rows: list[tuple[Any, ...]],
+    classification: str,
+    tables: list[str],
+    sheets: dict[str, Any] | None = None,
+    band: dict[int, Any] | None = None,
 ) -> Any:
-    """Plan_Summary (free layout): banner, headline figures, then a list of the sheets."""
+    """Plan_Summary (free layout): banner, headline figures (figure, value, unit), the
+    year-by-year figures as numbers, then a list of the sheets."""
     from openpyxl.styles import PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
+    from forceplan.fmt import excel_money_format
+
     ws = _output_sheet(book, "Plan_Summary", classification)
-    banner(ws, classification, 3)
+    banner(ws, classification, 6)
     bold = font(book, bold=True)
     fill = PatternFill("solid", fgColor=_HEADER_FILL)
-    title = dict(rows).get("title") or "Force plan"
+
+    def header(row: int, names: Iterable[str]) -> None:
+        for j, text in enumerate(names, start=1):
+            cell = ws.cell(row=row, column=j)
+            set_cell(cell, text)
+            cell.font, cell.fill = bold, fill
+
+    title = next((r[1] for r in rows if r[0] == "title"), None) or "Force plan"
     set_cell(ws.cell(row=2, column=1), title)
     ws.cell(row=2, column=1).font = font(book, bold=True, size=14)
     row = 4
-    for j, text in enumerate(("figure", "value"), start=1):
-        cell = ws.cell(row=row, column=j)
-        set_cell(cell, text)
-        cell.font, cell.fill = bold, fill
-    for key, value in rows:
+    header(row, ("figure", "value", "unit"))
+    for key, value, *unit in rows:
         row += 1
         set_cell(ws.cell(row=row, column=1), key)
         cell = ws.cell(row=row, column=2)
         set_cell(cell, value)
+        if unit:
+            set_cell(ws.cell(row=row, column=3), unit[0])
         if isinstance(cell.value, float | int) and not isinstance(cell.value, bool):
-            cell.number_format = FMT_MONEY if abs(cell.value) >= 1000 else FMT_PLAIN
+            money = bool(unit) and str(unit[0]).split(",")[0] not in ("", "capability points")
+            money = money and not str(unit[0]).startswith("rows")
+            if money and abs(cell.value) >= 1e9:
+                cell.number_format = excel_money_format("bn")
+            elif abs(cell.value) >= 1000 or float(cell.value).is_integer():
+                cell.number_format = FMT_COUNT
+            else:
+                cell.number_format = "#,##0.00"
+    row = _summary_years(ws, row + 2, sheets or {}, band or {}, header)
     row += 2
     set_cell(ws.cell(row=row, column=1), "Sheets of this plan")
     ws.cell(row=row, column=1).font = bold
@@ -549,11 +693,109 @@ def _summary_sheet(
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1")
         cell.font = font(book, color="0563C1", underline="single")
         set_cell(ws.cell(row=row, column=2), _SHEET_HELP.get(name, ""))
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 48
-    ws.column_dimensions["C"].width = 12
+    for letter, width in zip("ABCDEF", (24, 20, 14, 14, 16, 18), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToHeight = 1  # the summary is one printed page
     return ws
+
+
+def _summary_years(
+    ws: Any, row: int, sheets: dict[str, Any], band: dict[int, Any], header: Any
+) -> int:
+    """The year-by-year block of Plan_Summary; returns its last row."""
+    from forceplan.fmt import excel_money_format
+
+    personnel, budget = sheets.get("Plan_Personnel"), sheets.get("Plan_Budget")
+    if personnel is None or not len(personnel):
+        return row
+    strength = personnel.groupby("year")["strength"].sum()
+    spend = budget.groupby("year")["spend"].sum() if budget is not None else None
+    funding = sheets.get("Plan_Funding")
+    available = (
+        funding.groupby("year")["available"].sum() if funding is not None and len(funding) else None
+    )
+    set_cell(ws.cell(row=row, column=1), "Year by year")
+    ws.cell(row=row, column=1).font = font(ws.parent, bold=True)
+    row += 1
+    names = ["year", "strength", "min_total", "max_total", "spend", "funding available"]
+    header(row, names)
+    unit = "mn" if spend is not None and float(spend.abs().max()) >= 1e6 else ""
+    money = excel_money_format(unit)
+    formats = [FMT_YEAR, FMT_COUNT, FMT_COUNT, FMT_COUNT, money, money]
+    for year, value in strength.items():
+        row += 1
+        lo, hi = [*band.get(int(year), ()), None, None][:2]
+        values = [
+            int(year),
+            float(value),
+            lo,
+            hi,
+            None if spend is None else float(spend.get(year, 0.0)),
+            None if available is None else float(available.get(year, 0.0)),
+        ]
+        for j, (v, fmt) in enumerate(zip(values, formats, strict=True), start=1):
+            cell = ws.cell(row=row, column=j)
+            set_cell(cell, v)
+            cell.number_format = fmt
+    return row
+
+
+def budget_grid(tables: dict[str, Any]) -> Any:
+    """Plan_BudgetGrid: one row per budget line, one column per year, then a total column;
+    a total row and the funding available (when there is a Funding sheet)."""
+    import pandas as pd
+
+    budget = tables.get("Plan_Budget")
+    if budget is None or not len(budget):
+        return None
+    grid = budget.pivot_table(
+        index="line", columns="year", values="spend", aggfunc="sum", sort=False
+    )
+    grid = grid.reindex(columns=sorted(grid.columns))
+    grid.columns = [str(int(y)) for y in grid.columns]
+    grid["total"] = grid.sum(axis=1)
+    grid.loc["total spending"] = grid.sum(axis=0)
+    funding = tables.get("Plan_Funding")
+    if funding is not None and len(funding):
+        available = funding.groupby("year")["available"].sum()
+        row = {str(int(y)): float(v) for y, v in available.items()}
+        row["total"] = float(available.sum())
+        grid.loc["funding available"] = pd.Series(row)
+    grid = grid.reset_index().rename(columns={"index": "line"})
+    grid.columns = ["line", *grid.columns[1:]]
+    return grid
+
+
+def _grid_sheet(book: Any, grid: Any, classification: str, taken: set[str], currency: str) -> Any:
+    """Write Plan_BudgetGrid: money in mn (the cells hold exact amounts), bold totals."""
+    from openpyxl.comments import Comment
+
+    from forceplan.fmt import excel_money_format
+
+    money = excel_money_format(sheet_money_unit_values(grid))
+    formats = {c: money for c in grid.columns if c != "line"}
+    ws = table_sheet(book, "Plan_BudgetGrid", grid, classification, taken, formats)
+    bold = font(book, bold=True)
+    for r in range(2, len(grid) + 2):
+        if ws.cell(row=r, column=1).value in ("total spending", "funding available"):
+            for c in range(1, len(grid.columns) + 1):
+                ws.cell(row=r, column=c).font = bold
+    unit = "millions (mn)" if money.endswith('mn"') else "currency units"
+    ws["A1"].comment = Comment(
+        f"Spending by budget line (rows) and year (columns), undiscounted, in {currency}, "
+        f"shown in {unit}; the cells hold the exact amounts. The same figures as "
+        "Plan_Budget, laid out for reading and printing.",
+        "forceplan",
+    )
+    return ws
+
+
+def sheet_money_unit_values(frame: Any) -> str:
+    numbers = frame.select_dtypes("number")
+    biggest = float(numbers.abs().max().max()) if numbers.size else 0.0
+    return "mn" if math.isfinite(biggest) and biggest >= 1e6 else ""
 
 
 # --- stored formula results ------------------------------------------------------------

@@ -1540,6 +1540,7 @@ WORKBOOK_FAMILIES = (
     "STATUS",
     "D:Plan_Summary",
     "D:Plan_Charts",
+    "D:Plan_BudgetGrid",
     "D:Plan_Run",
     "HASH",
     "LEDGER",
@@ -1721,6 +1722,7 @@ def _sheet_families(
 ) -> list[FamilyResult]:
     """SHEETS, STATUS, D:Plan_Summary, D:Plan_Charts, D:Plan_Run (forceplan.audit_more)."""
     from forceplan.audit_more import (
+        check_budget_grid,
         check_charts,
         check_run,
         check_sheets,
@@ -1741,6 +1743,8 @@ def _sheet_families(
     )
     notes += more
     out += [summary, check_charts(grids.get("Plan_Charts"), plan.tables, inputs, RTOL)]
+    if "Plan_BudgetGrid" in plan.tables:
+        out.append(check_budget_grid(plan.tables, RTOL))
     out.append(check_run(plan.run, inputs, name))
     return out
 

@@ -30,6 +30,7 @@ WITH_SHORTFALLS = "optimal with shortfalls"
 KNOWN_STATUSES = (
     "optimal",
     WITH_SHORTFALLS,
+    "not proven optimal",
     "time_limit",
     "iteration_limit",
     "interrupted",
@@ -173,6 +174,9 @@ def _facts(ctx: Any) -> dict[str, Any]:
         "shortfall_amounts": amounts,
         "strength": {int(y): float(v) for y, v in pp.groupby("year")["strength"].sum().items()},
         "spend_by_year": {int(y): float(v) for y, v in pb.groupby("year")["spend"].sum().items()},
+        "available_by_year": {}
+        if ctx.funding is None
+        else {int(y): float(v) for y, v in ctx.funding.groupby("year")["available"].sum().items()},
     }
 
 
@@ -199,7 +203,8 @@ def check_sheets(
     from forceplan.audit import FamilyResult
 
     out = []
-    missing = [n for n in REQUIRED_SHEETS if n not in names]
+    listed = _listed_sheets(summary) if summary is not None else []
+    missing = [n for n in dict.fromkeys([*REQUIRED_SHEETS, *listed]) if n not in names]
     rows = [f"{n}: sheet missing (deleted after solving?)" for n in missing]
     out.append(_family(FamilyResult, "SHEETS", len(REQUIRED_SHEETS), rows))
     status = str(run.get("status") or "")
@@ -208,6 +213,15 @@ def check_sheets(
         problems.append(f"Plan_Run status '{status}' is not a status forceplan writes")
     elif status == WITH_SHORTFALLS and facts and not has_shortfalls(facts):
         problems.append("Plan_Run status says 'optimal with shortfalls' but the plan has none")
+    elif run.get("solver_status") is not None and facts:
+        from forceplan.status import plan_status
+
+        want = plan_status(str(run["solver_status"]), int(has_shortfalls(facts)))
+        if status != want:
+            problems.append(
+                f"Plan_Run status '{status}' but the solver's '{run['solver_status']}' and the "
+                f"plan's shortfalls make it '{want}'"
+            )
     if summary is not None:
         said = _summary_pairs(summary).get("status")
         if said is None:
@@ -227,6 +241,20 @@ def check_sheets(
             if proven and not any(text == w or text.startswith(w + " — ") for w in words):
                 problems.append(f"{cell} status '{text}' is not a status forceplan writes")
     out.append(_family(FamilyResult, "STATUS", 2, problems))
+    return out
+
+
+def _listed_sheets(grid: pd.DataFrame) -> list[str]:
+    """The Plan_ sheets Plan_Summary lists under "Sheets of this plan"."""
+    values = grid.astype(object).where(grid.notna(), None).values.tolist()
+    start = next((i for i, r in enumerate(values) if r and r[0] == "Sheets of this plan"), None)
+    if start is None:
+        return []
+    out = []
+    for r in values[start + 1 :]:
+        if not r or not isinstance(r[0], str) or not r[0].startswith("Plan_"):
+            break
+        out.append(r[0])
     return out
 
 
@@ -305,6 +333,8 @@ def check_summary(
     number("total capability", facts["capability"])
     number("elastic penalties", facts["penalty"], size)
     number("shortfalls", None if shortfall_rows is None else float(shortfall_rows))
+    problems += _year_table(grid, facts, inputs, rtol)
+    checked += 1
     known = {"title", "status", "objective", "currency", "objective value"}
     known |= {"total discounted cost", "total capability", "elastic penalties", "shortfalls"}
     for key, (row, got) in pairs.items():
@@ -324,6 +354,99 @@ def check_summary(
         elif key not in known:
             notes.append(f"Plan_Summary row {row} '{key}' is not a figure this audit re-derives")
     return _family(FamilyResult, fid, checked, problems), notes
+
+
+def _year_table(grid: pd.DataFrame, facts: dict[str, Any], inputs: Any, rtol: float) -> list[str]:
+    """Plan_Summary's "Year by year" table: strength, band, spend, money available."""
+    values = grid.astype(object).where(grid.notna(), None).values.tolist()
+    start = next((i for i, r in enumerate(values) if r and r[0] == "Year by year"), None)
+    if start is None or start + 1 >= len(values):
+        return []
+    header = [h for h in values[start + 1] if h is not None]
+    band = {int(r["year"]): r for r in inputs.tables["EndStrength"]}
+    problems = []
+    k = start + 2
+    while k < len(values) and values[k] and values[k][0] is not None:
+        row = values[k]
+        y = int(float(row[0]))
+        rec = band.get(y)
+        want = {
+            "strength": facts["strength"].get(y),
+            "spend": facts["spend_by_year"].get(y),
+            "funding available": facts.get("available_by_year", {}).get(y),
+            "min_total": None if rec is None else rec.get("min_total"),
+            "max_total": None if rec is None else rec.get("max_total"),
+        }
+        for j, name in enumerate(header[1:], start=1):
+            got = _as_float(row[j]) if j < len(row) else None
+            exp = want.get(str(name), _UNKNOWN)
+            cell = f"Plan_Summary!{col_letter(j)}{k + 1}"
+            if exp is _UNKNOWN:
+                problems.append(f"{cell}: '{name}' for {y} is not a figure this audit knows")
+                continue
+            exp = None if exp is None or not math.isfinite(float(exp)) else float(exp)
+            if got is None and exp is None:
+                continue
+            if got is None or exp is None or abs(got - exp) > rtol * max(1.0, abs(exp)):
+                problems.append(f"{cell} {name} for {y} = {row[j]} but the plan gives {exp}")
+        k += 1
+    return problems
+
+
+def check_budget_grid(tables: dict[str, pd.DataFrame], rtol: float) -> Any:
+    """D:Plan_BudgetGrid: spending line × year, totals and money available, from
+    Plan_Budget and Plan_Funding (header row 1: line, the years, total)."""
+    from forceplan.audit import FamilyResult
+
+    fid = "D:Plan_BudgetGrid"
+    grid = tables.get("Plan_BudgetGrid")
+    pb, pf = tables.get("Plan_Budget"), tables.get("Plan_Funding")
+    if grid is None or pb is None:
+        return FamilyResult(fid, 0, 0.0, "", 0.0)
+    spend = pb.assign(
+        year=pd.to_numeric(pb["year"], errors="coerce"),
+        spend=pd.to_numeric(pb["spend"], errors="coerce"),
+    )
+    by = spend.groupby(["line", "year"])["spend"].sum()
+    total = spend.groupby("year")["spend"].sum()
+    avail = None
+    if pf is not None and len(pf):
+        avail = (
+            pf.assign(
+                year=pd.to_numeric(pf["year"], errors="coerce"),
+                available=pd.to_numeric(pf["available"], errors="coerce"),
+            )
+            .groupby("year")["available"]
+            .sum()
+        )
+    cols = list(grid.columns)
+    problems, checked = [], 0
+    for i, row in grid.reset_index(drop=True).iterrows():
+        line = str(row[cols[0]])
+        values = []
+        for j, c in enumerate(cols[1:], start=1):
+            got = _as_float(row[c])
+            text = str(c).strip()
+            year = _as_float(text)
+            if year is None:  # the total column: the row's sum
+                want = float(sum(v for v in values if v is not None))
+            elif line == "total spending":
+                want = float(total.get(year, 0.0))
+            elif line == "funding available":
+                want = None if avail is None else float(avail.get(year, 0.0))
+            else:
+                want = float(by.get((line, year), np.nan))
+                want = None if math.isnan(want) else want
+            values.append(got)
+            checked += 1
+            if want is None and got is None:
+                continue
+            if got is None or want is None or abs(got - want) > rtol * max(1.0, abs(want)):
+                problems.append(
+                    f"Plan_BudgetGrid!{col_letter(j)}{i + 2} {line} {text} = {row[c]} but "
+                    f"the plan gives {want}"
+                )
+    return _family(FamilyResult, fid, checked, problems)
 
 
 def _as_float(x: Any) -> float | None:

@@ -69,6 +69,20 @@ def summary_value(ws, key: str):
     raise LookupError(key)
 
 
+def _summary_strength(b) -> None:
+    """The 2030 strength on Plan_Summary: a text row "strength 2030" (older layout) or the
+    year-by-year table (issue 19's layout)."""
+    ws = b["Plan_Summary"]
+    for r in range(1, ws.max_row + 1):
+        if ws.cell(r, 1).value == "strength 2030":
+            ws.cell(r, 2).value = "750,000 (band 800,000 – 800,000)"
+            return
+        if ws.cell(r, 1).value in (2030, "2030"):
+            ws.cell(r, 2).value = 750000.0
+            return
+    raise LookupError("strength 2030")
+
+
 def scale(c, factor: float) -> None:
     c.value = float(c.value) * factor
 
@@ -221,14 +235,7 @@ PLAN_CASES: dict[str, tuple[str, Callable]] = {
         "uk",
         lambda b: scale(summary_value(b["Plan_Summary"], "objective value"), 0.9),
     ),
-    "Plan_Summary strength text": (
-        "uk",
-        lambda b: setattr(
-            summary_value(b["Plan_Summary"], "strength 2030"),
-            "value",
-            "750,000 (band 800,000 – 800,000)",
-        ),
-    ),
+    "Plan_Summary strength 2030": ("uk", _summary_strength),
     "Plan_Summary status verified": (
         "uk",
         lambda b: setattr(

@@ -643,7 +643,7 @@ def audit(
         typer.Option(
             "--ledger",
             help="Run ledger (SQLite): its chain is verified, and a plan is checked against "
-            "its record in it [default: the user's ledger.sqlite, when there].",
+            "its record in it \\[default: the user's ledger.sqlite, when there].",
         ),
     ] = None,
     no_ledger: Annotated[

@@ -57,11 +57,11 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
     )
     from forceplan.sweep.runner import SweepJob, run_sweep
     from forceplan.sweep.scenarios import build_scenarios
-    from forceplan.workbook.atomic import check_target
+    from forceplan.workbook.atomic import OutputTarget
 
     started = time.perf_counter()
-    output = request.output or default_output(request.workbook)
-    partial = checkpoint_path(output)
+    planned = request.output or default_output(request.workbook)
+    partial = checkpoint_path(planned)
     if partial.exists() and not (request.resume or request.force):
         raise ForceplanError(
             f"an unfinished sweep left its finished rows in {partial}: --resume continues it, "
@@ -69,7 +69,14 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
         )
     if request.resume and not partial.exists():
         raise ForceplanError(f"nothing to resume: there is no {partial}")
-    check_target(output, request.force or request.resume)
+    output = OutputTarget(
+        planned,
+        force=request.force,
+        explicit=request.output is not None,
+        inputs=(request.workbook,),
+    ).check()
+    if not request.resume:
+        partial = checkpoint_path(output)  # a taken default name moved to a free one
     options = SweepOptions(request.objective, request.elastic, None, request.time_limit)
     try:
         prep = prepare(request.workbook, request.vary, options)
@@ -105,7 +112,7 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
         finished = {r["scenario"] for r in done}
         scenarios = [s for s in scenarios if s.id not in finished]
         meta["resumed_rows"] = len(done)
-    checkpoint = Checkpoint(partial, meta, resume=request.resume)
+    checkpoint = Checkpoint(partial, meta, request.force, resume=request.resume)
     show = not json and not ui.quiet
     ok = False
     try:

@@ -153,8 +153,12 @@ def extra_sheet_hashes(path: Path) -> dict[str, str]:
         }
     if not names:
         return {}
-    sheets, _issues = read_raw_workbook(Path(path), names)
-    return {s.title: _digest(_trim(s.rows)) for s in sheets}
+    sheets, _issues = read_raw_workbook(Path(path), names, extras=True)
+    return {
+        s.title: _digest(_trim(s.rows))
+        for s in sheets
+        if s.title in names and getattr(s, "read", True)
+    }
 
 
 def plan_sheet_hashes(path: Path) -> dict[str, Any]:

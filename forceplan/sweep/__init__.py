@@ -64,8 +64,8 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
     partial = checkpoint_path(planned)
     if partial.exists() and not (request.resume or request.force):
         raise ForceplanError(
-            f"an unfinished sweep left its finished rows in {partial}: --resume continues it, "
-            "--force starts over"
+            f"{partial} holds the finished rows of an earlier sweep that did not complete: "
+            "--resume continues it, --force starts over"
         )
     if request.resume and not partial.exists():
         raise ForceplanError(f"nothing to resume: there is no {partial}")

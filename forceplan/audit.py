@@ -1681,14 +1681,24 @@ def audit_workbook(
     current = content_hash(inputs)
     method = plan.run.get("content_hash_method")
     current_sheets = sheet_hashes(inputs)
+    recorded_sheets = {
+        k.split(":", 1)[1]: str(v) for k, v in plan.run.items() if k.startswith("input_hash:")
+    }
     try:
-        current_sheets |= extra_sheet_hashes(plan.path)
+        extra = extra_sheet_hashes(plan.path)
     except Exception as exc:  # an unreadable notes sheet is reported, not a crash
+        extra = {}
         notes.append(f"the sheets outside the registry could not be hashed ({exc})")
+    for sheet, digest in extra.items():
+        if digest:
+            current_sheets[sheet] = digest
+        elif sheet in recorded_sheets:  # too large to read safely: not compared
+            recorded_sheets.pop(sheet)
+            notes.append(f"{sheet}: too large to read safely, not compared with its hash")
     hash_family, edited = _hash_family(
         recorded,
         current,
-        {k.split(":", 1)[1]: str(v) for k, v in plan.run.items() if k.startswith("input_hash:")},
+        recorded_sheets,
         current_sheets,
         method is None or str(method) == CONTENT_HASH_METHOD,
         inputs,

@@ -906,7 +906,9 @@ def _p7_end_strength(ctx: _Ctx, checks: _Checks) -> None:
         lo = float(rec.min_total or 0.0)
         hi = float(rec.max_total) if rec.max_total is not None else math.inf
         s = float(totals[component].get(year, 0.0))
-        rows.append((year, max(0.0, lo - s), max(0.0, s - hi) if math.isfinite(hi) else 0.0))
+        rows.append(
+            (year, component, max(0.0, lo - s), max(0.0, s - hi) if math.isfinite(hi) else 0.0)
+        )
         if ctx.elastic:
             continue  # both sides are priced: see OBJ and SH
         what = "total" if component == "active" else f"{component} total"
@@ -915,8 +917,8 @@ def _p7_end_strength(ctx: _Ctx, checks: _Checks) -> None:
     if ctx.elastic:
         # the shortfalls the plan implies are ≥ 0 by construction: the rows are counted here,
         # their price is checked in OBJ and their amounts in SH
-        checks.passed("P7", [f"total {y} (elastic)" for y, _u, _o in rows])
-    ctx.implied["P7"] = pd.DataFrame(rows, columns=["year", "under", "over"])
+        checks.passed("P7", [f"{c} total {y} (elastic)" for y, c, _u, _o in rows])
+    ctx.implied["P7"] = pd.DataFrame(rows, columns=["year", "component", "under", "over"])
 
 
 def _ratio_classes(ctx: _Ctx, rec: Any, side: str) -> np.ndarray:

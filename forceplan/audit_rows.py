@@ -103,7 +103,8 @@ def expected_rows(ctx: Any) -> dict[tuple[str, str], pd.DataFrame]:
     out[("P4", "class limits")] = _rows(cls, pp["accessions"], _nz(pp["acc_min"]), pp["acc_max"])
     out[("P5", "class limits")] = _rows(cls, pp["separations"], _nz(pp["sep_min"]), pp["sep_max"])
     out[("P6", "strength limits")] = _rows(cls, s, _nz(pp["min_strength"]), pp["max_strength"])
-    out[("P6", "limited-duty cap")] = _rows(cls, pp["limited_duty"], np.nan, pp["ld_max"])
+    ld_min = _nz(pp["ld_min"]) if "ld_min" in pp else np.nan  # PersonnelYears.limited_duty_min
+    out[("P6", "limited-duty cap")] = _rows(cls, pp["limited_duty"], ld_min, pp["ld_max"])
     # P1: S - (1-attr) S[y-1] - (1-fyattr) A - moves in + moves out + X = (1-attr) initial
     first = (pp["year"] == ctx.y0).to_numpy()
     carried = np.where(first, 0.0, (1 - pp["attr"]) * pp["prev"])
@@ -141,22 +142,40 @@ def expected_rows(ctx: Any) -> dict[tuple[str, str], pd.DataFrame]:
     ld = pp["limited_duty"].fillna(0.0)
     out[("P6", "limited duty ≤ strength")] = _rows(cls, ld - s, np.nan, 0.0, s)
     # P7, P8 (elastic: the implied shortfalls, as the audit's SH family uses them)
-    total = pp.groupby("year")["strength"].sum()
+    # P7 bounds the active classes; EndStrength.component rows (MODEL.md §8.4) bound the
+    # reserve or all classes, and exist only where their side is given
+    comp = pp["component"] if "component" in pp else pd.Series("active", index=pp.index)
+    totals = {c: pp[comp == c].groupby("year")["strength"].sum() for c in ("active", "reserve")}
+    totals["all"] = pp.groupby("year")["strength"].sum()
+    words = {"active": "total", "reserve": "reserve total", "all": "all components total"}
     p7 = ctx.implied.get("P7")
     if p7 is not None and len(p7):
-        band = {int(r.year): r for r in a._records(ctx.inputs, "EndStrength").itertuples()}
-        labels, lo_v, lo_b, hi_v, hi_b = [], [], [], [], []
+        if "component" not in p7:
+            p7 = p7.assign(component="active")
+        band = {
+            (int(r.year), getattr(r, "component", None) or "active"): r
+            for r in a._records(ctx.inputs, "EndStrength").itertuples()
+        }
+        lows: list[tuple[str, float, float]] = []
+        highs: list[tuple[str, float, float]] = []
         for r in p7.itertuples(index=False):
-            y = int(r.year)
-            t = float(total.get(y, np.nan))
-            labels.append(f"total {y}")
-            lo_v.append(t + (r.under if elastic else 0.0))
-            lo_b.append(float(band[y].min_total or 0.0))
-            hi_v.append(t - (r.over if elastic else 0.0))
-            hi = band[y].max_total
-            hi_b.append(math.inf if hi is None else float(hi))
-        out[("P7", "minimum")] = _rows(labels, lo_v, lo_b, np.inf, max(total.max(), 1.0))
-        out[("P7", "maximum")] = _rows(labels, hi_v, -np.inf, hi_b, max(total.max(), 1.0))
+            y, c = int(r.year), str(r.component)
+            t = float(totals[c].get(y, 0.0 if c != "active" else np.nan))
+            label = f"{words[c]} {y}"
+            lo = float(band[(y, c)].min_total or 0.0)
+            hi_cell = band[(y, c)].max_total
+            hi = math.inf if hi_cell is None else float(hi_cell)
+            if c == "active" or lo > 0:
+                lows.append((label, t + (r.under if elastic else 0.0), lo))
+            if c == "active" or math.isfinite(hi):
+                highs.append((label, t - (r.over if elastic else 0.0), hi))
+        scale = max(float(totals["all"].max()), 1.0)
+        if lows:
+            labels, values, bounds = zip(*lows, strict=True)
+            out[("P7", "minimum")] = _rows(labels, values, bounds, np.inf, scale)
+        if highs:
+            labels, values, bounds = zip(*highs, strict=True)
+            out[("P7", "maximum")] = _rows(labels, values, -np.inf, bounds, scale)
     _ratio_rows(ctx, out)
     # T1 share: M - share · S[destination] <= 0
     if len(pt):

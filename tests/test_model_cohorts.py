@@ -155,7 +155,7 @@ def test_p9_class_row_replaced_by_cohort_rows(model):
     rows = model.table(run, "Plan_Constraints")
     p9 = rows[rows["id"] == "P9"]
     assert set(p9["kind"]) == {"cohort ≤ its survivors"}
-    assert "mob/E 2026 k=1" in set(p9["index"])
+    assert "mob/E k=1 2026" in set(p9["index"])
 
 
 # --- C2: courses that take years ---------------------------------------------------------

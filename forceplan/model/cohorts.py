@@ -59,7 +59,7 @@ def add_variables(b: Builder) -> None:
 
 
 def _describer(b: Builder, columns: list[str], params: tuple[str, ...] = ("attr",)):
-    """Label 'trade/grade y (k years served)' and the cells of the class, its cohort rows
+    """Label 'trade/grade k=served year' and the cells of the class, its cohort rows
     and its PersonnelYears overrides."""
     classes = list(b.data.classes)
     cells = b.data.cells
@@ -73,8 +73,8 @@ def _describer(b: Builder, columns: list[str], params: tuple[str, ...] = ("attr"
         src += cells.get(("cohort", p), [])
         for param in params:
             src += cells.get((f"class_year:{param}", (p, y)), [])
-        label = f"{p[0]}/{p[1]} {y}"
-        return (label if k is None else f"{label} k={k}"), src
+        name = f"{p[0]}/{p[1]}" if k is None else f"{p[0]}/{p[1]} k={k}"
+        return f"{name} {y}", src  # the year last: prices split it off
 
     return describe
 

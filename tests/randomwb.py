@@ -846,8 +846,11 @@ class _Gen:
         if self.long_course:  # C2: a course of more than a year on the cross-trade arc
             co = self.long_course
             rows.append(
-                ["long", co["capacity"], co["cost"], co["duration"], *co["instructor"]]
-                + [co["per_instructor"], 0, 0]
+                [
+                    "long",
+                    *(co["capacity"], co["cost"], co["duration"], *co["instructor"]),
+                    *(co["per_instructor"], 0, 0),
+                ]
             )
         years: list[list[Any]] = [["course", "year", "capacity"]]
         tight = rng.choice(self.years)

@@ -239,3 +239,34 @@ def test_long_course_capacity_counts_both_years(model):
     sheets["Courses"][1][-1] = 45  # a ≤ 45 then b = 2(50 − a) ≥ 10 but a + b ≤ 45: none
     run = model.solve(sheets)
     assert run.outcome.status == "infeasible"
+
+
+def test_plan_workbook_report_and_audit_show_the_cohorts(model, tmp_path):
+    """The written plan has Plan_Cohorts with the contract's columns, `forceplan audit`
+    re-derives P10 from it, and the report draws the cohort chart."""
+    from forceplan.audit import audit_workbook
+    from forceplan.pipeline import SolveRequest, run_solve
+    from forceplan.plan_reader import read_plan
+    from forceplan.report import write_report
+
+    book = model.write(mobilised(model, 2))
+    out = tmp_path / "mob.plan.xlsx"
+    run = run_solve(SolveRequest(book, output=out))
+    assert run.outcome.status == "optimal"
+    tables = read_plan(out).tables
+    cohorts = tables["Plan_Cohorts"]
+    assert list(cohorts.columns) == [
+        "trade",
+        "grade",
+        "years_served",
+        "year",
+        "strength",
+        "leaving",
+    ]
+    assert len(cohorts) == 2 * 3
+    audit = audit_workbook(out)
+    assert audit.ok
+    assert audit.report["P10"].rows_checked == 9  # 3 years × (sum, enter, exit)
+    html = write_report(out).html.read_text(encoding="utf-8")
+    assert "Service-limited classes by years served" in html
+    assert "mob/E" in html

@@ -26,6 +26,8 @@ class Size:
     equipment: int = 25
     first_year: int = 2026
     integer_orders: bool = False  # one equipment type with whole-number orders (a MILP)
+    #: MODEL.md §8.2: max_service_years of the two entry grades of every trade (0 = none)
+    cohorts: int = 0
 
 
 #: Benchmark sizes (issue: S ≈ the Ukraine example, M, L).
@@ -332,7 +334,18 @@ def generate_sheets(size: Size, seed: int = 0) -> dict[str, list[list[Any]]]:
     sheets["Objective"] = [["metric", "weight"], ["cost", 1.0], ["separations", 1000.0]]
     sheets["Penalties"] = [["kind", "penalty"], ["funding", 50]]
     _money_sheets(sheets, years, stock_value)
+    if size.cohorts:
+        _service_limits(sheets, size.cohorts)
     return sheets
+
+
+def _service_limits(sheets: dict[str, list[list[Any]]], limit: int) -> None:
+    """P10 cohorts on the entry grades (G0, G1): they recruit without limit, separate
+    without limit and promote, so the leaving cohort always has a way out."""
+    rows = sheets["Personnel"]
+    rows[0].append("max_service_years")
+    for row in rows[1:]:
+        row.append(limit if row[1] in ("G0", "G1") else None)
 
 
 def _money_sheets(sheets: dict[str, list[list[Any]]], years: list[int], stock: float) -> None:

@@ -270,3 +270,17 @@ def test_plan_workbook_report_and_audit_show_the_cohorts(model, tmp_path):
     html = write_report(out).html.read_text(encoding="utf-8")
     assert "Service-limited classes by years served" in html
     assert "mob/E" in html
+
+
+def test_generate_with_cohorts_is_feasible_and_audited(tmp_path):
+    """`forceplan generate --cohorts K` (bench sizes with P10) gives a feasible workbook."""
+    from forceplan.generate import Size, generate_workbook
+    from forceplan.pipeline import SolveRequest, run_solve
+
+    path = tmp_path / "g.xlsx"
+    generate_workbook(path, Size(4, 3, 4, 3, 4, cohorts=2))
+    run = run_solve(SolveRequest(path, write=False, diagnose=False))
+    assert run.outcome.status == "optimal"
+    limited = [p for p, c in run.data.classes.items() if c.max_service == 2]
+    assert len(limited) == 8  # G0 and G1 of 4 trades
+    audited(None, run)

@@ -48,6 +48,7 @@ class SolveRun:
     outcome: Any = None
     tables: Any = None
     output: Path | None = None
+    output_sha256: str | None = None  # of the bytes this run wrote (for the ledger)
     timings: dict[str, float] = field(default_factory=dict)
     conflicts: list[Any] | None = None  # IIS, when infeasible
     elastic_run: SolveRun | None = None  # the elastic re-solve, when infeasible
@@ -95,12 +96,12 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
     from forceplan.model.solve import SolveOptions, solve
     from forceplan.workbook.load import load_workbook
     from forceplan.workbook.validate import check_inputs, sort_issues
-    from forceplan.workbook.write import check_output_path, default_output
+    from forceplan.workbook.write import plan_target
 
     run = SolveRun(request)
-    output = request.output or default_output(request.workbook)
+    target = plan_target(request.workbook, request.output, request.force)
     if request.write:
-        check_output_path(request.workbook, output, request.force)
+        target.check()  # before any work: an existing file is refused, a default name moved
     with _timed(run, "read", progress):
         run.inputs, issues = load_workbook(request.workbook)
     with _timed(run, "validate", progress):
@@ -142,7 +143,7 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
             run.tables = build_tables(run.built, run.outcome)
         if request.write:
             with _timed(run, "write", progress):
-                _write(run, output, preparing[0] if preparing else None)
+                _write(run, target, preparing[0] if preparing else None)
     elif run.exit_code == ExitCode.INFEASIBLE and request.diagnose:
         explain_infeasible(run, progress)
     return run
@@ -186,7 +187,7 @@ def _start_preparing(workbook: Path) -> Future[Any]:
     return future
 
 
-def _write(run: SolveRun, output: Path, preparing: Future[Any] | None = None) -> None:
+def _write(run: SolveRun, target: Any, preparing: Future[Any] | None = None) -> None:
     from forceplan.workbook.write import ChartInputs, write_plan
 
     charts = ChartInputs(
@@ -194,9 +195,10 @@ def _write(run: SolveRun, output: Path, preparing: Future[Any] | None = None) ->
         {str(r["equipment"]): r["unit_price"] for r in run.inputs.tables["Equipment"]},
         {p for p in run.data.classes if not run.data.active(p)},
     )
+    written: list[Any] = []
     run.issues += write_plan(
         run.request.workbook,
-        output,
+        target.path,
         run.tables.tables,
         summary_rows(run),
         run_rows(run),
@@ -204,8 +206,10 @@ def _write(run: SolveRun, output: Path, preparing: Future[Any] | None = None) ->
         charts=charts,
         backup=run.request.force,
         scan=None if preparing is None else preparing.result(),
+        target=target,
+        written=written,
     )
-    run.output = output
+    run.output, run.output_sha256 = written[0].path, written[0].sha256
 
 
 def summary_rows(run: SolveRun) -> list[tuple[Any, ...]]:

@@ -365,6 +365,13 @@ def _service_limits(sheets: dict[str, list[list[Any]]], limit: int) -> None:
     rows[0].append("max_service_years")
     for row in rows[1:]:
         row.append(limit if row[1] in ("G0", "G1") else None)
+    # the first class's base stock by years served: most joined last year (PersonnelCohorts)
+    trade, grade, init = rows[1][0], rows[1][1], float(rows[1][2])
+    older = float(int(init / (2 * limit)))
+    split = [init - (limit - 1) * older] + [older] * (limit - 1)
+    sheets["PersonnelCohorts"] = [["trade", "grade", "years_served", "strength"]] + [
+        [trade, grade, k, v] for k, v in enumerate(split)
+    ]
 
 
 # --- the plan the limits are built around ----------------------------------------------------

@@ -284,3 +284,51 @@ def test_generate_with_cohorts_is_feasible_and_audited(tmp_path):
     limited = [p for p, c in run.data.classes.items() if c.max_service == 2]
     assert len(limited) == 8  # G0 and G1 of 4 trades
     audited(None, run)
+
+
+def test_audit_catches_a_wrong_cohort_table(model):
+    """The audit re-derives P10 from Plan_Cohorts: a cohort moved between years served, a
+    wrong `leaving` and a missing row each fail."""
+    from forceplan.audit import audit_plan
+
+    run = model.solve(mobilised(model, 2))
+
+    def audit(tables):
+        return audit_plan(run.inputs, tables, run.outcome.objective, run.data.objective, False)
+
+    good = run.tables.tables
+    assert audit(good).ok
+    moved = dict(good)
+    frame = good["Plan_Cohorts"].copy()
+    first = frame.index[(frame["years_served"] == 0) & (frame["year"] == 2027)][0]
+    second = frame.index[(frame["years_served"] == 1) & (frame["year"] == 2027)][0]
+    frame.loc[first, "strength"] += 10
+    frame.loc[second, "strength"] -= 10  # same class total: only the cohort rows see it
+    moved["Plan_Cohorts"] = frame
+    report = audit(moved)
+    assert not report.ok and report["P10"].failed > 0
+    wrong = dict(good)
+    frame = good["Plan_Cohorts"].copy()
+    frame.loc[frame.index[0], "leaving"] = 5.0
+    wrong["Plan_Cohorts"] = frame
+    assert audit(wrong)["D:Plan_Cohorts"].failed > 0
+    missing = dict(good)
+    missing["Plan_Cohorts"] = good["Plan_Cohorts"].iloc[1:]
+    assert audit(missing)["ROWS"].failed > 0
+    gone = {k: v for k, v in good.items() if k != "Plan_Cohorts"}
+    assert audit(gone)["ROWS"].failed > 0
+
+
+def test_audit_catches_a_training_load_of_one_year(model):
+    """C2: a plan that counts a 1.5-year course's load in the year of entry only fails."""
+    from forceplan.audit import audit_plan
+
+    run = model.solve(long_course(model))
+    tables = dict(run.tables.tables)
+    pp = tables["Plan_Personnel"].copy()
+    row = pp.index[(pp["trade"] == "trn") & (pp["year"] == 2027)][0]
+    pp.loc[row, "training_load"] = 0.0  # v1 reading: nobody on the course in 2027
+    tables["Plan_Personnel"] = pp
+    report = audit_plan(run.inputs, tables, run.outcome.objective, run.data.objective, False)
+    assert not report.ok
+    assert report["D:Plan_Personnel"].failed > 0

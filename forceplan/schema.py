@@ -953,5 +953,10 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Plan_ sheets written only when the inputs call for them (MODEL.md §8.2: classes with
+#: max_service_years); every other PLAN_COLUMNS sheet is in every plan.
+OPTIONAL_PLAN_SHEETS = ("Plan_Cohorts",)
+
+
 def is_output_sheet(name: str) -> bool:
     return name.startswith(OUTPUT_PREFIX)

@@ -267,6 +267,12 @@ def test_plan_workbook_report_and_audit_show_the_cohorts(model, tmp_path):
     audit = audit_workbook(out)
     assert audit.ok
     assert audit.report["P10"].rows_checked == 9  # 3 years × (sum, enter, exit)
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out)["Plan_Cohorts"]
+    assert ws.freeze_panes == "A2"
+    assert ws["C1"].comment is not None and "years of service" in ws["C1"].comment.text
+    assert ws["D2"].number_format == "0" and ws["E2"].number_format == "#,##0"
     html = write_report(out).html.read_text(encoding="utf-8")
     assert "Service-limited classes by years served" in html
     assert "mob/E" in html

@@ -1215,7 +1215,8 @@ def _b2_funding(ctx: _Ctx, checks: _Checks) -> None:
     carry = np.where(carries & ~vintaged, amount + carry_in - own, 0.0)
     plain = ~vintaged
     carried_own = pf["carried_out"] / rate
-    checks.add("B2", labels[plain] + ": carried_out", carried_own[plain], "==", carry[plain])
+    size = np.asarray(amount + carry_in)[plain]  # carry is a difference of these (noise)
+    checks.add("B2", labels[plain] + ": carried_out", carried_own[plain], "==", carry[plain], size)
     _b2_vintages(ctx, checks, pf, vintaged)
 
 

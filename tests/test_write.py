@@ -209,6 +209,9 @@ def test_plan_sheets_follow_the_inputs_summary_first_run_last(plan) -> None:
     inputs = openpyxl.load_workbook(book).sheetnames
     assert names[: len(inputs)] == inputs
     outputs = names[len(inputs) :]
+    # the warm-start basis (MODEL.md §8.9) is a hidden sheet after them, not a Plan_ sheet
+    assert outputs.pop() == schema.BASIS_SHEET
+    assert openpyxl.load_workbook(out)[schema.BASIS_SHEET].sheet_state == "hidden"
     assert outputs[0] == "Plan_Summary" and outputs[1] == "Plan_Charts"
     assert outputs[-1] == "Plan_Run"
     # Plan_Cohorts is written only when a class has max_service_years (MODEL.md §8.2)

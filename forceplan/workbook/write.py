@@ -187,14 +187,16 @@ def write_plan(
     scan: InputScan | None = None,
     target: OutputTarget | None = None,
     written: list[Written] | None = None,
+    basis: Any = None,
 ) -> list[Issue]:
     """Save the inputs plus the Plan_ sheets (`sheets`: name -> DataFrame) to `output`.
 
     `scan`: the input package already scanned by `scan_input` (e.g. while HiGHS solved).
     `target`: where to write under the output policy (default: `output`, replaced only
     with `backup`, after copying it). What was written (path, SHA-256) is appended to
-    `written`. Returns warnings: features of the input that the copy loses, and the backup
-    made of a file that was replaced.
+    `written`. `basis`: the solve's `forceplan.model.warm.Basis`, kept in a hidden sheet
+    (MODEL.md §8.9). Returns warnings: features of the input that the copy loses, and the
+    backup made of a file that was replaced.
     """
     from forceplan.workbook.charts import add_charts_sheet
 
@@ -225,6 +227,10 @@ def write_plan(
         book, "Plan_Run", _key_value_frame(run_rows, classification), classification, taken
     )
     _format_run_values(run_sheet)
+    if basis is not None:
+        from forceplan.workbook.basis_sheet import add_basis_sheet
+
+        add_basis_sheet(book, basis, classification)
     _finish_book(book, summary)
     target = target or OutputTarget(output, force=backup, inputs=(input_path,))
     done = write_output(target, lambda fh: save_book(book, fh, cached, streamed))

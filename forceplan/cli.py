@@ -454,11 +454,19 @@ def generate(
         bool, typer.Option("--integer-orders", help="One equipment type with whole orders.")
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    cohorts: Annotated[
+        int,
+        typer.Option(
+            min=0, help="max_service_years of the two entry grades (P10 cohorts; 0 = none)."
+        ),
+    ] = 0,
 ) -> None:
     """Write a synthetic, feasible workbook of any size (benchmarks and tests)."""
     from forceplan.generate import Size, generate_workbook
 
-    size = Size(trades, grades, years, unit_types, equipment, integer_orders=integer_orders)
+    size = Size(
+        trades, grades, years, unit_types, equipment, integer_orders=integer_orders, cohorts=cohorts
+    )
     with ui.phases() as progress, progress("generate"):  # large sizes take a while
         generate_workbook(path, size, seed, overwrite=force)
     ui.info(f"Wrote {trades} trades × {grades} grades × {years} years to {path}")

@@ -139,6 +139,7 @@ def build_model(data: ModelData) -> BuiltModel:
     from forceplan.model import (
         budget,
         careers,
+        cohorts,
         equipment,
         objective,
         personnel,
@@ -154,7 +155,17 @@ def build_model(data: ModelData) -> BuiltModel:
     arcs = list(data.arcs)
     b.class_ids = {p: i for i, p in enumerate(classes)}
     b.arc_ids = {a: k for k, a in enumerate(arcs)}
-    modules = (personnel, transitions, training, units, equipment, strength, budget, careers)
+    modules = (
+        personnel,
+        transitions,
+        training,
+        units,
+        equipment,
+        strength,
+        budget,
+        careers,
+        cohorts,
+    )
     for module in modules:
         module.add_variables(b)
     for module in modules:

@@ -965,3 +965,42 @@ OPTIONAL_PLAN_SHEETS = ("Plan_Cohorts",)
 def is_output_sheet(name: str) -> bool:
     """A sheet forceplan writes (and replaces): the Plan_ sheets and the basis sheet."""
     return name.startswith(OUTPUT_PREFIX) or name == BASIS_SHEET
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    """One constraint family of the model (MODEL.md §3), declared once.
+
+    The model builds the families in this order from `model_module`; the audit checks them
+    in the same order from `audit_module`. A family's module owns everything about it: its
+    variables, rows, cells, costs, shortfalls, Plan_ rows, report words and sweep levers.
+    """
+
+    name: str
+    ids: tuple[str, ...]  # the constraint IDs it owns (Plan_Constraints.id)
+    title: str
+    model_module: str = ""  # default: forceplan.model.<name>
+    audit_module: str = ""  # default: forceplan.audit.<name>
+
+    @property
+    def model_path(self) -> str:
+        return self.model_module or f"forceplan.model.{self.name}"
+
+    @property
+    def audit_path(self) -> str:
+        return self.audit_module or f"forceplan.audit.{self.name}"
+
+
+#: Every constraint family, in build order (variables of all, then rows of all). The model,
+#: the audit and the tests derive their lists from this one; add a family here.
+FAMILIES: list[FamilySpec] = [
+    FamilySpec("personnel", ("P1", "P2", "P3", "P4", "P5", "P6"), "personnel"),
+    FamilySpec("transitions", ("T1",), "moves between classes"),
+    FamilySpec("training", ("C1", "C2"), "training"),
+    FamilySpec("units", ("U1",), "units"),
+    FamilySpec("equipment", ("E1", "E2"), "equipment"),
+    FamilySpec("strength", ("P7", "P8"), "end strength and ratios"),
+    FamilySpec("budget", ("B1", "B2", "B3"), "money"),
+    FamilySpec("careers", ("P9", "P11", "P12", "E3"), "careers and end of horizon"),
+    FamilySpec("cohorts", ("P10",), "cohorts by years served"),
+]

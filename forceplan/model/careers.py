@@ -13,7 +13,7 @@ import math
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.build import Builder
+from forceplan.model.core import Builder
 from forceplan.model.personnel import _describer
 
 

@@ -28,8 +28,8 @@ from __future__ import annotations
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.build import Builder
 from forceplan.model.careers import _arcs_by_class
+from forceplan.model.core import Builder
 
 
 def cohort_classes(b: Builder) -> list[int]:

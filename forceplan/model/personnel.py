@@ -8,7 +8,7 @@ import math
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.build import Builder
+from forceplan.model.core import Builder
 from forceplan.model.courseload import instructor_terms, profile
 
 NonNeg = pyo.NonNegativeReals

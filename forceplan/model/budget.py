@@ -16,7 +16,7 @@ from __future__ import annotations
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.core import Builder
+from forceplan.model.core import Builder, BuiltModel, PlanRows, clean
 
 
 def add_variables(b: Builder) -> None:
@@ -75,7 +75,13 @@ def add_variables(b: Builder) -> None:
         m.U = pyo.Var(m.UV, domain=pyo.NonNegativeReals)
     if d.elastic:
         m.GAP = pyo.Var(m.BY, domain=pyo.NonNegativeReals)
-        b.shortfalls["funding"].append(m.GAP)
+        b.shortfall(
+            "funding",
+            "B2",
+            m.GAP,
+            lambda i: (f"{i[0]} spending not covered by any funding source", i[1]),
+            money=True,
+        )
 
 
 def _can_pay(src, y: int) -> bool:
@@ -176,3 +182,73 @@ def _paid(d, s: str, y: int, f):
     """What F[s, ., y] pays in base units: F itself, or a foreign source's rate × F."""
     currency = d.funding[s].currency
     return f if currency is None else d.rate(currency, y) * f
+
+
+def plan_rows(built: BuiltModel) -> PlanRows:
+    """Plan_Budget, Plan_Funding and Plan_Allocation, money in base currency (§8.6): a
+    foreign source's own-currency figures (`*_own`) times the year's `rate`; unspent =
+    carried_out + lapsed."""
+    d, m = built.data, built.model
+    money = built.money
+    committed = getattr(m, "COMMIT", {})  # payments after the horizon of orders placed in y
+    budget = [
+        {
+            "line": b,
+            "year": y,
+            "spend": money(m.spend[b, y]),
+            "discounted_spend": d.discount[y] * money(m.spend[b, y]),
+            "committed_after_horizon": money(committed[b, y]) if (b, y) in committed else 0.0,
+            "funding_gap": money(m.GAP[b, y]) if d.elastic and d.funding is not None else 0.0,
+        }
+        for (b, y) in m.BY
+    ]
+    funding_rows, allocation_rows = [], []
+    if d.funding is not None:
+        spent: dict[tuple[str, int], float] = {}  # own currency
+        for s, line, y in m.F_index:
+            own = money(m.F[s, line, y])
+            rate = d.rate(d.funding[s].currency, y)
+            allocation_rows.append({"source": s, "line": line, "year": y, "amount": own * rate})
+            spent[(s, y)] = spent.get((s, y), 0.0) + own
+        for s, src in d.funding.items():
+            carried_in = 0.0
+            for y in d.years:
+                available = src.amount.get(y, 0.0) + carried_in
+                used = spent.get((s, y), 0.0)
+                carried = _carried_out(built, s, y)
+                rate = d.rate(src.currency, y)
+                own = {
+                    "available_own": available,
+                    "spent_own": used,
+                    "unspent_own": available - used,
+                    "carried_out_own": carried,
+                    "lapsed_own": _noise(available - used - carried, available),
+                }
+                funding_rows.append(
+                    {"source": s, "year": y}
+                    | {k.removesuffix("_own"): v * rate for k, v in own.items()}
+                    | {"rate": rate}
+                    | own
+                    | {"currency": src.currency or str(d.settings.get("currency") or "")}
+                )
+                carried_in = carried
+    return {"Plan_Budget": budget, "Plan_Funding": funding_rows, "Plan_Allocation": allocation_rows}
+
+
+def _noise(x: float, size: float) -> float:
+    """A difference of large values: solver noise (1e-9 of their size) reads as 0."""
+    return 0.0 if abs(x) <= 1e-9 * max(1.0, abs(size)) else x
+
+
+def _carried_out(built: BuiltModel, s: str, y: int) -> float:
+    """Money of source s (own currency) still spendable after year y."""
+    d, m = built.data, built.model
+    src = d.funding[s]
+    if not src.vintaged:
+        return built.money(m.CARRY[s, y]) if (s, y) in m.CY_carry else 0.0
+    left = 0.0
+    for v in range(y - (src.expires or 0) + 1, y + 1):  # vintages that live on after y
+        if src.amount.get(v, 0.0) > 0:
+            used = sum(built.money(m.U[s, v, t]) for t in range(v, y + 1) if (s, v, t) in m.UV)
+            left += src.amount[v] - used
+    return clean(left)

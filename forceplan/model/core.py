@@ -18,6 +18,8 @@ from forceplan.model.data import ModelData
 
 #: Label of one index of a constraint or variable, and the input cells behind it.
 Describe = Callable[[Any], tuple[str, list[str]]]
+#: Where a shortfall is (in words) and its year, from the index of its variable.
+Where = Callable[[Any], tuple[str, int]]
 
 
 @dataclass
@@ -33,6 +35,18 @@ class Family:
     #: True: the maximum is what others offer (donations): at 0 nothing is on offer and the
     #: row is no limit a planner can relax (its price is kept, but no sentence shows it)
     offer: bool = False
+
+
+@dataclass
+class Shortfall:
+    """A shortfall variable of elastic mode (MODEL.md §7.7): the constraint it relaxes and
+    how Plan_Shortfalls names each of its entries."""
+
+    kind: str  # Penalties kind: manning, end_strength, ratio, units, equipment, funding
+    id: str  # the constraint ID it relaxes (Plan_Shortfalls.constraint)
+    var: Any  # pyo.Var
+    where: Where
+    money: bool = False  # True: in model money units (data.money_scale), like GAP
 
 
 @dataclass
@@ -91,8 +105,8 @@ class Builder:
     model: pyo.ConcreteModel
     ledger: CostLedger = field(default_factory=CostLedger)
     families: list[Family] = field(default_factory=list)
-    #: shortfall kind -> list of (variable component) in elastic mode
-    shortfalls: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    #: shortfall kind -> its variables (elastic mode), in registration order
+    shortfalls: dict[str, list[Shortfall]] = field(default_factory=lambda: defaultdict(list))
     #: index maps: class tuple -> int and back, arc -> int
     class_ids: dict[Any, int] = field(default_factory=dict)
     arc_ids: dict[Any, int] = field(default_factory=dict)
@@ -109,9 +123,29 @@ class Builder:
     ) -> None:
         self.families.append(Family(id, kind, component, describe, is_bound, money, offer))
 
+    def shortfall(self, kind: str, id: str, var: Any, where: Where, money: bool = False) -> None:
+        """Register a shortfall variable: penalised in the objective at the `kind`'s
+        penalty, listed on Plan_Shortfalls under constraint `id` where `where` says."""
+        self.shortfalls[kind].append(Shortfall(kind, id, var, where, money))
+
     def bounded(self, value: float) -> float | None:
         """Pyomo bound from a model number: inf becomes None (unbounded)."""
         return None if math.isinf(value) else value
+
+
+def clean(x: float) -> float:
+    """Round away solver noise (|x| < 1e-9) so tables do not show -0.0 or 1e-13."""
+    return 0.0 if abs(x) < 1e-9 else x
+
+
+def value(var: Any) -> float:
+    """A solved variable's value (0 if it has none), solver noise rounded away."""
+    v = var.value
+    return 0.0 if v is None else clean(float(v))
+
+
+#: A family's contribution to the plan: Plan_ sheet name -> its rows (column -> value).
+PlanRows = dict[str, list[dict[str, Any]]]
 
 
 @dataclass
@@ -120,13 +154,17 @@ class BuiltModel:
     data: ModelData
     ledger: CostLedger
     families: list[Family]
-    shortfalls: dict[str, list[Any]]
+    shortfalls: dict[str, list[Shortfall]]
     class_ids: dict[Any, int]
     arc_ids: dict[Any, int]
     classes: list[Any]
     arcs: list[Any]
     sense: str  # "min" or "max" of the reported objective
 
+    def money(self, var: Any) -> float:
+        """A money variable (spend, F, CARRY, GAP) in currency units."""
+        return value(var) * self.data.money_scale
+
     def shortfall_vars(self) -> list[Any]:
         """Every shortfall variable (elastic mode), kind by kind."""
-        return [v for group in self.shortfalls.values() for var in group for v in var.values()]
+        return [v for group in self.shortfalls.values() for s in group for v in s.var.values()]

@@ -34,9 +34,9 @@ def set_objective(b: Builder) -> str:
     m.penalty = pyo.Expression(
         expr=quicksum(
             d.penalties[kind]
-            / (1.0 if kind == "funding" else scale)
-            * quicksum(var[i] for var in vars_ for i in var)
-            for kind, vars_ in b.shortfalls.items()
+            / (1.0 if group[0].money else scale)
+            * quicksum(s.var[i] for s in group for i in s.var)
+            for kind, group in b.shortfalls.items()
         )
     )
     m.capability = pyo.Expression(
@@ -72,7 +72,6 @@ def _custom(b: Builder):
     """Σ weight·metric, divided by money_scale like every minimised objective."""
     d, m = b.data, b.model
     scale = d.money_scale
-    gap = {id(v) for v in b.shortfalls.get("funding", [])}
     metrics = {
         "cost": lambda: m.cost,
         "separations": lambda: quicksum(m.X.values()) / scale,
@@ -81,10 +80,10 @@ def _custom(b: Builder):
         "capability": lambda: -m.capability / scale,  # weight > 0 rewards capability
         # raw sum of shortfall variables; a funding gap counts in currency units
         "shortfall": lambda: quicksum(
-            v[i] * (1.0 if id(v) in gap else 1.0 / scale)
-            for vars_ in b.shortfalls.values()
-            for v in vars_
-            for i in v
+            s.var[i] * (1.0 if s.money else 1.0 / scale)
+            for group in b.shortfalls.values()
+            for s in group
+            for i in s.var
         ),
     }
     return quicksum(

@@ -16,16 +16,28 @@ def add_variables(b: Builder) -> None:
         return
     m.SH_under = pyo.Var(sorted(d.end_strength), domain=pyo.NonNegativeReals)
     m.SH_over = pyo.Var(sorted(d.end_strength), domain=pyo.NonNegativeReals)
-    b.shortfalls["end_strength"] += [m.SH_under, m.SH_over]
+    for var, side in ((m.SH_under, "below"), (m.SH_over, "above")):
+        column = "min_total" if side == "below" else "max_total"
+        words = f"total strength {side} EndStrength.{column}"
+        b.shortfall("end_strength", "P7", var, lambda y, words=words: (words, y))
     if d.end_strength_other:  # reserve and all-component bands (MODEL.md §8.4)
         other = sorted(d.end_strength_other)
         m.SH_under_other = pyo.Var(other, domain=pyo.NonNegativeReals)
         m.SH_over_other = pyo.Var(other, domain=pyo.NonNegativeReals)
-        b.shortfalls["end_strength"] += [m.SH_under_other, m.SH_over_other]
+        for var, side in (
+            (m.SH_under_other, "below EndStrength.min_total"),
+            (m.SH_over_other, "above max_total"),
+        ):
+            b.shortfall(
+                "end_strength", "P7", var, lambda i, side=side: (f"{i[0]} strength {side}", i[1])
+            )
     rows = [(r, y) for r, ratio in enumerate(d.ratios) for y in ratio.years]
     m.SH_ratio_low = pyo.Var(rows, domain=pyo.NonNegativeReals)
     m.SH_ratio_high = pyo.Var(rows, domain=pyo.NonNegativeReals)
-    b.shortfalls["ratio"] += [m.SH_ratio_low, m.SH_ratio_high]
+    for var, side in ((m.SH_ratio_low, "below min_ratio"), (m.SH_ratio_high, "above max_ratio")):
+        b.shortfall(
+            "ratio", "P8", var, lambda i, side=side: (f"ratio {d.ratios[i[0]].name} {side}", i[1])
+        )
 
 
 def add_constraints(b: Builder) -> None:

@@ -10,7 +10,7 @@ import math
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.core import Builder
+from forceplan.model.core import Builder, BuiltModel, PlanRows, value
 
 
 def add_variables(b: Builder) -> None:
@@ -77,3 +77,32 @@ def add_constraints(b: Builder) -> None:
 
     m.C1_capacity = pyo.Constraint(limited, rule=capacity_rule)
     b.family("C1", "capacity", m.C1_capacity, describe)
+
+
+def plan_rows(built: BuiltModel) -> PlanRows:
+    """Plan_Training: capacity is the year's capacity plus all seats added so far (blank =
+    no limit); utilisation counts everyone on the course (C2)."""
+    d, m = built.data, built.model
+    rows = []
+    added: dict[str, float] = {}
+    for c, y in m.CY:
+        expansion = value(m.EXP[c, y]) if (c, y) in m.EY else 0.0
+        added[c] = added.get(c, 0.0) + expansion
+        capacity = d.capacity[(c, y)] + added[c]
+        trainees = value(m.TR[c, y])
+        on_course = sum(  # C2 (§8.3): entrants of the years a trainee holds a seat
+            value(m.TR[c, y - j]) for j in range(d.courses[c].seat_years) if y - j >= d.first_year
+        )
+        rows.append(
+            {
+                "course": c,
+                "year": y,
+                "trainees": trainees,
+                "capacity": None if math.isinf(capacity) else capacity,
+                "expansion": expansion,
+                "utilisation": None
+                if math.isinf(capacity)
+                else (on_course / capacity if capacity > 0 else (0.0 if on_course == 0 else None)),
+            }
+        )
+    return {"Plan_Training": rows}

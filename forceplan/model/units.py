@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pyomo.core as pyo
 
-from forceplan.model.core import Builder
+from forceplan.model.core import Builder, BuiltModel, PlanRows, value
 
 
 def add_variables(b: Builder) -> None:
@@ -30,7 +30,7 @@ def add_variables(b: Builder) -> None:
     b.family("U1", "activation cap", m.ACT, describe, is_bound=True)
     if d.elastic:
         m.SH_units = pyo.Var(m.UY, domain=pyo.NonNegativeReals)
-        b.shortfalls["units"].append(m.SH_units)
+        b.shortfall("units", "U1", m.SH_units, lambda i: (f"{i[0]} units below min_units", i[1]))
     for u, y in m.UY:
         unit = d.units[u]
         b.ledger.add("units", y, unit.om_by_year[y], m.N[u, y])  # UnitYears override (§8.6)
@@ -65,3 +65,19 @@ def add_constraints(b: Builder) -> None:
             floors, rule=lambda _m, u, y: m.N[u, y] + m.SH_units[u, y] >= d.unit_min[(u, y)]
         )
         b.family("U1", "minimum (elastic)", m.U1_minimum, describe)
+
+
+def plan_rows(built: BuiltModel) -> PlanRows:
+    d, m = built.data, built.model
+    rows = [
+        {
+            "unit_type": u,
+            "year": y,
+            "units": value(m.N[u, y]),
+            "activations": value(m.ACT[u, y]),
+            "disbandments": value(m.DIS[u, y]),
+            "shortfall": value(m.SH_units[u, y]) if d.elastic else 0.0,
+        }
+        for (u, y) in m.UY
+    ]
+    return {"Plan_Units": rows}

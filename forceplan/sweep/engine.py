@@ -432,9 +432,11 @@ class SweepEngine:
             y: np.array([lp.col(m.S[i, y]) for i in active], dtype=np.int64) for y in d.years
         }
         self._shortfall_cols: dict[str, np.ndarray] = {}
-        for kind, variables in built.shortfalls.items():
-            cols = [c for var in variables for _i, c in lp.col_positions(var)]
+        self._shortfall_money: dict[str, bool] = {}
+        for kind, group in built.shortfalls.items():
+            cols = [c for s in group for _i, c in lp.col_positions(s.var)]
             self._shortfall_cols[kind] = np.array(cols, dtype=np.int64)
+            self._shortfall_money[kind] = group[0].money
         self._cost = lp.linear(m.cost)
         self._penalty = lp.linear(m.penalty)
         # labelled rows and bound columns for the binding list, with price factors to the
@@ -492,7 +494,7 @@ class SweepEngine:
         shortfalls = {}
         for kind, cols in self._shortfall_cols.items():
             total = float(x[cols].sum()) if len(cols) else 0.0
-            shortfalls[kind] = _clean(total * (scale if kind == "funding" else 1.0))
+            shortfalls[kind] = _clean(total * (scale if self._shortfall_money[kind] else 1.0))
         cols, coefs, const = self._cost
         cost = (float(coefs @ x[cols]) + const) * scale if len(cols) else const * scale
         out: dict[str, Any] = {

@@ -13,10 +13,12 @@ currency units; the ledger keeps currency and is converted here, in one place.
 
 from __future__ import annotations
 
+import math
+
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.core import Builder, BuiltModel, PlanRows, clean
+from forceplan.model.core import Builder, BuiltModel, Levers, PlanRows, clean, item
 
 
 def add_variables(b: Builder) -> None:
@@ -252,3 +254,123 @@ def _carried_out(built: BuiltModel, s: str, y: int) -> float:
             used = sum(built.money(m.U[s, v, t]) for t in range(v, y + 1) if (s, v, t) in m.UV)
             left += src.amount[v] - used
     return clean(left)
+
+
+# --- sweep levers (forceplan.sweep.engine) ------------------------------------------------
+#
+# | input | LP |
+# |---|---|
+# | Funding.amount (s, y) | B2_available row: `Σ F ≤ a` (carry-over: `CARRY + Σ F − CARRY₋₁ = a`) |
+# | LineLimits.min/max_amount | bounds of spend (B3) |
+# | FixedSpending.amount (b, y) | both bounds of the B1 row of (b, y) (its constant) |
+# | PriceIndex.index (b, y) | coefficients of B1 (b, y) (and of B1 committed rows if y = T) |
+# | ExchangeRates.rate (k, y) | coefficients of B1 and B2_covered rows of year y for k |
+
+SWEEP_TARGETS = (
+    "Funding.amount",
+    "LineLimits.max_amount",
+    "LineLimits.min_amount",
+    "ExchangeRates.rate",
+    "PriceIndex.index",
+    "FixedSpending.amount",
+)
+_SHEET_PARAM = {"ExchangeRates": "rate", "PriceIndex": "index", "FixedSpending": "fixed"}
+
+
+def sweep_params(cell, data) -> list[tuple]:
+    if cell.sheet == "Funding":
+        return [("funding", *cell.key)]
+    if cell.sheet == "LineLimits":
+        return [("line_max" if cell.column == "max_amount" else "line_min", *cell.key)]
+    return [(_SHEET_PARAM[cell.sheet], *cell.key)]
+
+
+def sweep_refuse(cell, data) -> str:
+    """Why setting this cell would change the model's shape ('' if it would not)."""
+    if cell.sheet != "Funding":
+        return ""
+    s, y = cell.key
+    src = data.funding[s]
+    if (not src.carryover or src.vintaged) and src.amount.get(y, 0.0) <= 0:
+        return (
+            f"{s} has no money in {y} in the workbook, so the model has nothing to spend it "
+            "on; give it an amount in the workbook or scale it (*) instead"
+        )
+    return ""
+
+
+def sweep_levers(param: tuple, ctx: Levers) -> list:
+    d, m, lp = ctx.data, ctx.built.model, ctx.lp
+    kind, key, y = param
+    unit = 1 / d.money_scale
+    if kind == "funding":
+        src = d.funding[key]
+        ctx.base(src.amount.get(y, 0.0))
+        if src.vintaged:  # the year's money is its own vintage (§8.7)
+            vintage = m.component("B2_vintage")
+            con = item(vintage, (key, y)) if vintage is not None else None
+            r = lp.row(con) if con is not None else None
+            return [] if r is None else [ctx.row_lever(r, lp.col(m.U[key, y, y]), "upper", unit)]
+        con = item(m.B2_available, (key, y))
+        r = lp.row(con) if con is not None else None
+        if r is None:
+            return []  # no money and no way to spend it (set values refused earlier)
+        if src.carryover:
+            return [ctx.row_lever(r, lp.col(m.CARRY[key, y]), "both", unit)]
+        col = next(lp.col(m.F[key, b, y]) for b in d.lines if (key, b, y) in m.F_index)
+        return [ctx.row_lever(r, col, "upper", unit)]
+    if kind == "fixed":  # the constant of the B1 row: both of its bounds
+        ctx.base(d.fixed.get((key, y), 0.0))
+        r = lp.row(m.B1_spending[key, y])
+        return [ctx.row_lever(r, lp.col(m.spend[key, y]), "both", unit)]
+    if kind in ("rate", "index"):  # coefficients, not bounds
+        base = d.price_index.get((key, y), 1.0) if kind == "index" else d.rates[(key, y)]
+        ctx.coefficients(base, _coefficient_rows(ctx.built, kind, key, y))
+        return []
+    lo, hi = d.line_limits.get((key, y), (0.0, math.inf))
+    ctx.base(hi if kind == "line_max" else lo)
+    side = "upper" if kind == "line_max" else "lower"
+    return [ctx.col_lever(lp.col(m.spend[key, y]), side, unit)]
+
+
+def _coefficient_rows(built: BuiltModel, kind: str, key: str, year: int):
+    """(Pyomo row, anchor variable, [(unit, var, factor)]) of every row a price index or an
+    exchange rate enters, with all of that row's factor-dependent terms (factor:
+    ("index", line, year), ("rate", currency, year) or None = 1)."""
+    d, m, ledger = built.data, built.model, built.ledger
+    scale, last = d.money_scale, d.years[-1]
+    lines = [key] if kind == "index" else d.lines
+    for line in lines:
+        if (line, year) in m.B1_spending:
+            terms = [
+                (c / scale, v, ("index", line, year)) for c, v in ledger.terms.get((line, year), ())
+            ]
+            terms += [
+                (c / scale, v, ("rate", k, year))
+                for c, v, k in ledger.foreign.get((line, year), ())
+            ]
+            if kind == "index" or any(f == ("rate", key, year) for _u, _v, f in terms):
+                yield m.B1_spending[line, year], m.spend[line, year], terms
+        if year == last and hasattr(m, "B1_committed"):
+            for (b, z), items in ledger.after_horizon.terms.items():
+                if b != line:
+                    continue
+                terms = [
+                    (c / scale, v, ("index", b, last) if k is None else ("rate", k, last))
+                    for c, v, k in items
+                ]
+                if kind == "index" or any(f == ("rate", key, year) for _u, _v, f in terms):
+                    yield m.B1_committed[b, z], m.COMMIT[b, z], terms
+    if kind == "rate" and d.funding is not None:
+        for line in d.lines:
+            terms = [
+                (
+                    1.0,
+                    m.F[s, line, year],
+                    None if src.currency is None else ("rate", src.currency, year),
+                )
+                for s, src in d.funding.items()
+                if (s, line, year) in m.F_index
+            ]
+            if any(f == ("rate", key, year) for _u, _v, f in terms):
+                yield m.B2_covered[line, year], m.spend[line, year], terms

@@ -10,7 +10,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pyomo.core as pyo
 
@@ -144,6 +144,11 @@ def value(var: Any) -> float:
     return 0.0 if v is None else clean(float(v))
 
 
+def item(component: Any, index: Any) -> Any:
+    """component[index], or None if the indexed Pyomo component has no such index."""
+    return component[index] if index in component else None  # noqa: SIM401 (no .get)
+
+
 #: A family's contribution to the plan: Plan_ sheet name -> its rows (column -> value).
 PlanRows = dict[str, list[dict[str, Any]]]
 
@@ -168,3 +173,35 @@ class BuiltModel:
     def shortfall_vars(self) -> list[Any]:
         """Every shortfall variable (elastic mode), kind by kind."""
         return [v for group in self.shortfalls.values() for s in group for v in s.var.values()]
+
+
+class Levers(Protocol):
+    """What a family's `sweep_levers(param, ctx)` is given (forceplan.sweep.engine): the
+    compiled LP and the built model, and the ways to tie a parameter to the LP. A lever
+    sets a bound to mult × the parameter's value; every scenario starts from the
+    workbook's values."""
+
+    lp: Any  # forceplan.model.persistent.PersistentLP: .row(con), .col(var) positions
+    built: BuiltModel
+    data: ModelData
+    may_set: bool  # a spec sets the value (not only scales it): rows may be added
+
+    def base(self, value: float) -> None:
+        """The parameter's value in the workbook."""
+
+    def row_lever(self, row: int, key_col: int, side: str, unit: float) -> Any:
+        """A bound of `row` ("lower", "upper", "both"); the sign of the row's coefficient
+        of `key_col` says which side that is in the row as written."""
+
+    def col_lever(self, col: int, side: str, unit: float) -> Any:
+        """A bound of column `col`."""
+
+    def add_row(
+        self, terms: list[tuple[int, float]], id: str, kind: str, index: Any, describe: Describe
+    ) -> int:
+        """A new free row (its bounds come from the lever) for a limit the workbook left
+        out; listed as (id, kind, describe(index)) among the binding limits."""
+
+    def coefficients(self, base: float, rows: Iterable[tuple[Any, Any, list]]) -> None:
+        """A coefficient lever: rows (Pyomo row, anchor variable, [(unit, var, factor)])
+        whose entries are rebuilt from the factors (forceplan.sweep.coefficients)."""

@@ -8,7 +8,7 @@ import math
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.core import Builder, BuiltModel, PlanRows, value
+from forceplan.model.core import Builder, BuiltModel, Levers, PlanRows, value
 from forceplan.model.courseload import instructor_terms, profile
 
 NonNeg = pyo.NonNegativeReals
@@ -284,3 +284,72 @@ def plan_rows(built: BuiltModel) -> PlanRows:
             }
         )
     return {"Plan_Personnel": rows}
+
+
+# --- sweep levers (forceplan.sweep.engine) ------------------------------------------------
+
+#: The --vary targets (forceplan.sweep.spec.TARGETS) this family's rows and bounds take.
+SWEEP_TARGETS = (
+    "Settings.accession_max_total",
+    "Settings.separation_max_total",
+    "Settings.overstrength_max_total",
+    "Personnel.accession_max",
+    "Personnel.accession_min",
+    "Personnel.separation_max",
+    "Personnel.separation_min",
+)
+_CLASS_PARAMS = {
+    "accession_max": "acc_max",
+    "accession_min": "acc_min",
+    "separation_max": "sep_max",
+    "separation_min": "sep_min",
+}
+_TOTALS = {  # Settings key -> (row ID, variable name)
+    "accession_max_total": ("P4", "A"),
+    "separation_max_total": ("P5", "X"),
+    "overstrength_max_total": ("P3", "O"),
+}
+
+
+def sweep_params(cell, data) -> list[tuple]:
+    """The model parameters an input cell sets (years with a PersonnelYears value keep it)."""
+    if cell.sheet == "Settings":
+        return [("setting", cell.column)]
+    param, p = _CLASS_PARAMS[cell.column], cell.key
+    return [(param, p, y) for y in data.years if (f"class_year:{param}", (p, y)) not in data.cells]
+
+
+def sweep_levers(param: tuple, ctx: Levers) -> list:
+    """P3/P4/P5 total rows `Σ O / A / X ≤ cap` per year (added if absent); A / X bounds."""
+    d, m, lp = ctx.data, ctx.built.model, ctx.lp
+    kind = param[0]
+    if kind == "setting":
+        key = param[1]
+        ctx.base(float(d.settings[key]))
+        cid, name = _TOTALS[key]
+        var = m.component(name)
+        comp = m.component(f"{cid}_total")
+        levers = []
+        for y in d.years:
+            r = lp.row(comp[y]) if comp is not None else None
+            cols = [lp.col(var[i, y]) for i in range(len(d.classes))]
+            if r is None:
+                if not ctx.may_set or not cols:
+                    continue
+                terms = [(c, 1.0) for c in cols]
+                r = ctx.add_row(terms, cid, "total cap", y, lambda y: (f"all classes {y}", []))
+            levers.append(ctx.row_lever(r, cols[0], "upper", 1.0))
+        return levers
+    _k, p, y = param
+    defaults = {"acc_max": math.inf, "sep_max": math.inf}
+    ctx.base(d.class_years[kind].get((p, y), defaults.get(kind, 0.0)))
+    var = m.A if kind.startswith("acc") else m.X
+    col = lp.col(var[ctx.built.class_ids[p], y])
+    return [ctx.col_lever(col, "upper" if kind.endswith("max") else "lower", 1.0)]
+
+
+def active_strength(built: BuiltModel) -> dict[int, list]:
+    """Year -> the strength variables EndStrength counts by default (active classes)."""
+    d, m = built.data, built.model
+    active = [i for i, p in enumerate(d.classes) if d.active(p)]
+    return {y: [m.S[i, y] for i in active] for y in d.years}

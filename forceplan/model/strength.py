@@ -7,7 +7,7 @@ import math
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.core import Builder
+from forceplan.model.core import Builder, Levers
 
 
 def add_variables(b: Builder) -> None:
@@ -133,3 +133,47 @@ def _other_components(b: Builder, total) -> None:
 
     b.family("P7", "minimum", m.P7_min_component, describe)
     b.family("P7", "maximum", m.P7_max_component, describe)
+
+
+# --- sweep levers (forceplan.sweep.engine) ------------------------------------------------
+
+SWEEP_TARGETS = ("EndStrength.min_total", "EndStrength.max_total")
+
+
+def sweep_params(cell, data) -> list[tuple]:
+    return [("end_min" if cell.column == "min_total" else "end_max", cell.key[0])]
+
+
+def sweep_levers(param: tuple, ctx: Levers) -> list:
+    """P7_min / P7_max rows (added if absent)."""
+    d, m, lp = ctx.data, ctx.built.model, ctx.lp
+    kind, y = param
+    lo, hi = d.end_strength[y]
+    low = kind == "end_min"
+    ctx.base(lo if low else hi)
+    comp = m.P7_min if low else m.P7_max
+    cols = [lp.col(m.S[i, y]) for i in range(len(d.classes))]
+    r = lp.row(comp[y]) if y in comp else None
+    if r is None:
+        if not ctx.may_set or not cols:
+            return []
+        terms = [(c, 1.0) for c in cols]
+        if d.elastic:
+            slack = m.SH_under[y] if low else m.SH_over[y]
+            terms.append((lp.col(slack), 1.0 if low else -1.0))
+        kind_words = "minimum" if low else "maximum"
+        r = ctx.add_row(terms, "P7", kind_words, y, lambda y: (f"total {y}", []))
+    return [ctx.row_lever(r, cols[0], "lower" if low else "upper", 1.0)]
+
+
+def sweep_conflict(params: dict[tuple, float], base: dict[tuple, float], data) -> str:
+    """End-strength min/max are two rows: check them like validation would."""
+    for y in {p[1] for p in params if p[0] in ("end_min", "end_max")}:
+        lo = params.get(("end_min", y), base.get(("end_min", y)))
+        hi = params.get(("end_max", y), base.get(("end_max", y)))
+        base_lo, base_hi = data.end_strength[y]
+        lo = base_lo if lo is None else lo
+        hi = base_hi if hi is None else hi
+        if lo > hi:
+            return f"EndStrength {y}: min_total {lo:g} is above max_total {hi:g}"
+    return ""

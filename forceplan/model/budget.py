@@ -118,6 +118,9 @@ def add_constraints(b: Builder) -> None:
         return m.spend[line, y] == base
 
     m.B1_spending = pyo.Constraint(m.BY, rule=spending)
+    b.objective.cost.append(quicksum(d.discount[y] * m.spend[line, y] for line, y in m.BY))
+    if hasattr(m, "COMMIT"):  # payments due after the horizon count at df_T (§8.7)
+        b.objective.cost.append(d.discount[d.years[-1]] * quicksum(m.COMMIT.values()))
     b.family("B1", "spending", m.B1_spending, _describe_line(b), money=True)
     if hasattr(m, "COMMIT"):
         commit, last = b.ledger.after_horizon.terms, d.years[-1]
@@ -178,6 +181,17 @@ def add_constraints(b: Builder) -> None:
 
         m.B2_vintage = pyo.Constraint(sorted(years_of), rule=vintage)
         b.family("B2", "vintage", m.B2_vintage, describe_source, money=True)
+
+
+def priority_expression(built: BuiltModel):
+    """Σ priority_s · rate(s, y) · F[s, b, y] in model money units (base currency): what
+    the funding priority stage minimises (forceplan.model.priority, §8.7)."""
+    d, m = built.data, built.model
+    assert d.funding is not None
+    return quicksum(
+        d.funding[s].priority * d.rate(d.funding[s].currency, y) * m.F[s, line, y]
+        for s, line, y in m.F_index
+    )
 
 
 def _paid(d, s: str, y: int, f):

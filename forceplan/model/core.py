@@ -100,11 +100,22 @@ class CommitLedger:
 
 
 @dataclass
+class ObjectiveParts:
+    """What the families add to the objectives (MODEL.md §4, forceplan.model.objective)."""
+
+    cost: list[Any] = field(default_factory=list)  # discounted cost, model money units
+    capability: list[Any] = field(default_factory=list)  # capability points
+    #: custom objective metrics (Objective sheet) -> their sum, before ÷ money_scale
+    metrics: dict[str, Callable[[], Any]] = field(default_factory=dict)
+
+
+@dataclass
 class Builder:
     data: ModelData
     model: pyo.ConcreteModel
     ledger: CostLedger = field(default_factory=CostLedger)
     families: list[Family] = field(default_factory=list)
+    objective: ObjectiveParts = field(default_factory=ObjectiveParts)
     #: shortfall kind -> its variables (elastic mode), in registration order
     shortfalls: dict[str, list[Shortfall]] = field(default_factory=lambda: defaultdict(list))
     #: index maps: class tuple -> int and back, arc -> int

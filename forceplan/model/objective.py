@@ -26,10 +26,7 @@ def set_objective(b: Builder) -> str:
     """
     d, m = b.data, b.model
     scale = d.money_scale
-    cost = quicksum(d.discount[y] * m.spend[line, y] for line, y in m.BY)
-    if hasattr(m, "COMMIT"):  # payments due after the horizon count at df_T (§8.7)
-        cost += d.discount[d.years[-1]] * quicksum(m.COMMIT.values())
-    m.cost = pyo.Expression(expr=cost)
+    m.cost = pyo.Expression(expr=_total(b.objective.cost))
     # a funding gap (GAP) is already in money units; other shortfalls are in heads, items...
     m.penalty = pyo.Expression(
         expr=quicksum(
@@ -39,9 +36,7 @@ def set_objective(b: Builder) -> str:
             for kind, group in b.shortfalls.items()
         )
     )
-    m.capability = pyo.Expression(
-        expr=quicksum(d.units[u].capability * m.N[u, y] for u, y in m.UY if d.units[u].capability)
-    )
+    m.capability = pyo.Expression(expr=_total(b.objective.capability))
     if d.objective == "min_cost":
         m.objective = pyo.Objective(expr=m.cost + m.penalty, sense=pyo.minimize)
         return "min"
@@ -54,6 +49,16 @@ def set_objective(b: Builder) -> str:
     raise ForceplanError(
         f"unknown objective {d.objective!r}: use min_cost, max_capability or custom"
     )
+
+
+def _total(parts: list[Any]) -> Any:
+    """The families' parts of one objective, added in build order."""
+    if not parts:
+        return quicksum(())
+    total = parts[0]
+    for part in parts[1:]:
+        total += part
+    return total
 
 
 def capability_score(m: pyo.ConcreteModel, d) -> Any:
@@ -74,9 +79,7 @@ def _custom(b: Builder):
     scale = d.money_scale
     metrics = {
         "cost": lambda: m.cost,
-        "separations": lambda: quicksum(m.X.values()) / scale,
-        "accessions": lambda: quicksum(m.A.values()) / scale,
-        "overstrength": lambda: quicksum(m.O.values()) / scale,
+        **{name: _scaled(part, scale) for name, part in b.objective.metrics.items()},
         "capability": lambda: -m.capability / scale,  # weight > 0 rewards capability
         # raw sum of shortfall variables; a funding gap counts in currency units
         "shortfall": lambda: quicksum(
@@ -89,3 +92,7 @@ def _custom(b: Builder):
     return quicksum(
         weight * metrics[name]() for name, weight in d.objective_weights.items() if weight
     )
+
+
+def _scaled(part: Any, scale: float) -> Any:
+    return lambda: part() / scale

@@ -215,6 +215,9 @@ def add_constraints(b: Builder) -> None:
             m.add_component(f"{cid}_total", con)
             b.family(cid, "total cap", con, describe_total(key))
 
+    for metric, var in (("separations", m.X), ("accessions", m.A), ("overstrength", m.O)):
+        b.objective.metrics[metric] = lambda var=var: quicksum(var.values())  # custom objective
+
     m.P6_limited_duty = pyo.Constraint(m.LD, rule=lambda _m, i, y: m.L[i, y] <= m.S[i, y])
     b.family(
         "P6", "limited duty ≤ strength", m.P6_limited_duty, _describer(b, ["limited_duty_max"])

@@ -6,6 +6,7 @@ Unit posts enter the manning balance P2 (personnel); unit equipment enters E2.
 from __future__ import annotations
 
 import pyomo.core as pyo
+from pyomo.core.util import quicksum
 
 from forceplan.model.core import Builder, BuiltModel, PlanRows, value
 
@@ -57,6 +58,9 @@ def add_constraints(b: Builder) -> None:
         return m.N[u, y] == prev + m.ACT[u, y] - m.DIS[u, y]
 
     m.U1_balance = pyo.Constraint(m.UY, rule=balance)
+    b.objective.capability.append(
+        quicksum(d.units[u].capability * m.N[u, y] for u, y in m.UY if d.units[u].capability)
+    )
     describe = _describer(b)
     b.family("U1", "balance", m.U1_balance, describe)
     if d.elastic:

@@ -286,7 +286,6 @@ def _nearest_side(
 
 def shortfalls_table(built: BuiltModel) -> pd.DataFrame:
     """Every non-zero shortfall of elastic mode: kind, where, year, amount, penalty."""
-    d = built.data
     rows = []
     for kind, group in built.shortfalls.items():
         for shortfall in group:
@@ -302,7 +301,7 @@ def shortfalls_table(built: BuiltModel) -> pd.DataFrame:
                         "where": where,
                         "year": year,
                         "amount": amount,
-                        "penalty": d.penalties[kind] * amount,
+                        "penalty": shortfall.penalty * amount,
                     }
                 )
     return pd.DataFrame(rows, columns=["kind", "constraint", "where", "year", "amount", "penalty"])

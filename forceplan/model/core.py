@@ -46,6 +46,7 @@ class Shortfall:
     id: str  # the constraint ID it relaxes (Plan_Shortfalls.constraint)
     var: Any  # pyo.Var
     where: Where
+    penalty: float  # per unit (Penalties sheet or MODEL.md §7.7 default; money: per currency)
     money: bool = False  # True: in model money units (data.money_scale), like GAP
 
 
@@ -134,10 +135,20 @@ class Builder:
     ) -> None:
         self.families.append(Family(id, kind, component, describe, is_bound, money, offer))
 
-    def shortfall(self, kind: str, id: str, var: Any, where: Where, money: bool = False) -> None:
-        """Register a shortfall variable: penalised in the objective at the `kind`'s
-        penalty, listed on Plan_Shortfalls under constraint `id` where `where` says."""
-        self.shortfalls[kind].append(Shortfall(kind, id, var, where, money))
+    def shortfall(
+        self,
+        kind: str,
+        id: str,
+        var: Any,
+        where: Where,
+        money: bool = False,
+        penalty: float | None = None,
+    ) -> None:
+        """Register a shortfall variable: penalised in the objective at `penalty` (default:
+        the Penalties price of `kind`), listed on Plan_Shortfalls under constraint `id`
+        where `where` says. All shortfalls of one kind share its penalty and unit."""
+        price = self.data.penalties[kind] if penalty is None else penalty
+        self.shortfalls[kind].append(Shortfall(kind, id, var, where, price, money))
 
     def bounded(self, value: float) -> float | None:
         """Pyomo bound from a model number: inf becomes None (unbounded)."""

@@ -30,10 +30,10 @@ def set_objective(b: Builder) -> str:
     # a funding gap (GAP) is already in money units; other shortfalls are in heads, items...
     m.penalty = pyo.Expression(
         expr=quicksum(
-            d.penalties[kind]
+            group[0].penalty
             / (1.0 if group[0].money else scale)
             * quicksum(s.var[i] for s in group for i in s.var)
-            for kind, group in b.shortfalls.items()
+            for group in b.shortfalls.values()
         )
     )
     m.capability = pyo.Expression(expr=_total(b.objective.capability))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from functools import lru_cache
 
 from forceplan import schema
 from forceplan.words.kind import Kind
@@ -29,12 +30,20 @@ def _order(fid: str) -> tuple[int, str, int]:
     return rank, letter, number
 
 
-def family_words() -> tuple[dict[str, tuple[str, str, str]], dict[tuple[str, str], Kind]]:
+Words = tuple[dict[str, tuple[str, str, str]], dict[tuple[str, str], Kind]]
+
+
+def family_words() -> Words:
     """(ID -> (title, model file, algebra), (ID, kind) -> Kind) of every family in
-    schema.FAMILIES (read when called, so a family added to the list is included)."""
+    schema.FAMILIES as it is now (a family added to the list is included)."""
+    return _gather(tuple(schema.FAMILIES))
+
+
+@lru_cache(maxsize=4)
+def _gather(specs: tuple[schema.FamilySpec, ...]) -> Words:
     titles: dict[str, tuple[str, str, str]] = {}
     kinds: dict[tuple[str, str], Kind] = {}
-    for spec in schema.FAMILIES:
+    for spec in specs:
         words = importlib.import_module(spec.words_path)
         where = spec.model_path.rsplit(".", 1)[-1] + ".py"
         for fid, title in words.TITLES.items():
@@ -53,11 +62,12 @@ KINDS: dict[tuple[str, str], Kind]
 FAMILIES, KINDS = family_words()
 
 
-def describe(family: str, kind: str, kinds: dict[tuple[str, str], Kind] | None = None) -> Kind:
+def describe(family: str, kind: str) -> Kind:
     """The description of (family, kind); a plain fallback for a kind not registered."""
-    found = (KINDS if kinds is None else kinds).get((family, kind))
+    titles, kinds = family_words()
+    found = kinds.get((family, kind))
     if found is not None:
         return found
     return Kind(
-        f"{FAMILIES.get(family, (family,))[0]}: {kind}.", "one more unit of {subject} in {year}"
+        f"{titles.get(family, (family,))[0]}: {kind}.", "one more unit of {subject} in {year}"
     )

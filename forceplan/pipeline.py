@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from forceplan import __version__
-from forceplan.errors import ExitCode, InputError, Issue
+from forceplan.errors import ExitCode, Issue
 from forceplan.provenance import (
     CONTENT_HASH_METHOD,
     content_hash,
@@ -103,11 +103,8 @@ def _timed(run: SolveRun, phase: str, progress: Progress) -> Iterator[None]:
 
 def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> SolveRun:
     """Solve one workbook. Raises InputError (with every issue) if the workbook is invalid."""
-    from forceplan.model.build import build_model
-    from forceplan.model.data import build_data
+    from forceplan.load import ModelOptions, load_checked
     from forceplan.model.solve import SolveOptions, solve
-    from forceplan.workbook.load import load_workbook
-    from forceplan.workbook.validate import check_inputs, sort_issues
     from forceplan.workbook.write import plan_target
 
     run = SolveRun(request)
@@ -116,26 +113,19 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
     target = plan_target(request.workbook, request.output, request.force)
     if request.write:
         target.check()  # before any work: an existing file is refused, a default name moved
-    with _timed(run, "read", progress):
-        run.inputs, issues = load_workbook(request.workbook)
-        warm_start, cold_reason = _stored_basis(request)
-    with _timed(run, "validate", progress):
-        issues += check_inputs(run.inputs)
-        if request.objective == "custom" and not len(run.inputs["Objective"]):
-            issues.append(
-                Issue(
-                    "error",
-                    "Objective",
-                    "",
-                    "--objective custom needs weights on the Objective sheet (metric, weight)",
-                )
-            )
-        run.issues = sort_issues(issues, run.inputs)
-    if any(i.severity == "error" for i in run.issues):
-        raise InputError(run.issues)
-    with _timed(run, "build", progress):
-        run.data = build_data(run.inputs, request.objective, request.elastic, request.integer_units)
-        run.built = build_model(run.data)
+    options = ModelOptions(request.objective, request.elastic, request.integer_units)
+    loaded = load_checked(
+        request.workbook,
+        options,
+        build_model=True,
+        phase=lambda name: _timed(run, name, progress),
+    )
+    run.inputs, run.issues, run.data, run.built = (
+        loaded.inputs,
+        loaded.issues,
+        loaded.data,
+        loaded.built,
+    )
     # the input package is scanned for the plan workbook in a thread while HiGHS solves
     preparing: list[Future[Any]] = []
 
@@ -144,6 +134,7 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
             preparing.append(_start_preparing(request.workbook))
 
     with _timed(run, "solve", progress):
+        warm_start, cold_reason = _stored_basis(request)
         run.outcome = solve(
             run.built,
             SolveOptions(

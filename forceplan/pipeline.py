@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from forceplan import __version__
+from forceplan import __version__, run_record
 from forceplan.errors import ExitCode, Issue
 from forceplan.provenance import (
     CONTENT_HASH_METHOD,
@@ -74,6 +74,10 @@ class SolveRun:
         if self.tables is not None:
             shortfalls = len(self.tables.tables["Plan_Shortfalls"])
         return plan_status(self.outcome.status if self.outcome else None, shortfalls)
+
+    def record(self) -> list[tuple[str, Any]]:
+        """This run's Plan_Run rows (forceplan.run_record), computed once."""
+        return run_rows(self)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -317,12 +321,14 @@ def run_rows(run: SolveRun) -> list[tuple[str, Any]]:
 
 
 def _run_rows(run: SolveRun) -> list[tuple[str, Any]]:
+    """The values of forceplan.run_record's keys for this run."""
     import highspy
     import openpyxl
     import pandas
     import pyomo
 
     req, outcome = run.request, run.outcome
+    STAGE, INPUT_HASH, TIME = run_record.STAGE, run_record.INPUT_HASH, run_record.TIME
     rows: list[tuple[str, Any]] = [
         ("input_file", str(req.workbook.name)),
         ("input_sha256", file_sha256(req.workbook)),
@@ -354,11 +360,11 @@ def _run_rows(run: SolveRun) -> list[tuple[str, Any]]:
         ("start", outcome.start),  # MODEL.md §8.9: "warm start from <hash>" or "cold start"
         ("structure_hash", outcome.structure_hash),
     ]
-    rows += [(f"stage_{k}", text) for k, text in enumerate(outcome.stage_report, 1)]
+    rows += [(STAGE.key(k), text) for k, text in enumerate(outcome.stage_report, 1)]
     # per-sheet content hashes: `forceplan audit` names the input sheets edited after solving
-    rows += [(f"input_hash:{name}", h) for name, h in sheet_hashes(run.inputs).items()]
+    rows += [(INPUT_HASH.key(name), h) for name, h in sheet_hashes(run.inputs).items()]
     # the sheets no contract reader sees (Sources, About): an edit after solving is named too
-    rows += [(f"input_hash:{n}", h) for n, h in extra_sheet_hashes(req.workbook).items()]
+    rows += [(INPUT_HASH.key(n), h) for n, h in extra_sheet_hashes(req.workbook).items()]
     if req.ledger is not None:
         # the ledger's head before this run's record: `forceplan audit PLAN` sees a ledger
         # truncated or wiped after this plan was written
@@ -370,12 +376,12 @@ def _run_rows(run: SolveRun) -> list[tuple[str, Any]]:
             ("ledger_prev_hash", prev),
             ("ledger_records", count),
         ]
-    rows += [(f"time_{phase}_s", round(sec, 4)) for phase, sec in run.timings.items()]
+    rows += [(TIME.key(phase), round(sec, 4)) for phase, sec in run.timings.items()]
     rows += [
         ("time_compile_s", round(outcome.compile_seconds, 4)),  # within time_solve_s
         ("time_highs_s", round(outcome.highs_seconds, 4)),  # HiGHS's own, within time_solve_s
     ]
-    return rows
+    return run_record.rows(dict(rows))  # in the declared order; an undeclared key is a bug
 
 
 def _highs_version(highspy: Any) -> tuple[int, int, int]:

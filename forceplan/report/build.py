@@ -37,40 +37,6 @@ PRICES_PER_KIND = 3
 PRICES_TOP = 15
 PRICE_EPS = 1e-9
 
-#: Plan_Run keys by provenance group (anything else goes to "other").
-RUN_GROUPS: dict[str, tuple[str, ...]] = {
-    "Inputs": ("input_file", "input_sha256", "input_content_hash", "content_hash_method"),
-    "Tool, solver and libraries": (
-        "tool",
-        "solver",
-        "pyomo",
-        "pandas",
-        "openpyxl",
-        "python-calamine",
-        "numpy",
-        "python",
-    ),
-    "Run": (
-        "date",
-        "user",
-        "host",
-        "status",
-        "solver_status",
-        "objective_value",
-        "gap",
-        "solve_stages",
-    ),
-    "Options": (
-        "objective",
-        "currency",
-        "elastic",
-        "integer_units",
-        "time_limit",
-        "mip_gap",
-        "threads",
-    ),
-}
-
 
 @dataclass
 class ReportResult:
@@ -568,21 +534,20 @@ def _truthy(value: Any) -> bool:
 
 
 def _provenance(plan: Any, plan_sha: str) -> dict[str, Any]:
+    """Plan_Run's rows by the groups of forceplan.run_record (undeclared keys: "Other")."""
+    from forceplan.run_record import INPUT_HASH, REPORT_GROUPS, Group, names, of_group
+
     run = plan.run
-    groups = []
-    used: set[str] = {"classification"}
-    for title, keys in RUN_GROUPS.items():
-        groups.append({"title": title, "rows": [(k, run.get(k)) for k in keys if k in run]})
-        used |= set(keys)
-    sheets = [(k.split(":", 1)[1], v) for k, v in run.items() if k.startswith("input_hash:")]
-    timings = [(k, v) for k, v in run.items() if k.startswith("time_")]
-    used |= {k for k in run if k.startswith(("input_hash:", "time_"))}
-    other = [(k, v) for k, v in run.items() if k not in used]
+    groups = [
+        {"title": g.value, "rows": [(k, run[k]) for k in names(g) if k in run]}
+        for g in REPORT_GROUPS
+    ]
+    sheets = [(INPUT_HASH.part(k), v) for k, v in of_group(run, Group.SHEETS)]
     return {
         "groups": groups,
         "sheets": sheets,
-        "timings": timings,
-        "other": other,
+        "timings": of_group(run, Group.TIMINGS),
+        "other": of_group(run, Group.OTHER),
         "plan_sha256": plan_sha,
     }
 

@@ -389,12 +389,21 @@ OPTIONAL_PLAN_SHEETS: tuple[str, ...] = tuple(s.name for s in OUTPUT_SHEETS if s
 FREE_LAYOUT: tuple[str, ...] = tuple(s.name for s in OUTPUT_SHEETS if s.layout == "free")
 
 
-class UnregisteredColumn(RuntimeError):
-    """A Plan_ table got a column the registry does not declare (a bug, not a user error)."""
+class UnregisteredOutput(RuntimeError):
+    """A Plan_ sheet or column the registry does not declare (a bug, not a user error)."""
 
 
 def sheet(name: str) -> OutputSheet | None:
     return OUTPUT_BY_NAME.get(name)
+
+
+def table_sheet(name: str) -> OutputSheet:
+    """The registered Plan_ table `name`; a name the registry lacks is a bug (a typo in the
+    code), not a plan without that sheet."""
+    found = OUTPUT_BY_NAME.get(name)
+    if found is None or found.layout != "table":
+        raise UnregisteredOutput(f"{name} is not a table in forceplan/output_schema.py")
+    return found
 
 
 def column(sheet_name: str, name: str) -> OutputColumn | None:
@@ -407,10 +416,7 @@ def table_columns(sheet_name: str, rows: Iterable[Mapping[str, Any]]) -> list[st
     """The registered columns of a Plan_ table in sheet order, after checking that `rows`
     carry exactly those: a computed column nobody registered (or a registered one nobody
     computed) raises instead of vanishing from (or blanking) the plan workbook."""
-    found = OUTPUT_BY_NAME.get(sheet_name)
-    if found is None or found.layout != "table":
-        raise UnregisteredColumn(f"{sheet_name} is not a table in forceplan.output_schema")
-    columns = list(found.column_names)
+    columns = list(table_sheet(sheet_name).column_names)
     given: set[str] = set()
     for row in rows:
         given.update(row)
@@ -421,7 +427,7 @@ def table_columns(sheet_name: str, rows: Iterable[Mapping[str, Any]]) -> list[st
     if unknown or missing:
         parts = [f"unregistered column(s) {', '.join(unknown)}"] if unknown else []
         parts += [f"registered column(s) never computed: {', '.join(missing)}"] if missing else []
-        raise UnregisteredColumn(
+        raise UnregisteredOutput(
             f"{sheet_name}: {'; '.join(parts)}. Declare every output column once in "
             "forceplan/output_schema.py (see CONTRIBUTING.md, 'add an output column')"
         )
@@ -435,3 +441,46 @@ def header_comment(sheet_name: str, name: str, currency: str, money_unit: str = 
         return None
     unit = col.unit(currency, money_unit)
     return f"{name}: {col.help}" + (f"\nUnit: {unit}" if unit else "")
+
+
+# --- the reference page -----------------------------------------------------------------
+
+
+def _format_words(col: OutputColumn) -> str:
+    if col.is_money:
+        return "`#,##0`, or millions (`… mn`) once the sheet's money reaches millions"
+    fmt = KIND_FORMAT.get(col.kind)
+    return f"`{fmt}`" if fmt else ""
+
+
+def reference_markdown() -> str:
+    """Every Plan_ sheet and column as Markdown: models/OUTPUTS.md is this text (regenerate
+    with `python -m forceplan.output_schema > models/OUTPUTS.md`; a test keeps it current)."""
+    lines = [
+        "# The plan workbook's Plan_ sheets",
+        "",
+        "Generated from `forceplan/output_schema.py` (do not edit by hand: run",
+        "`python -m forceplan.output_schema > models/OUTPUTS.md`). Header names are the",
+        "contract (MODEL.md §6, §8.9); units are shown by number formats and header comments.",
+        "Role: `key` says what a row is about, `decision` is a value of the LP's decision",
+        "variables, `derived` is computed from decisions and inputs. Money is in the",
+        "workbook's currency (`*_own`: the funding source's own currency).",
+    ]
+    for s in OUTPUT_SHEETS:
+        notes = [s.layout == "free" and "laid out, not a table", s.optional and "optional"]
+        notes.append(not s.contract and "forceplan's own, not in MODEL.md §6")
+        extra = "; ".join(n for n in notes if n)
+        lines += ["", f"## {s.name}", "", s.help + (f" ({extra})." if extra else ".")]
+        columns = list(s.columns) + ([s.per_year] if s.per_year is not None else [])
+        if not columns:
+            continue
+        lines += ["", "| column | unit | number format | role | meaning |", "|---|---|---|---|---|"]
+        for c in columns:
+            name = "one per year (`2026` …)" if c is s.per_year else f"`{c.name}`"
+            name += " (extra)" if c.extra else ""
+            lines.append(f"| {name} | {c.unit()} | {_format_words(c)} | {c.role} | {c.help} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(reference_markdown(), end="")

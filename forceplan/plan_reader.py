@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from forceplan import output_schema
 from forceplan.errors import ForceplanError, InputError, Issue
 
-#: Free-layout output sheets: not tables, never read back as such.
-FREE_LAYOUT = ("Plan_Summary", "Plan_Charts")
+#: Free-layout output sheets (output registry): not tables, never read back as such.
+FREE_LAYOUT = output_schema.FREE_LAYOUT
 
 
 @dataclass
@@ -26,6 +27,11 @@ class Plan:
     path: Path
     run: dict[str, Any]  # Plan_Run key -> value (blank cells are None)
     tables: dict[str, Any]  # Plan_ sheet -> DataFrame
+
+    def table(self, name: str) -> Any:
+        """The Plan_ table `name` (None when this plan has none: an optional sheet, or a
+        plan from an older forceplan). `name` must be registered in the output registry."""
+        return self.tables.get(output_schema.table_sheet(name).name)
 
     def number(self, key: str) -> float | None:
         """A Plan_Run value as a finite float (None if blank or not a number)."""

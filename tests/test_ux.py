@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from wb import write_workbook
 
-from forceplan import fmt, output_schema, schema
+from forceplan import fmt, output_schema
 from forceplan.status import INFEASIBLE, NOT_PROVEN, OPTIMAL, WITH_SHORTFALLS, plan_status
 
 ROOT = Path(__file__).resolve().parents[1]

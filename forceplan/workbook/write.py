@@ -430,7 +430,7 @@ def check_registered(sheet: str, columns: Iterable[Any]) -> None:
     found = output_schema.sheet(sheet)
     unknown = [str(c) for c in columns if found is None or found.column(str(c)) is None]
     if found is None or found.layout != "table" or unknown:
-        raise output_schema.UnregisteredColumn(
+        raise output_schema.UnregisteredOutput(
             f"{sheet}: not declared in forceplan/output_schema.py"
             + (f" (columns {', '.join(unknown)})" if found is not None else "")
         )

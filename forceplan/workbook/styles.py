@@ -13,6 +13,7 @@ from typing import Any
 
 from forceplan import schema
 from forceplan.errors import ForceplanError
+from forceplan.fmt import excel_money_format
 from forceplan.output_schema import KIND_FORMAT
 from forceplan.workbook.fastrows import ILLEGAL_XML
 
@@ -24,7 +25,7 @@ TABLE_STYLE = "TableStyleMedium2"
 # Number formats: those of the output registry's kinds, named for free-layout cells.
 FMT_COUNT = KIND_FORMAT["count"]  # persons, equipment: thousands separators
 FMT_UNITS = KIND_FORMAT["units"]  # unit counts: fractions of a unit matter
-FMT_MONEY = "#,##0"  # money in the workbook's currency (fmt.excel_money_format(""))
+FMT_MONEY = excel_money_format("")  # money in the workbook's currency units
 FMT_SHARE = KIND_FORMAT["share"]
 FMT_YEAR = KIND_FORMAT["year"]
 FMT_PLAIN = "General"
@@ -126,6 +127,8 @@ def _header_text(text: str) -> str:
 
 
 def output_sheet(book: Any, name: str, classification: str, index: int | None = None) -> Any:
+    """A new output sheet: forceplan's tab colour, the classification on every printed page,
+    printed one page wide (landscape until `orientation` knows its widths)."""
     ws = book.create_sheet(name, index)
     if ws.title != name:
         raise ForceplanError(

@@ -11,14 +11,13 @@ from typing import Any
 
 from forceplan.sweep.scenarios import Cell
 from forceplan.sweep.spec import VarySpec
+from forceplan.workbook.styles import FMT_COUNT, FMT_MONEY
 
 SUMMARY_SHEET = "Sweep"
 CHART_SHEET = "Sweep_Chart"
 INPUTS_SHEET = "Sweep_Inputs"
 
 FMT_FACTOR = "0.000"
-FMT_MONEY = "#,##0"
-FMT_COUNT = "#,##0"
 
 
 def checkpoint_path(output: Path) -> Path:

@@ -29,9 +29,7 @@ class Plan:
     tables: dict[str, Any]  # Plan_ sheet -> DataFrame
 
     def table(self, name: str) -> Any:
-        """The Plan_ table `name` (None when this plan has none: an optional sheet, or a
-        plan from an older forceplan). `name` must be registered in the output registry."""
-        return self.tables.get(output_schema.table_sheet(name).name)
+        return table(self, name)
 
     def number(self, key: str) -> float | None:
         """A Plan_Run value as a finite float (None if blank or not a number)."""
@@ -99,6 +97,13 @@ def read_plan(path: Path) -> Plan:
             if isinstance(key, str) and key not in run:
                 run[key] = None if is_blank(value) else value
     return Plan(path, run, tables)
+
+
+def table(plan: Any, name: str) -> Any:
+    """The Plan_ table `name` of `plan` (anything with a `tables` dict); None when the plan
+    has none (an optional sheet, or a plan from an older forceplan). `name` must be one the
+    output registry declares: a misspelt name is a bug, not a missing sheet."""
+    return plan.tables.get(output_schema.table_sheet(name).name)
 
 
 def is_blank(value: Any) -> bool:

@@ -385,7 +385,8 @@ def write_comparison(result: Comparison, output: Path, overwrite: bool = False) 
     from openpyxl import Workbook
 
     from forceplan.workbook.atomic import atomic_write, check_target
-    from forceplan.workbook.write import FMT_SHARE, table_sheet
+    from forceplan.workbook.styles import FMT_SHARE
+    from forceplan.workbook.tables import table_sheet
 
     output = Path(output)
     for plan in (result.a, result.b):

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import pyomo.core as pyo
 
-from forceplan import schema
+from forceplan import output_schema
 from forceplan.model.build import BuiltModel, Family, family_modules
 from forceplan.model.core import clean as _clean
 from forceplan.model.core import value as _v
@@ -304,48 +304,25 @@ def shortfalls_table(built: BuiltModel) -> pd.DataFrame:
                         "penalty": shortfall.penalty * amount,
                     }
                 )
-    return pd.DataFrame(rows, columns=["kind", "constraint", "where", "year", "amount", "penalty"])
-
-
-#: Columns forceplan adds after the contract's columns (MODEL.md §6 allows more).
-EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
-    "Plan_Equipment": ("arrival_year", "attrition"),
-    "Plan_Budget": ("funding_gap",),
-    "Plan_Funding": ("currency",),
-    "Plan_Constraints": ("kind",),
-}
+    return _frame(rows, "Plan_Shortfalls")
 
 
 def _frame(rows: list[dict[str, Any]], sheet: str) -> pd.DataFrame:
-    """A table with the contract's columns then ours, also when it has no rows."""
-    columns = list(schema.PLAN_COLUMNS[sheet]) + list(EXTRA_COLUMNS.get(sheet, ()))
-    return pd.DataFrame(rows, columns=columns)
-
-
-#: Sheet order of the plan workbook: the families' sheets (a sheet not listed, such as a
-#: new family's, follows them), then Plan_Shortfalls and Plan_Constraints.
-SHEET_ORDER = (
-    "Plan_Personnel",
-    "Plan_Cohorts",
-    "Plan_Transitions",
-    "Plan_Training",
-    "Plan_Units",
-    "Plan_Equipment",
-    "Plan_Budget",
-    "Plan_Funding",
-    "Plan_Allocation",
-)
+    """A Plan_ table with the registry's columns in sheet order, also when it has no rows; a
+    column not declared in forceplan.output_schema is an error, not a silent drop."""
+    return pd.DataFrame(rows, columns=output_schema.table_columns(sheet, rows))
 
 
 def family_tables(built: BuiltModel) -> dict[str, pd.DataFrame]:
-    """The Plan_ sheets the families contribute (each family module's `plan_rows`)."""
+    """The Plan_ sheets the families contribute (each family module's `plan_rows`), in the
+    order of the plan workbook (forceplan.output_schema.OUTPUT_SHEETS)."""
     rows: dict[str, list[dict[str, Any]]] = {}
     for module in family_modules():
         contribute = getattr(module, "plan_rows", None)
         if contribute is not None:
             for sheet, part in contribute(built).items():
                 rows.setdefault(sheet, []).extend(part)
-    order = {name: i for i, name in enumerate(SHEET_ORDER)}
+    order = {sheet.name: i for i, sheet in enumerate(output_schema.OUTPUT_SHEETS)}
     names = sorted(rows, key=lambda name: order.get(name, len(order)))
     return {name: _frame(rows[name], name) for name in names}
 

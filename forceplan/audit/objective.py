@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from forceplan import schema
 from forceplan.audit import context as cx
 from forceplan.audit.context import CLASS, Context
 from forceplan.audit.verdict import Checks
@@ -78,15 +79,7 @@ def default_penalties(ctx: Context) -> dict[str, float]:
             for e, q in zip(kit["equipment"], kit["quantity"], strict=True)
         )
         c_unit = max(c_unit, value)
-    person = 1000.0 * max(1.0, c_person)
-    out = {
-        "funding": 100.0,
-        "end_strength": person,
-        "manning": person,
-        "ratio": person,
-        "equipment": 1000.0 * max(1.0, c_equip),
-        "units": 1000.0 * max(1.0, c_unit),
-    }
+    out = schema.default_penalties(c_person, c_equip, c_unit)
     for rec in ctx.inputs.tables["Penalties"]:
         if rec.get("penalty") is not None:
             out[rec["kind"]] = float(rec["penalty"])

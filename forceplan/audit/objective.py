@@ -106,16 +106,23 @@ def shortfalls(ctx: Context) -> dict[str, float]:
     }
 
 
-def check_objective(ctx: Context, checks: Checks, value: float | None, name: str) -> None:
-    checks.touch("OBJ")
-    if value is None:
-        return
+def discounted_cost(ctx: Context) -> float:
+    """The plan's cost: Σ df_y · spend[b, y] + df_T · Σ committed_after_horizon (MODEL.md
+    §4, §8.7: payments after the horizon are liabilities, counted at the last year's
+    discount factor)."""
     rate = float(ctx.settings.get("discount_rate") or 0.0)
     pb = ctx.pb
     discount = (1.0 + rate) ** -(pb["year"].astype(float) - ctx.y0)
     cost = float((discount * pb["spend"]).sum())
     last = (1.0 + rate) ** -(ctx.years[-1] - ctx.y0)  # payments after the horizon (§8.7)
-    cost += last * float(pb["committed_after_horizon"].fillna(0.0).sum())
+    return cost + last * float(pb["committed_after_horizon"].fillna(0.0).sum())
+
+
+def check_objective(ctx: Context, checks: Checks, value: float | None, name: str) -> None:
+    checks.touch("OBJ")
+    if value is None:
+        return
+    cost = discounted_cost(ctx)
     amounts = shortfalls(ctx)
     penalty = sum(ctx.penalties[k] * v for k, v in amounts.items())
     pu = ctx.pu

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from forceplan.audit.context import col_letter
-from forceplan.audit.objective import shortfalls
+from forceplan.audit.objective import discounted_cost, shortfalls
 from forceplan.audit.verdict import FamilyResult
 
 #: The status word for an optimal elastic plan that misses some requirement (shared with
@@ -63,12 +63,10 @@ REQUIRED_SHEETS = (
 def headline_facts(ctx: Any) -> dict[str, Any]:
     """Headline figures recomputed from the audited tables (for Plan_Summary, Plan_Charts)."""
     pb, pp, pu = ctx.pb, ctx.pp, ctx.pu
-    rate = float(ctx.settings.get("discount_rate") or 0.0)
-    discount = (1.0 + rate) ** -(pb["year"].astype(float) - ctx.y0)
     amounts = shortfalls(ctx)
     return {
         "objective": getattr(ctx, "objective_value", None),
-        "cost": float((discount * pb["spend"]).sum()),
+        "cost": discounted_cost(ctx),  # with payments after the horizon at df_T (§8.7)
         "capability": float((pu["capability"] * pu["units"]).sum()) if len(pu) else 0.0,
         "penalty": float(sum(ctx.penalties.get(k, 0.0) * v for k, v in amounts.items())),
         "shortfall_amounts": amounts,

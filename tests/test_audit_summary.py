@@ -36,3 +36,37 @@ def test_total_discounted_cost_counts_payments_after_the_horizon(model, tmp_path
     assert checked.report.facts["cost"] == pytest.approx(100 / 1.1, rel=1e-9)
     assert checked.report["D:Plan_Summary"].ok, checked.report.text()
     assert checked.ok, checked.report.text()
+
+
+def test_end_strength_bands_by_component(model, tmp_path) -> None:
+    """MODEL.md §8.4: EndStrength rows of the active, reserve and all components may share a
+    year. The active band is the one Plan_Summary's year table and the strength chart show
+    (the chart's strength is the active total); the rebuilt P7 rows follow each row's own
+    component. The plan keeps 90 active and 40 reserve (annual cost 1, separations free)."""
+    s = model.sheet
+    sheets = {
+        "Settings": model.settings(2026, 2027),
+        "Personnel": s(
+            "trade grade initial_strength annual_cost component",
+            ("inf", "E", 100, 1, "active"),
+            ("res", "R", 50, 1, "reserve"),
+        ),
+        "EndStrength": s(
+            "year min_total max_total component",
+            (2026, 90, 110, "active"),
+            (2026, 40, 60, "reserve"),
+            (2026, 120, 200, "all"),
+            (2027, 90, 110, ""),
+            (2027, 40, 60, "reserve"),
+            (2027, 120, 200, "all"),
+        ),
+    }
+    run, checked = _audited(model, sheets, tmp_path)
+    strength = run.tables.tables["Plan_Personnel"].set_index("trade")["strength"]
+    assert strength["inf"].tolist() == pytest.approx([90, 90])
+    assert strength["res"].tolist() == pytest.approx([40, 40])
+    report = checked.report
+    for fid in ("P7", "D:Plan_Constraints", "D:Plan_Summary", "D:Plan_Charts"):
+        assert report[fid].ok, report.text()
+    assert report["P7"].rows_checked == 12  # 6 bands × (min, max)
+    assert checked.ok, report.text()

@@ -196,9 +196,7 @@ def check_summary(
     problems: list[str] = []
     notes: list[str] = []
     checked = 0
-    band = {}
-    for rec in inputs.tables["EndStrength"]:
-        band[int(rec["year"])] = (rec.get("min_total"), rec.get("max_total"))
+    band = {y: (r.get("min_total"), r.get("max_total")) for y, r in _active_band(inputs).items()}
 
     def number(key: str, want: float | None, scale: float = 0.0) -> None:
         nonlocal checked
@@ -250,6 +248,17 @@ def check_summary(
     return _family(FamilyResult, fid, checked, problems), notes
 
 
+def _active_band(inputs: Any) -> dict[int, Any]:
+    """Year -> the EndStrength row of the active component (blank = active, MODEL.md
+    §8.4): the band Plan_Summary and Plan_Charts show; reserve and all-component bands
+    are P7 rows only."""
+    return {
+        int(r["year"]): r
+        for r in inputs.tables["EndStrength"]
+        if (r.get("component") or "active") == "active"
+    }
+
+
 def _year_table(grid: pd.DataFrame, facts: dict[str, Any], inputs: Any, rtol: float) -> list[str]:
     """Plan_Summary's "Year by year" table: strength, band, spend, money available."""
     values = grid.astype(object).where(grid.notna(), None).values.tolist()
@@ -257,7 +266,7 @@ def _year_table(grid: pd.DataFrame, facts: dict[str, Any], inputs: Any, rtol: fl
     if start is None or start + 1 >= len(values):
         return []
     header = [h for h in values[start + 1] if h is not None]
-    band = {int(r["year"]): r for r in inputs.tables["EndStrength"]}
+    band = _active_band(inputs)
     problems = []
     k = start + 2
     while k < len(values) and values[k] and values[k][0] is not None:
@@ -436,12 +445,30 @@ def _chart_values(tables: dict[str, pd.DataFrame], inputs: Any) -> dict[str, Any
     def num(frame, col):
         return pd.to_numeric(frame[col], errors="coerce")
 
-    band = {int(r["year"]): r for r in inputs.tables["EndStrength"]}
+    band = _active_band(inputs)
+    reserve = {
+        (str(r["trade"]), str(r["grade"]))
+        for r in inputs.tables["Personnel"]
+        if (r.get("component") or "active") != "active"
+    }
+    active = (  # a missing Plan_Personnel is reported by each chart cell (below)
+        None
+        if pp is None or not {"trade", "grade"} <= set(pp.columns)
+        else pd.Series(
+            [
+                (str(t), str(g)) not in reserve
+                for t, g in zip(pp["trade"], pp["grade"], strict=True)
+            ],
+            index=pp.index,
+            dtype=bool,
+        )
+    )
 
     def strength(key, col):
         y = int(key)
-        if col == "strength":
-            return float(num(pp, "strength")[num(pp, "year") == y].sum())
+        if col == "strength":  # the active total: the one the band bounds (§8.4)
+            rows = (num(pp, "year") == y) & (True if active is None else active)
+            return float(num(pp, "strength")[rows].sum())
         if col in ("min_total", "max_total"):
             rec = band.get(y)
             v = None if rec is None else rec.get(col)

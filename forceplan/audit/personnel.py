@@ -47,8 +47,11 @@ def derive(ctx: Context) -> None:
 
 
 def check(ctx: Context, checks: Checks) -> None:
-    for rows in (_p1_balance, _p2_manning, _p3_overstrength, _p4_accessions, _p5_separations):
-        rows(ctx, checks)
+    _p1_balance(ctx, checks)
+    _p2_manning(ctx, checks)
+    _p3_overstrength(ctx, checks)
+    _p4_accessions(ctx, checks)
+    _p5_separations(ctx, checks)
     _p6_limits(ctx, checks)
     _derived_personnel(ctx, checks)
 

@@ -84,3 +84,13 @@ def test_toy_family_shortfall_is_listed(housing, tmp_path: Path) -> None:
     amount = float(housing_rows["amount"].iloc[0])
     assert amount == pytest.approx(50)
     assert float(housing_rows["penalty"].iloc[0]) == pytest.approx(toy_housing.PENALTY * amount)
+
+
+def test_a_family_without_words_gets_its_title(monkeypatch: pytest.MonkeyPatch) -> None:
+    from forceplan.report.families import describe, family_words
+
+    bare = schema.FamilySpec("bare", ("Z1",), "bare family", model_module="toy_housing")
+    monkeypatch.setattr(schema, "FAMILIES", [*schema.FAMILIES, bare])
+    titles, _kinds = family_words()
+    assert titles["Z1"] == ("bare family", "toy_housing.py", "")
+    assert describe("Z1", "cap").meaning == "bare family: cap."

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import re
 from functools import lru_cache
+from types import ModuleType
 
 from forceplan import schema
 from forceplan.words.kind import Kind
@@ -44,8 +45,11 @@ def _gather(specs: tuple[schema.FamilySpec, ...]) -> Words:
     titles: dict[str, tuple[str, str, str]] = {}
     kinds: dict[tuple[str, str], Kind] = {}
     for spec in specs:
-        words = importlib.import_module(spec.words_path)
         where = spec.model_path.rsplit(".", 1)[-1] + ".py"
+        words = _words(spec)
+        if words is None:  # no words module: the family's title, the rows' plain fallback
+            titles.update({fid: (spec.title, where, "") for fid in spec.ids})
+            continue
         for fid, title in words.TITLES.items():
             titles[fid] = (title.title, where, title.algebra)
         kinds.update(words.KINDS)
@@ -53,6 +57,15 @@ def _gather(specs: tuple[schema.FamilySpec, ...]) -> Words:
     rank = {fid: i for i, fid in enumerate(ordered)}
     by_id = sorted(kinds, key=lambda k: rank.get(k[0], len(rank)))  # stable: the family's order
     return ordered, {k: kinds[k] for k in by_id}
+
+
+def _words(spec: schema.FamilySpec) -> ModuleType | None:
+    try:
+        return importlib.import_module(spec.words_path)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not spec.words_path.startswith(exc.name):
+            raise  # the module exists but something it imports does not
+        return None
 
 
 #: Family ID -> (title, where it is built, the algebra in one line).

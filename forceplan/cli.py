@@ -545,6 +545,14 @@ def sweep(
         bool,
         typer.Option("--force", help="Overwrite an existing -o file (and start a sweep over)."),
     ] = False,
+    fractional_units: Annotated[
+        bool,
+        typer.Option(
+            "--fractional-units",
+            help="Solve the LP relaxation of a workbook with whole units or whole equipment "
+            "orders: much faster per scenario; counts may be fractional.",
+        ),
+    ] = False,
     resume: Annotated[
         bool,
         typer.Option(
@@ -572,6 +580,7 @@ def sweep(
         time_limit=time_limit,
         force=force,
         resume=resume,
+        fractional_units=fractional_units,
     )
     raise typer.Exit(run_sweep_command(request, ui, json))
 

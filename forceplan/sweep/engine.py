@@ -58,6 +58,9 @@ class SweepOptions:
     integer_units: bool | None = None
     time_limit: float | None = None  # per scenario, seconds
     threads: int | None = None  # HiGHS threads per worker
+    #: `--fractional-units`: the LP relaxation of a MIP workbook (unit counts and equipment
+    #: orders fractional): every scenario a warm LP re-solve instead of a branch and bound
+    fractional_units: bool = False
 
 
 @dataclass
@@ -86,7 +89,11 @@ def prepare(workbook: Path, spec_texts: list[str], options: SweepOptions) -> Pre
     issues = sort_issues(issues, inputs)
     if any(i.severity == "error" for i in issues):
         raise InputError(issues)
-    data = build_data(inputs, options.objective, options.elastic, options.integer_units)
+    integer_units = False if options.fractional_units else options.integer_units
+    data = build_data(inputs, options.objective, options.elastic, integer_units)
+    if options.fractional_units:
+        for equipment in data.equipment.values():
+            equipment.integer = False  # whole orders too: the LP relaxation
     matched = match_specs(specs, inputs)
     _check_structure(specs, matched, data)
     return Prepared(specs, inputs, data, matched, issues)

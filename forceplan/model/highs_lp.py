@@ -245,7 +245,11 @@ class HighsLP:
         h = self.highs
         for key, val in options.items():
             h.setOptionValue(key, val)
-        limit = math.inf if time_limit is None else h.getRunTime() + max(0.0, time_limit)
+        # the simplex checks HiGHS's run clock, which counts over all runs of the instance;
+        # the MIP solver checks its own clock, started at 0 by each run (measured: a MIP
+        # stage given 0 s after 479 s of earlier runs ran 479 s)
+        used = 0.0 if self.is_mip else h.getRunTime()
+        limit = math.inf if time_limit is None else used + max(0.0, time_limit)
         h.setOptionValue("time_limit", limit)
         started = time.perf_counter()
         h.run()

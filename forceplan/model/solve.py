@@ -371,6 +371,8 @@ def _cost_stage(
     stage1 = lp.highs.getSolution().col_value
     lp.set_col_bounds(held, lower, np.maximum(0.0, np.asarray(stage1)[held]) if held else upper)
     lp.set_objective(m.cost, pyo.minimize)
+    if lp.is_mip:
+        _mip_start(lp, stage1)
 
     def remaining() -> float | None:  # --time-limit covers both stages and every retry
         if options.deadline is not None:
@@ -403,6 +405,18 @@ def _cost_stage(
         lp.load_values()
     first.message += "; the cost tie-break stage failed, cost is not minimised"
     return first
+
+
+def _mip_start(lp: HighsLP, values: Any) -> None:
+    """Give HiGHS the stage-1 plan as the cost stage's first incumbent: it meets the
+    capability floor and the held shortfalls. Without it, the cost stage of the v2
+    example with whole major items found no plan in 284 s (stage 1: 98 s)."""
+    import highspy
+
+    start = highspy.HighsSolution()
+    start.col_value = list(values)
+    start.value_valid = True
+    lp.highs.setSolution(start)
 
 
 def _reported_objective(built: BuiltModel) -> float:

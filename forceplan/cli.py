@@ -165,7 +165,8 @@ def _solve_request(workbook: Path, **options: object):
     log = options.get("solver_log")
     if isinstance(log, Path):
         _check_log_path(log)
-    return SolveRequest(workbook, started=STARTED, **options)  # type: ignore[arg-type]
+    # release_solver: the command re-solves nothing after the solve (peak memory at L)
+    return SolveRequest(workbook, started=STARTED, release_solver=True, **options)  # type: ignore[arg-type]
 
 
 def _check_log_path(log: Path) -> None:

@@ -45,9 +45,10 @@ class SolveRequest:
     cold: bool = False  # ignore the basis a plan workbook stores (MODEL.md §8.9)
     ledger: Path | None = None  # the run ledger this solve is recorded in (Plan_Run says so)
     started: float | None = None  # time.perf_counter() when the command started
-    #: keep the HiGHS instance after the solve (outcome.lp.highs; for inspection): by default
-    #: it is released once a plan is found, before the tables are built (peak memory at L)
-    keep_solver: bool = False
+    #: free the HiGHS instance once a plan is found, before the tables are built (peak
+    #: memory at L; the `solve` command does): outcome.lp keeps what the tables read, but
+    #: re-solves (tests' finite differences, PersistentLP) need the instance
+    release_solver: bool = False
 
 
 @dataclass
@@ -155,7 +156,7 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
             ),
             on_compiled=start_preparing,
         )
-    if run.outcome.has_solution and run.outcome.lp is not None and not request.keep_solver:
+    if run.outcome.has_solution and run.outcome.lp is not None and request.release_solver:
         run.outcome.lp.release()  # HiGHS's memory (~0.7 GiB at L), before tables and writing
     if run.outcome.has_solution:
         from forceplan.results import build_tables

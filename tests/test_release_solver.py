@@ -31,8 +31,10 @@ def test_release_keeps_values_duals_and_row_activities() -> None:
 
 @pytest.mark.parametrize("objective", ["min_cost", "max_capability"])
 def test_the_plan_is_the_same_with_the_solver_released(objective: str) -> None:
-    kept = run_solve(SolveRequest(EXAMPLE, write=False, objective=objective, keep_solver=True))
-    released = run_solve(SolveRequest(EXAMPLE, write=False, objective=objective))
+    kept = run_solve(SolveRequest(EXAMPLE, write=False, objective=objective))
+    released = run_solve(
+        SolveRequest(EXAMPLE, write=False, objective=objective, release_solver=True)
+    )
     assert kept.outcome.lp.highs is not None and released.outcome.lp.highs is None
     assert set(kept.tables.tables) == set(released.tables.tables)
     for name, frame in kept.tables.tables.items():

@@ -17,10 +17,10 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "ukraine-2026-2035.x
 def test_presolve_off_for_large_lps_reaches_the_default_optimum(
     objective: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    default = run_solve(SolveRequest(EXAMPLE, write=False, objective=objective, keep_solver=True))
+    default = run_solve(SolveRequest(EXAMPLE, write=False, objective=objective))
     assert default.outcome.lp.highs.getOptionValue("presolve")[1] == "choose"
     monkeypatch.setattr(solve_module, "LARGE_LP_COLUMNS", 1)  # the example counts as large
-    large = run_solve(SolveRequest(EXAMPLE, write=False, objective=objective, keep_solver=True))
+    large = run_solve(SolveRequest(EXAMPLE, write=False, objective=objective))
     assert large.outcome.lp.highs.getOptionValue("presolve")[1] == "off"
     assert large.outcome.status == default.outcome.status == "optimal"
     assert large.outcome.objective == pytest.approx(default.outcome.objective, rel=1e-9)

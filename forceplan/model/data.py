@@ -183,6 +183,8 @@ class ModelData:
     rates: dict[tuple[str, int], float] = field(default_factory=dict)
     fixed: dict[tuple[str, int], float] = field(default_factory=dict)
     priority_stage: bool = False
+    #: the typed input tables: a family module may read its own sheet from them
+    inputs: Any = None
 
     def rate(self, currency: str | None, year: int) -> float:
         """Base units per unit of `currency` in `year` (the base currency: 1)."""
@@ -260,6 +262,7 @@ def build_data(
     data.penalties = penalties(
         data, {r["kind"]: r["penalty"] for r in inputs["Penalties"] if r["penalty"] is not None}
     )
+    data.inputs = inputs
     return data
 
 

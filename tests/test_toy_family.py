@@ -3,7 +3,8 @@
 tests/toy_housing.py declares H1 "active strength ≤ barracks capacity" on a toy input
 sheet, Housing. Registered here in schema.FAMILIES and schema.SHEETS (nothing else is
 edited), it must appear in the LP, in Plan_Constraints with its input cells, in the
-report's formulation section and, in elastic mode, in Plan_Shortfalls.
+report's formulation section, in the audit (its module tests/toy_housing_audit.py) and, in
+elastic mode, in Plan_Shortfalls.
 """
 
 from __future__ import annotations
@@ -94,3 +95,40 @@ def test_a_family_without_words_gets_its_title(monkeypatch: pytest.MonkeyPatch) 
     titles, _kinds = family_words()
     assert titles["Z1"] == ("bare family", "toy_housing.py", "")
     assert describe("Z1", "cap").meaning == "bare family: cap."
+
+
+def _audit(run, tables: dict[str, pd.DataFrame] | None = None):
+    from forceplan.audit import audit_plan
+
+    return audit_plan(
+        run.inputs,
+        tables if tables is not None else run.tables.tables,
+        run.outcome.objective,
+        run.data.objective,
+        run.data.elastic,
+    )
+
+
+def test_toy_family_is_audited(housing, tmp_path: Path) -> None:
+    """Its audit module (tests/toy_housing_audit.py) is run: H1 rows re-derived from the
+    plan and the Housing sheet, its Plan_Constraints rows rebuilt, and an edited plan that
+    breaks a barracks limit fails at that row."""
+    run = _solve(_workbook(tmp_path / "army.xlsx", CAPACITY))
+    report = _audit(run)
+    assert report.ok, report.text()
+    assert report["H1"].rows_checked == len(CAPACITY)
+    assert not any("H1" in note for note in report.notes), report.notes  # rows rebuilt
+    tables = {k: v.copy() for k, v in run.tables.tables.items()}
+    people = tables["Plan_Personnel"]
+    first = people.index[people["year"] == 2027][0]
+    people.loc[first, "strength"] += 25.0  # 25 more people than 2027's barracks hold
+    edited = _audit(run, tables)
+    assert not edited["H1"].ok
+    assert edited["H1"].worst_row.startswith("barracks 2027")
+
+
+def test_toy_family_shortfall_is_audited(housing, tmp_path: Path) -> None:
+    capacity = {**CAPACITY, 2027: 1250}
+    run = _solve(_workbook(tmp_path / "short.xlsx", capacity, elastic=True))
+    report = _audit(run)
+    assert report["H1"].ok and report["H1"].rows_checked == len(capacity), report.text()

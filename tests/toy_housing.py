@@ -9,7 +9,7 @@ It shows what a family module holds (schema.FamilySpec.model_module = "toy_housi
 variables and rows with the input cells behind each row (`b.family`), a shortfall with its
 own penalty (`b.shortfall`) and the report's words (TITLES, KINDS; a real family keeps
 them in forceplan/words/<name>.py so that the report does not import Pyomo). Its audit
-checks are to live in the module named by AUDIT_MODULE ("toy_housing_audit", in tests/).
+checks live in the module named by AUDIT_MODULE (tests/toy_housing_audit.py).
 """
 
 from __future__ import annotations

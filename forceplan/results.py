@@ -22,6 +22,7 @@ import pyomo.core as pyo
 from forceplan import output_schema
 from forceplan.model.build import BuiltModel, Family
 from forceplan.model.courseload import instructor_terms, profile
+from forceplan.model.keys import CY, EY
 from forceplan.model.sensitivity import Sensitivity
 from forceplan.model.solve import SolveOutcome, row_activities
 from forceplan.prices import (
@@ -90,7 +91,7 @@ def personnel_table(built: BuiltModel) -> pd.DataFrame:
     def earlier(var: Any, key: Any, y: int) -> float:
         return _v(var[key, y]) if y >= y0 else 0.0
 
-    direct = d.class_years["requirement"]
+    direct = d.class_years[CY.REQUIREMENT]
     rows = []
     for i, y in m.PY:
         p = classes[i]
@@ -111,8 +112,8 @@ def personnel_table(built: BuiltModel) -> pd.DataFrame:
                 "separations": _v(m.X[i, y]),
                 "moves_in": sum((1 - d.arcs[arcs[k]].loss) * v for k, v in moved_in),
                 "moves_out": sum(_v(m.M[k, y]) for k in arcs_out[i]),
-                "attrition": d.class_years["attr"][(p, y)] * prev
-                + d.class_years["fyattr"][(p, y)] * acc,
+                "attrition": d.class_years[CY.ATTR][(p, y)] * prev
+                + d.class_years[CY.FYATTR][(p, y)] * acc,
                 "limited_duty": _v(m.L[i, y]) if (i, y) in m.LD else 0.0,
                 "training_load": sum(
                     share * earlier(m.A, i, y - j) for j, share in enumerate(acc_load[i])
@@ -223,7 +224,7 @@ def equipment_table(built: BuiltModel) -> pd.DataFrame:
     for e, y in m.QY:
         item = d.equipment[e]
         arriving = _v(m.ORD[e, y - item.lead]) if y - item.lead >= d.first_year else 0.0
-        need = ey["requirement"].get((e, y), 0.0) + sum(
+        need = ey[EY.REQUIREMENT].get((e, y), 0.0) + sum(
             fill * q * _v(m.N[u, y])
             for u, unit in d.units.items()
             for eq, q in unit.equipping
@@ -235,13 +236,13 @@ def equipment_table(built: BuiltModel) -> pd.DataFrame:
                 "year": y,
                 "stock": _v(m.Q[e, y]),
                 "orders": _v(m.ORD[e, y]),
-                "deliveries": arriving + ey["scheduled"].get((e, y), 0.0),
+                "deliveries": arriving + ey[EY.SCHEDULED].get((e, y), 0.0),
                 "donations": _v(m.DON[e, y]),
                 "disposals": _v(m.DSP[e, y]),
                 "requirement": need,
                 "shortfall": _v(m.SH_equipment[e, y]) if d.elastic else 0.0,
                 "arrival_year": y + item.lead,
-                "attrition": ey["attr"][(e, y)]
+                "attrition": ey[EY.ATTR][(e, y)]
                 * (item.init if y == d.first_year else _v(m.Q[e, y - 1])),
             }
         )

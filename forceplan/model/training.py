@@ -11,6 +11,7 @@ import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
 from forceplan.model.core import Builder
+from forceplan.model.keys import Src
 
 
 def add_variables(b: Builder) -> None:
@@ -35,11 +36,11 @@ def add_variables(b: Builder) -> None:
 
 
 def _describer(b: Builder):
-    cells = b.data.cells
+    source = b.data.source
 
     def describe(index):
         c, y = index
-        return f"{c} {y}", cells.get(("course", c), []) + cells.get(("course_year", (c, y)), [])
+        return f"{c} {y}", source(Src.COURSE, c) + source(Src.COURSE_YEAR, (c, y))
 
     return describe
 

@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from forceplan.model.keys import CY, CellKey, Src
 from forceplan.prices import is_printed_limit
 from forceplan.sweep.scenarios import Cell, Scenario, build_scenarios, cell_values, match_specs
 from forceplan.sweep.spec import SpecError, VarySpec, parse_spec
@@ -120,18 +121,22 @@ def _cell_params(cell: Cell, data: Any) -> list[tuple[Any, ...]]:
         return [("end_min" if cell.column == "min_total" else "end_max", cell.key[0])]
     if cell.sheet == "Courses":
         c = cell.key[0]
-        return [("capacity", c, y) for y in years if ("course_year", (c, y)) not in data.cells]
+        return [
+            ("capacity", c, y) for y in years if CellKey(Src.COURSE_YEAR, (c, y)) not in data.cells
+        ]
     if cell.sheet == "CourseYears":
         return [("capacity", *cell.key)]
     if cell.sheet == "Personnel":
         param = {
-            "accession_max": "acc_max",
-            "accession_min": "acc_min",
-            "separation_max": "sep_max",
-            "separation_min": "sep_min",
+            "accession_max": CY.ACC_MAX,
+            "accession_min": CY.ACC_MIN,
+            "separation_max": CY.SEP_MAX,
+            "separation_min": CY.SEP_MIN,
         }[cell.column]
         p = cell.key
-        return [(param, p, y) for y in years if (f"class_year:{param}", (p, y)) not in data.cells]
+        return [
+            (param, p, y) for y in years if CellKey(Src.CLASS_YEAR, (p, y), param) not in data.cells
+        ]
     if cell.sheet == "LineLimits":
         return [("line_max" if cell.column == "max_amount" else "line_min", *cell.key)]
     if cell.sheet in ("ExchangeRates", "PriceIndex", "FixedSpending"):
@@ -364,13 +369,13 @@ class SweepEngine:
                 terms += [(lp.col(m.EXP[c, t]), -1.0) for t in d.years if t <= y and (c, t) in m.EY]
                 r = self._add_row(terms, "C1", "capacity", (c, y))
             return [self._row_lever(r, tr, "upper", 1.0)]
-        if kind in ("acc_max", "acc_min", "sep_max", "sep_min"):
+        if kind in (CY.ACC_MAX, CY.ACC_MIN, CY.SEP_MAX, CY.SEP_MIN):
             _k, p, y = param
-            defaults = {"acc_max": INF, "sep_max": INF}
+            defaults = {CY.ACC_MAX: INF, CY.SEP_MAX: INF}
             self._base_params[param] = d.class_years[kind].get((p, y), defaults.get(kind, 0.0))
-            var = m.A if kind.startswith("acc") else m.X
+            var = m.A if kind in (CY.ACC_MIN, CY.ACC_MAX) else m.X
             col = lp.col(var[self.built.class_ids[p], y])
-            side = "upper" if kind.endswith("max") else "lower"
+            side = "upper" if kind in (CY.ACC_MAX, CY.SEP_MAX) else "lower"
             return [_Lever("col", self._slot("col", col), side, 1.0)]
         if kind == "fixed":  # the constant of the B1 row: both of its bounds
             _k, b, y = param

@@ -29,7 +29,7 @@ import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
 from forceplan.model.careers import _arcs_by_class
-from forceplan.model.core import Builder
+from forceplan.model.core import Builder, BuiltModel, PlanRows, value
 from forceplan.model.keys import CY, Src
 
 
@@ -59,7 +59,7 @@ def add_variables(b: Builder) -> None:
     m.MC = pyo.Var(m.PKM, domain=pyo.NonNegativeReals)
 
 
-def _describer(b: Builder, columns: list[str], params: tuple[CY, ...] = (CY.ATTR,)):
+def _describer(b: Builder, columns: list[str], params: tuple[str, ...] = (CY.ATTR,)):
     """Label 'trade/grade k=served year' and the cells of the class, its cohort rows
     and its PersonnelYears overrides."""
     classes = list(b.data.classes)
@@ -166,3 +166,28 @@ def _cohort_moves(b: Builder, out, surv, K) -> None:
 
     m.P9_cohort_total = pyo.Constraint(rows, rule=moves)
     b.family("P9", "moves ≤ eligible + leaving cohort", m.P9_cohort_total, describe)
+
+
+def plan_rows(built: BuiltModel) -> PlanRows:
+    """Plan_Cohorts (MODEL.md §8.2), only when some class has a service limit: strength by
+    years served; `leaving` = the survivors of the last cohort, who leave the class the
+    next year."""
+    d, m = built.data, built.model
+    if not len(m.PKY):
+        return {}
+    rows = []
+    for i, k, y in m.PKY:
+        p = built.classes[i]
+        c = d.classes[p]
+        strength = value(m.SC[i, k, y])
+        rows.append(
+            {
+                "trade": p[0],
+                "grade": p[1],
+                "years_served": k,
+                "year": y,
+                "strength": strength,
+                "leaving": strength if k == c.max_service - 1 else 0.0,
+            }
+        )
+    return {"Plan_Cohorts": rows}

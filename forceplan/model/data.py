@@ -185,6 +185,8 @@ class ModelData:
     rates: dict[tuple[str, int], float] = field(default_factory=dict)
     fixed: dict[tuple[str, int], float] = field(default_factory=dict)
     priority_stage: bool = False
+    #: the typed input tables: a family module may read its own sheet from them
+    inputs: Any = None
 
     def source(self, src: Src, index: Any, part: str = "") -> list[str]:
         """The input cells of one entity (and column or parameter); [] when none.
@@ -267,6 +269,7 @@ def build_data(
     data.penalties = penalties(
         data, {r["kind"]: r["penalty"] for r in inputs["Penalties"] if r["penalty"] is not None}
     )
+    data.inputs = inputs
     return data
 
 

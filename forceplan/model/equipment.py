@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.core import Builder
+from forceplan.model.core import Builder, BuiltModel, PlanRows, value
 from forceplan.model.keys import EY, Src
 
 
@@ -33,7 +33,9 @@ def add_variables(b: Builder) -> None:
     b.family("E1", "donations on offer", m.DON, describe, is_bound=True, offer=True)
     if d.elastic:
         m.SH_equipment = pyo.Var(m.QY, domain=pyo.NonNegativeReals)
-        b.shortfalls["equipment"].append(m.SH_equipment)
+        b.shortfall(
+            "equipment", "E2", m.SH_equipment, lambda i: (f"{i[0]} stock below requirement", i[1])
+        )
     for e, y in m.QY:  # orders are paid from the order year, also when they arrive after T
         _payments(b, e, y)
         b.ledger.add("sustainment", y, ey[EY.OM_COST][(e, y)], m.Q[e, y])
@@ -103,3 +105,38 @@ def add_constraints(b: Builder) -> None:
 
     m.E2_requirement = pyo.Constraint(needed, rule=requirement)
     b.family("E2", "stock ≥ requirement", m.E2_requirement, describe)
+
+
+def plan_rows(built: BuiltModel) -> PlanRows:
+    """Plan_Equipment: deliveries = orders arriving that year + scheduled deliveries; orders
+    arriving after the last year are listed in `arrival_year` (and on Plan_Summary)."""
+    d, m = built.data, built.model
+    ey = d.equipment_years
+    fill = float(d.settings["equipment_fill_rate"])
+    rows = []
+    for e, y in m.QY:
+        item = d.equipment[e]
+        arriving = value(m.ORD[e, y - item.lead]) if y - item.lead >= d.first_year else 0.0
+        need = ey[EY.REQUIREMENT].get((e, y), 0.0) + sum(
+            fill * q * value(m.N[u, y])
+            for u, unit in d.units.items()
+            for eq, q in unit.equipping
+            if eq == e
+        )
+        rows.append(
+            {
+                "equipment": e,
+                "year": y,
+                "stock": value(m.Q[e, y]),
+                "orders": value(m.ORD[e, y]),
+                "deliveries": arriving + ey[EY.SCHEDULED].get((e, y), 0.0),
+                "donations": value(m.DON[e, y]),
+                "disposals": value(m.DSP[e, y]),
+                "requirement": need,
+                "shortfall": value(m.SH_equipment[e, y]) if d.elastic else 0.0,
+                "arrival_year": y + item.lead,
+                "attrition": ey[EY.ATTR][(e, y)]
+                * (item.init if y == d.first_year else value(m.Q[e, y - 1])),
+            }
+        )
+    return {"Plan_Equipment": rows}

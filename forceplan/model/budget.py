@@ -19,6 +19,7 @@ import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
 from forceplan.model.core import Builder, BuiltModel, Levers, PlanRows, clean, item
+from forceplan.model.keys import Src
 
 
 def add_variables(b: Builder) -> None:
@@ -94,11 +95,11 @@ def _can_pay(src, y: int) -> bool:
 
 
 def _describe_line(b: Builder):
-    cells = b.data.cells
+    source = b.data.source
 
     def describe(index):
         line, y = index
-        return f"{line} {y}", list(cells.get(("line_limit", (line, y)), []))
+        return f"{line} {y}", list(source(Src.LINE_LIMIT, (line, y)))
 
     return describe
 
@@ -167,7 +168,7 @@ def add_constraints(b: Builder) -> None:
 
     def describe_source(index):
         s, y = index
-        return f"{s} {y}", list(d.cells.get(("funding", (s, y)), []))
+        return f"{s} {y}", list(d.source(Src.FUNDING, (s, y)))
 
     b.family("B2", "source money", m.B2_available, describe_source, money=True)
     if hasattr(m, "U"):

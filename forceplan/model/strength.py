@@ -8,6 +8,7 @@ import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
 from forceplan.model.core import Builder, Levers
+from forceplan.model.keys import Src
 
 
 def add_variables(b: Builder) -> None:
@@ -66,7 +67,7 @@ def add_constraints(b: Builder) -> None:
     m.P7_max = pyo.Constraint(high_years, rule=end_high)
 
     def describe_year(y):
-        return f"total {y}", list(d.cells.get(("end_strength", y), []))
+        return f"total {y}", list(d.source(Src.END_STRENGTH, y, "active"))
 
     b.family("P7", "minimum", m.P7_min, describe_year)
     b.family("P7", "maximum", m.P7_max, describe_year)
@@ -99,7 +100,7 @@ def add_constraints(b: Builder) -> None:
     def describe_ratio(index):
         r, y = index
         name = d.ratios[r].name
-        return f"{name} {y}", list(d.cells.get(("ratio", name), []))
+        return f"{name} {y}", list(d.source(Src.RATIO, name))
 
     b.family("P8", "minimum", m.P8_min, describe_ratio)
     b.family("P8", "maximum", m.P8_max, describe_ratio)
@@ -129,7 +130,7 @@ def _other_components(b: Builder, total) -> None:
     def describe(index):
         component, y = index
         words = "reserve total" if component == "reserve" else "all components total"
-        return f"{words} {y}", list(d.cells.get((f"end_strength:{component}", y), []))
+        return f"{words} {y}", list(d.source(Src.END_STRENGTH, y, component))
 
     b.family("P7", "minimum", m.P7_min_component, describe)
     b.family("P7", "maximum", m.P7_max_component, describe)

@@ -11,6 +11,7 @@ import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
 from forceplan.model.core import Builder, BuiltModel, Levers, PlanRows, item, value
+from forceplan.model.keys import CellKey, Src
 
 
 def add_variables(b: Builder) -> None:
@@ -35,11 +36,11 @@ def add_variables(b: Builder) -> None:
 
 
 def _describer(b: Builder):
-    cells = b.data.cells
+    source = b.data.source
 
     def describe(index):
         c, y = index
-        return f"{c} {y}", cells.get(("course", c), []) + cells.get(("course_year", (c, y)), [])
+        return f"{c} {y}", source(Src.COURSE, c) + source(Src.COURSE_YEAR, (c, y))
 
     return describe
 
@@ -118,7 +119,9 @@ def sweep_params(cell, data) -> list[tuple]:
     if cell.sheet == "CourseYears":
         return [("capacity", *cell.key)]
     c = cell.key[0]
-    return [("capacity", c, y) for y in data.years if ("course_year", (c, y)) not in data.cells]
+    return [
+        ("capacity", c, y) for y in data.years if CellKey(Src.COURSE_YEAR, (c, y)) not in data.cells
+    ]
 
 
 def sweep_refuse(cell, data) -> str:

@@ -10,6 +10,7 @@ import math
 import pyomo.core as pyo
 
 from forceplan.model.core import Builder, BuiltModel, PlanRows, value
+from forceplan.model.keys import Src
 
 
 def add_variables(b: Builder) -> None:
@@ -34,7 +35,7 @@ def _describer(b: Builder):
     def describe(index):
         k, y = index
         (ft, fg), (tt, tg) = arcs[k]
-        return f"{ft}/{fg} → {tt}/{tg} {y}", list(b.data.cells.get(("arc", arcs[k]), []))
+        return f"{ft}/{fg} → {tt}/{tg} {y}", list(b.data.source(Src.ARC, arcs[k]))
 
     return describe
 

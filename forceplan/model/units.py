@@ -9,6 +9,7 @@ import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
 from forceplan.model.core import Builder, BuiltModel, PlanRows, value
+from forceplan.model.keys import Src
 
 
 def add_variables(b: Builder) -> None:
@@ -40,11 +41,11 @@ def add_variables(b: Builder) -> None:
 
 
 def _describer(b: Builder):
-    cells = b.data.cells
+    source = b.data.source
 
     def describe(index):
         u, y = index
-        return f"{u} {y}", cells.get(("unit", u), []) + cells.get(("unit_year", (u, y)), [])
+        return f"{u} {y}", source(Src.UNIT, u) + source(Src.UNIT_YEAR, (u, y))
 
     return describe
 

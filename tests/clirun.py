@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 
-def forceplan(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, COLUMNS="200")
+def forceplan(
+    *args: str, home: Path | None = None, columns: int = 200, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, COLUMNS=str(columns))
     if home is not None:
         env["FORCEPLAN_HOME"] = str(home)
     return subprocess.run(
@@ -19,7 +21,7 @@ def forceplan(*args: str, home: Path | None = None) -> subprocess.CompletedProce
         capture_output=True,
         text=True,
         env=env,
-        timeout=300,
+        timeout=timeout,
     )
 
 

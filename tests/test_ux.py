@@ -6,16 +6,15 @@ plan decides. Each check runs the real client where one is installed (LibreOffic
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from clirun import forceplan
 from wb import write_workbook
 
 from forceplan import fmt, output_schema
@@ -27,16 +26,7 @@ WIDTH = 80
 
 
 def cli(*args: str, columns: int = WIDTH, home: Path | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, COLUMNS=str(columns), PYTHONPATH=str(ROOT))
-    if home is not None:
-        env["FORCEPLAN_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "forceplan", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+    return forceplan(*args, home=home, columns=columns, timeout=600)
 
 
 def assert_fits(text: str, width: int = WIDTH) -> None:

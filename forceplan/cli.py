@@ -432,12 +432,26 @@ def generate(
     integer_orders: Annotated[
         bool, typer.Option("--integer-orders", help="One equipment type with whole orders.")
     ] = False,
+    careers: Annotated[
+        bool,
+        typer.Option(
+            "--careers", help="v2 careers: promotion shares, intake steps, a reserve class."
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a synthetic, feasible workbook of any size (benchmarks and tests)."""
     from forceplan.generate import Size, generate_workbook
 
-    size = Size(trades, grades, years, unit_types, equipment, integer_orders=integer_orders)
+    size = Size(
+        trades,
+        grades,
+        years,
+        unit_types,
+        equipment,
+        integer_orders=integer_orders,
+        careers=careers,
+    )
     with ui.phases() as progress, progress("generate"):  # large sizes take a while
         generate_workbook(path, size, seed, overwrite=force)
     ui.info(f"Wrote {trades} trades × {grades} grades × {years} years to {path}")

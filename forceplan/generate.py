@@ -26,6 +26,7 @@ class Size:
     equipment: int = 25
     first_year: int = 2026
     integer_orders: bool = False  # one equipment type with whole-number orders (a MILP)
+    careers: bool = False  # MODEL.md §8.1/§8.4: move shares, intake steps, a reserve class
 
 
 #: Benchmark sizes (issue: S ≈ the Ukraine example, M, L).
@@ -332,7 +333,53 @@ def generate_sheets(size: Size, seed: int = 0) -> dict[str, list[list[Any]]]:
     sheets["Objective"] = [["metric", "weight"], ["cost", 1.0], ["separations", 1000.0]]
     sheets["Penalties"] = [["kind", "penalty"], ["funding", 50]]
     _money_sheets(sheets, years, stock_value)
+    if size.careers:
+        _careers_sheets(sheets, grades)
     return sheets
+
+
+RESERVE_GRADE = "R"
+
+
+def _careers_sheets(sheets: dict[str, list[list[Any]]], grades: list[str]) -> None:
+    """§8.1/§8.4 on top of the generated force, without drawing random numbers (the other
+    sheets stay byte for byte as without the flag): every grade below the top may promote
+    80 % of its stock; entry grades change intake by at most half their initial strength a
+    year; each trade gets a reserve class fed from its lowest grade (optional arc)."""
+    personnel = sheets["Personnel"]
+    personnel[0] += ["component", "move_eligible_share", "accession_step_max"]
+    trades = []
+    for row in personnel[1:]:
+        g_index = grades.index(row[1])
+        entry = g_index < 2
+        step = max(100.0, round(0.5 * float(row[2]))) if entry else None
+        row += ["active", 0.8 if g_index < len(grades) - 1 else None, step]
+        if row[0] not in trades:
+            trades.append(row[0])
+    for t in trades:
+        personnel.append(
+            [
+                t,
+                RESERVE_GRADE,
+                0.0,
+                0.1,
+                None,
+                20_000,
+                0,
+                0,
+                "",
+                0,
+                "inf",
+                0,
+                0,
+                0.5,
+                0,
+                "reserve",
+                None,
+                None,
+            ]
+        )
+        sheets["Transitions"].append([t, grades[0], t, RESERVE_GRADE, 5_000, None, 0.0, ""])
 
 
 def _money_sheets(sheets: dict[str, list[list[Any]]], years: list[int], stock: float) -> None:
@@ -370,4 +417,5 @@ def write_sheets(path: Path, sheets: dict[str, list[list[Any]]], overwrite: bool
 
 
 def generate_workbook(path: Path, size: Size, seed: int = 0, overwrite: bool = False) -> None:
+    """Write the synthetic workbook of `size` (with `size.careers`, the v2 careers columns)."""
     write_sheets(path, generate_sheets(size, seed), overwrite)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -35,6 +36,25 @@ def test_every_input_sheet_is_used():
 def test_same_seed_same_data_other_seed_other_data():
     assert generate_sheets(Size(), 5) == generate_sheets(Size(), 5)
     assert generate_sheets(Size(), 5) != generate_sheets(Size(), 6)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s.trades}x{s.grades}x{s.years}")
+def test_careers_flag_adds_v2_columns_and_still_solves(tmp_path, size):
+    """--careers (issue 18): the v2 careers columns, a reserve class per trade, the other
+    sheets unchanged; the workbook validates and solves."""
+    plain, careers = generate_sheets(size, 3), generate_sheets(replace(size, careers=True), 3)
+    for name in set(plain) - {"Personnel", "Transitions"}:
+        assert careers[name] == plain[name], name
+    header = careers["Personnel"][0]
+    assert {"component", "move_eligible_share", "accession_step_max"} <= set(header)
+    reserve = [r for r in careers["Personnel"][1:] if r[header.index("component")] == "reserve"]
+    assert len(reserve) == size.trades
+    path = tmp_path / "careers.xlsx"
+    generate_workbook(path, replace(size, careers=True), 3)
+    _inputs, issues = validate_workbook(path)
+    assert not [str(i) for i in issues if i.severity == "error"]
+    run = run_solve(SolveRequest(path, write=False))
+    assert run.outcome.status == "optimal"
 
 
 def test_integer_orders_make_a_milp_that_solves(tmp_path):

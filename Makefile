@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,17 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# bench: every benchmark, results in bench/RESULTS.md (and bench/SWEEP.md), then the ratios
+# that bench-check compares against. Not part of `make test`.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/warm.py
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/check.py --record
+
+# bench-check: a fresh run's ratios against those recorded; fails if one is >15 % worse
+bench-check: $(STAMP)
+	$(BIN)/python bench/check.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

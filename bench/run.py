@@ -71,6 +71,7 @@ def measure(workbook: str, output: str, compare: bool) -> dict:
 
 
 def child(workbook: Path, output: Path, compare: bool) -> dict:
+    """`measure` in a fresh interpreter (so peak memory is this size's own)."""
     code = (
         f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from bench.run import measure; "
         "print('RESULT ' + json.dumps(measure(sys.argv[1], sys.argv[2], sys.argv[3] == '1')))"
@@ -296,7 +297,10 @@ def main() -> None:
                 + ", ".join(f"{k} {v:.2f}" for k, v in best["timings"].items()),
                 flush=True,
             )
-    args.out.write_text(report(rows, cli, load))
+    from bench.sections import keep_sections  # other scripts' sections stay
+
+    old = args.out.read_text() if args.out.exists() else ""
+    args.out.write_text(keep_sections(old, report(rows, cli, load)))
     print(f"wrote {args.out}")
 
 

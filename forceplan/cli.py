@@ -197,7 +197,8 @@ def solve(
         typer.Option(
             "--output",
             "-o",
-            help="Plan workbook to write \\[default: the input's name + .plan.xlsx].",
+            help="Plan workbook to write \\[default: the input's name + .plan.xlsx, or the "
+            "next free .plan-N.xlsx].",
         ),
     ] = None,
     objective: ObjectiveOpt = None,
@@ -233,8 +234,15 @@ def solve(
         bool,
         typer.Option(
             "--force",
-            help="Allow -o to name the input or an open workbook; the existing file is "
-            "first copied to NAME.bak.xlsx.",
+            help="Replace an existing -o file (or the input itself); the existing file is "
+            "first copied to NAME.bak.xlsx. Without it nothing is ever replaced.",
+        ),
+    ] = False,
+    cold: Annotated[
+        bool,
+        typer.Option(
+            "--cold",
+            help="Start the solver from scratch, not from the basis a plan workbook stores.",
         ),
     ] = False,
     ledger: Annotated[
@@ -261,6 +269,7 @@ def solve(
         threads=threads,
         force=force,
         solver_log=solver_log,
+        cold=cold,
     )
     run = _run_pipeline(request, json)
     recorded = _ledger_record(run, ledger)
@@ -585,6 +594,12 @@ def report(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="Also write a PDF of the report (next to the HTML).")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace an existing -o file (it is first copied to NAME.bak.html)."
+        ),
+    ] = False,
     json: JsonOpt = False,
 ) -> None:
     """The auditor's report of a plan: one self-contained HTML file (works offline, prints
@@ -592,7 +607,7 @@ def report(
     from forceplan.report import write_report
 
     with ui.phases(enabled=not json) as progress:
-        result = write_report(plan, output, pdf, progress)
+        result = write_report(plan, output, pdf, progress, force=force)
     if json:
         ui.print_json(
             {
@@ -706,6 +721,9 @@ def main() -> None:
     typer handles usage errors itself (exit 2, like any input error); a user mistake raised
     as ForceplanError prints one line (or a table of issues); anything else is a bug.
     """
+    from forceplan.workbook.atomic import ignore_file_size_signal
+
+    ignore_file_size_signal()  # past `ulimit -f` a write fails (exit 2), no SIGXFSZ death
     try:
         app(args=_global_flags_first(sys.argv[1:]), prog_name="forceplan")
     except ForceplanError as exc:

@@ -1,20 +1,39 @@
 """Synthetic workbooks of any size for benchmarks and property tests.
 
-The generated force is feasible by construction: accessions and separations are generous,
-the end-strength band is wide, equipment starts above what the starting units need and
-decays slower than the fill rate allows, and a national source with carry-over can pay
-for everything. Every input sheet is used. The same arguments give the same bytes of data
-(not of file metadata) for a seed.
+The generated workbook is feasible by construction, for every seed and size: the random
+data is drawn first, then a concrete plan is built ("hold the force": every class at a
+constant strength, every unit type at its starting count, equipment stocks topped up by
+orders once lead times allow) and the limits that could rule it out are set around that
+plan (`_hold_the_force`): strengths cover unit posts, direct requirements, instructor
+posts and the training load; promotions needed to refill a grade stay within
+`max_share_of_destination`; the first years' equipment needs are met from the starting
+stock; the basic course seats the plan's recruits; the end-strength band and the grade
+ratio contain the plan; and the national source (every line but the partner's) and
+the partner (its own line) pay for an upper bound of the plan's spending every year.
+Every input sheet is used. The same arguments give the same bytes of data (not of file
+metadata) for a seed.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from forceplan.workbook.atomic import atomic_write, check_target
+
+#: Lines the national source pays; the partner pays `procurement_partner` alone.
+NATIONAL_LINES = (
+    "personnel",
+    "recruiting",
+    "separation",
+    "training",
+    "units",
+    "sustainment",
+    "procurement",
+)
 
 
 @dataclass(frozen=True)
@@ -322,10 +341,9 @@ def generate_sheets(size: Size, seed: int = 0) -> dict[str, list[list[Any]]]:
     national = round(3.0 * (yearly_people + yearly_units) + 0.5 * stock_value, -6)
     funding = [["source", "year", "amount", "lines", "carryover"]]
     for y in years:
-        funding.append(["national", y, national, "*", True])
-        funding.append(
-            ["partner", y, round(0.1 * stock_value, -6), "procurement,procurement_partner", False]
-        )
+        # one source per line: which source pays is never a tie (a unique allocation)
+        funding.append(["national", y, national, ",".join(NATIONAL_LINES), True])
+        funding.append(["partner", y, round(0.1 * stock_value, -6), "procurement_partner", False])
     sheets["Funding"] = funding
     sheets["LineLimits"] = [["line", "year", "min_amount", "max_amount"]] + [
         ["recruiting", y, 0, "inf"] for y in years[:1]
@@ -333,9 +351,228 @@ def generate_sheets(size: Size, seed: int = 0) -> dict[str, list[list[Any]]]:
     sheets["Objective"] = [["metric", "weight"], ["cost", 1.0], ["separations", 1000.0]]
     sheets["Penalties"] = [["kind", "penalty"], ["funding", 50]]
     _money_sheets(sheets, years, stock_value)
+    _hold_the_force(sheets, years, unit_fill=0.9, equipment_fill=0.9)
     if size.careers:
         _careers_sheets(sheets, grades)
     return sheets
+
+
+# --- the plan the limits are built around ----------------------------------------------------
+
+
+def _rows(sheets: dict[str, list[list[Any]]], name: str) -> list[dict[str, Any]]:
+    """Live views of a sheet's records: dicts whose writes go back into the rows."""
+    header = sheets[name][0]
+    return [_RowView(header, row) for row in sheets[name][1:]]
+
+
+class _RowView(dict):
+    def __init__(self, header: list[str], row: list[Any]) -> None:
+        super().__init__(zip(header, row, strict=False))
+        self._header, self._row = header, row
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._row[self._header.index(key)] = value
+
+
+def _num(value: Any) -> float:
+    return 0.0 if value in (None, "") else float(value)
+
+
+def _hold_the_force(sheets, years: list[int], unit_fill: float, equipment_fill: float) -> None:
+    """Build the plan that holds the force and set the limits around it (see module doc)."""
+    people = _rows(sheets, "Personnel")
+    arcs = _rows(sheets, "Transitions")
+    courses = {r["course"]: r for r in _rows(sheets, "Courses")}
+    units = _rows(sheets, "UnitTypes")
+    n0 = {u["unit_type"]: _num(u["initial_units"]) for u in units}
+    posts: dict[tuple[str, str], float] = {}
+    for r in _rows(sheets, "Manning"):
+        key = (r["trade"], r["grade"])
+        posts[key] = posts.get(key, 0.0) + unit_fill * _num(r["personnel"]) * n0[r["unit_type"]]
+    direct: dict[tuple[str, str], float] = {}  # largest direct requirement over the years
+    separations: dict[tuple[str, str], float] = {}
+    for r in _rows(sheets, "PersonnelYears"):
+        key = (r["trade"], r["grade"])
+        direct[key] = max(direct.get(key, 0.0), _num(r.get("requirement")))
+        separations[key] = max(separations.get(key, 0.0), _num(r.get("separation_min")))
+    by_class = {(r["trade"], r["grade"]): r for r in people}
+    arc_into = {(a["to_trade"], a["to_grade"]): a for a in arcs}
+
+    def course_load(names: str) -> tuple[float, float]:
+        """(years in training, cost) of a comma list of courses."""
+        picked = [courses[c] for c in str(names or "").split(",") if c]
+        return sum(_num(c["duration_years"]) for c in picked), sum(
+            _num(c["cost_per_trainee"]) for c in picked
+        )
+
+    instructor = courses["basic"]
+    instructor_key = (instructor["instructor_trade"], instructor["instructor_grade"])
+    per_trainee = _num(instructor["duration_years"]) / _num(instructor["trainees_per_instructor"])
+    flows: dict[tuple[str, str], tuple[float, float, float]] = {}  # class -> (A, M in, X)
+    extra_posts = 0.0
+    for _round in range(3):  # instructor posts depend on the recruits: settle in 3 rounds
+        flows = _hold_classes(
+            people,
+            by_class,
+            arc_into,
+            posts,
+            direct,
+            separations,
+            course_load,
+            instructor_key,
+            extra_posts,
+        )
+        basic_trainees = sum(
+            flows[(r["trade"], r["grade"])][0]
+            for r in people
+            if "basic" in str(r["accession_courses"]).split(",")
+        )
+        extra_posts = 1.1 * per_trainee * basic_trainees
+    instructor["capacity"] = max(_num(instructor["capacity"]), round(1.2 * basic_trainees) + 1)
+
+    strengths = {key: _num(r["initial_strength"]) for key, r in by_class.items()}
+    for key, r in by_class.items():
+        r["limited_duty_max"] = round(strengths[key] * 0.02)
+    total = sum(strengths.values())
+    for r in _rows(sheets, "EndStrength"):
+        r["min_total"], r["max_total"] = round(total * 0.75), round(total * 1.35)
+    for ratio in _rows(sheets, "Ratios"):
+        top = sum(v for (_t, g), v in strengths.items() if g == ratio["numerator_grades"])
+        ratio["max_ratio"] = min(1.0, max(_num(ratio["max_ratio"]), round(1.1 * top / total, 3)))
+
+    stock_cost, partner_cost = _hold_equipment(sheets, years, n0, equipment_fill)
+    people_cost = 0.0
+    for key, r in by_class.items():
+        accessions, moved_in, separated = flows[key]
+        arc = arc_into.get(key)
+        _load, acc_course_cost = course_load(r["accession_courses"])
+        arc_cost = 0.0
+        if arc is not None:
+            arc_cost = _num(arc["cost"]) + course_load(arc["course"])[1]
+        people_cost += (
+            strengths[key] * (_num(r["annual_cost"]) + _num(r["overstrength_cost"]))
+            + accessions * (_num(r["accession_cost"]) + acc_course_cost)
+            + separated * _num(r["separation_cost"])
+            + moved_in * arc_cost
+        )
+    unit_cost = sum(_num(u["om_cost"]) * n0[u["unit_type"]] for u in units)
+    # §8.6-8.7: prices may rise by an index, and fixed spending comes on top
+    index = max(
+        (_num(r["index"]) for r in _rows(sheets, "PriceIndex")) if "PriceIndex" in sheets else (),
+        default=1.0,
+    )
+    fixed: dict[Any, float] = {}
+    for r in _rows(sheets, "FixedSpending") if "FixedSpending" in sheets else []:
+        fixed[r["year"]] = fixed.get(r["year"], 0.0) + _num(r["amount"])
+    spend = max(1.0, index) * (people_cost + unit_cost + stock_cost) + max(
+        fixed.values(), default=0.0
+    )
+    national = math.ceil(1.25 * spend / 1e6) * 1e6
+    rates: dict[str, float] = {}
+    for r in _rows(sheets, "ExchangeRates") if "ExchangeRates" in sheets else []:
+        rates[r["currency"]] = min(rates.get(r["currency"], math.inf), _num(r["rate"]))
+    for r in _rows(sheets, "Funding"):
+        if r["source"] == "national":
+            r["amount"] = national
+        else:  # the partner pays the partner line alone: at least what the plan orders there
+            rate = rates.get(r.get("currency") or "", 1.0)
+            needed = math.ceil(1.25 * max(1.0, index) * partner_cost / rate / 1e3) * 1e3
+            r["amount"] = max(_num(r["amount"]), needed)
+
+
+def _hold_classes(
+    people,
+    by_class,
+    arc_into,
+    posts,
+    direct,
+    separations,
+    course_load,
+    instructor_key,
+    instructor_posts,
+):
+    """Strength per class held constant: accessions (entry grades) or promotions (the
+    grades above) replace attrition, separations and those promoted further. Raises the
+    starting strength where the class could not otherwise cover its posts and training
+    load, or be refilled within the promotion share; returns class -> (A, M in, X)."""
+    flows = {}
+    promoted_out: dict[tuple[str, str], float] = {}
+    for r in reversed(people):  # top grades first: their refill is the grade below's outflow
+        key = (r["trade"], r["grade"])
+        attr = _num(r["attrition_rate"])
+        fyattr = _num(r["first_year_attrition_rate"])
+        entry = _num(r["accession_max"]) > 0 or str(r["accession_max"]) == "inf"
+        acc_load, _cost = course_load(r["accession_courses"])
+        arc = arc_into.get(key)
+        loss = _num(arc["loss_rate"]) if arc is not None else 0.0
+        arc_load = course_load(arc["course"])[0] if arc is not None else 0.0
+        out = promoted_out.get(key, 0.0)
+        sep = separations.get(key, 0.0)
+        required = posts.get(key, 0.0) + direct.get(key, 0.0)
+        if key == instructor_key:
+            required += instructor_posts
+        # strength S must cover `required` plus the training load of its own refill:
+        #   entry grade: A = (attr S + sep + out) / (1 - fyattr), load acc_load * A
+        #   other grade: M = (attr S + sep + out) / (1 - loss),  load arc_load * M
+        #   and M <= 0.8 S (the promotion share stays below max_share_of_destination)
+        rate = (1 - fyattr) if entry else (1 - loss)
+        load = acc_load if entry else arc_load
+        coef = load * attr / rate
+        strength = _num(r["initial_strength"])
+        need = (1.05 * required + load * (sep + out) / rate) / max(1e-9, 1 - coef)
+        if not entry:
+            need = max(need, (sep + out) / max(1e-9, 0.8 * rate - attr))
+        strength = max(strength, math.ceil(need) + 1)
+        r["initial_strength"] = float(strength)
+        refill = (attr * strength + sep + out) / rate
+        if entry:
+            flows[key] = (refill, 0.0, sep)
+        else:
+            flows[key] = (0.0, refill, sep)
+            share = refill / strength
+            arc["max_share_of_destination"] = min(
+                1.0, max(_num(arc["max_share_of_destination"]), round(1.25 * share, 3))
+            )
+            below = (arc["from_trade"], arc["from_grade"])
+            promoted_out[below] = promoted_out.get(below, 0.0) + refill
+    return flows
+
+
+def _hold_equipment(sheets, years: list[int], n0: dict[str, float], fill: float) -> float:
+    """Starting stocks that meet every need until orders can arrive; returns upper bounds
+    of the plan's yearly equipment spending paid nationally (upkeep, orders on national
+    lines) and on the partner line (orders of partner-funded items)."""
+    need = {r["equipment"]: 0.0 for r in _rows(sheets, "Equipment")}
+    for r in _rows(sheets, "Equipping"):
+        need[r["equipment"]] += fill * _num(r["quantity"]) * n0[r["unit_type"]]
+    extra: dict[tuple[str, int], float] = {}
+    for r in _rows(sheets, "EquipmentYears"):
+        extra[(r["equipment"], int(r["year"]))] = _num(r.get("requirement"))
+    y0 = years[0]
+    cost = partner = 0.0
+    for r in _rows(sheets, "Equipment"):
+        e = r["equipment"]
+        attr = _num(r["attrition_rate"])
+        lead = int(_num(r["lead_time_years"]))
+        covered = 0.0  # the starting stock must carry every year before orders arrive
+        for k, y in enumerate(years[: lead + 1]):
+            covered = max(covered, (need[e] + extra.get((e, y), 0.0)) / (1 - attr) ** (k + 1))
+        stock = max(_num(r["initial_stock"]), math.ceil(1.02 * covered) + 1)
+        r["initial_stock"] = stock
+        # the plan orders what attrition took (and any requirement's rise): at most this
+        bump = max((v for (x, _y), v in extra.items() if x == e), default=0.0)
+        highest = stock + bump
+        price = 1.1 * _num(r["unit_price"])  # EquipmentYears may raise it by 10 %
+        orders = price * (attr * highest + bump + 1)
+        cost += _num(r["om_cost"]) * highest
+        if r["budget_line"] == "procurement_partner":
+            partner += orders
+        else:
+            cost += orders
+    del y0
+    return cost, partner
 
 
 RESERVE_GRADE = "R"

@@ -131,7 +131,9 @@ def record_from_run(run: Any) -> dict[str, Any]:
         "input_sha256": rows.get("input_sha256"),
         "input_content_hash": rows.get("input_content_hash"),
         "output_file": str(output.resolve()) if output else None,
-        "output_sha256": file_sha256(output) if output and output.exists() else None,
+        # the hash of the bytes this run wrote, not of whatever the name holds by now
+        "output_sha256": getattr(run, "output_sha256", None)
+        or (file_sha256(output) if output and output.exists() else None),
         "status": rows.get("status"),
         "objective": rows.get("objective"),
         "objective_value": _number(rows.get("objective_value")),

@@ -36,6 +36,7 @@ class SolveRequest:
     diagnose: bool = True  # explain infeasibility (IIS + elastic re-solve)
     iis_time_limit: float | None = 20.0  # seconds for isolating the conflicting rows
     solver_log: Path | None = None  # HiGHS's own log is appended to this file
+    cold: bool = False  # ignore the basis a plan workbook stores (MODEL.md §8.9)
 
 
 @dataclass
@@ -48,6 +49,7 @@ class SolveRun:
     outcome: Any = None
     tables: Any = None
     output: Path | None = None
+    output_sha256: str | None = None  # of the bytes this run wrote (for the ledger)
     timings: dict[str, float] = field(default_factory=dict)
     conflicts: list[Any] | None = None  # IIS, when infeasible
     elastic_run: SolveRun | None = None  # the elastic re-solve, when infeasible
@@ -95,14 +97,15 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
     from forceplan.model.solve import SolveOptions, solve
     from forceplan.workbook.load import load_workbook
     from forceplan.workbook.validate import check_inputs, sort_issues
-    from forceplan.workbook.write import check_output_path, default_output
+    from forceplan.workbook.write import plan_target
 
     run = SolveRun(request)
-    output = request.output or default_output(request.workbook)
+    target = plan_target(request.workbook, request.output, request.force)
     if request.write:
-        check_output_path(request.workbook, output, request.force)
+        target.check()  # before any work: an existing file is refused, a default name moved
     with _timed(run, "read", progress):
         run.inputs, issues = load_workbook(request.workbook)
+        warm_start, cold_reason = _stored_basis(request)
     with _timed(run, "validate", progress):
         issues += check_inputs(run.inputs)
         if request.objective == "custom" and not len(run.inputs["Objective"]):
@@ -131,7 +134,12 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
         run.outcome = solve(
             run.built,
             SolveOptions(
-                request.time_limit, request.mip_gap, request.threads, log_file=request.solver_log
+                request.time_limit,
+                request.mip_gap,
+                request.threads,
+                log_file=request.solver_log,
+                warm_start=warm_start,
+                cold_reason=cold_reason,
             ),
             on_compiled=start_preparing,
         )
@@ -142,10 +150,19 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
             run.tables = build_tables(run.built, run.outcome)
         if request.write:
             with _timed(run, "write", progress):
-                _write(run, output, preparing[0] if preparing else None)
+                _write(run, target, preparing[0] if preparing else None)
     elif run.exit_code == ExitCode.INFEASIBLE and request.diagnose:
         explain_infeasible(run, progress)
     return run
+
+
+def _stored_basis(request: SolveRequest) -> tuple[Any, str | None]:
+    """(basis, why not) from a plan workbook given as input (MODEL.md §8.9)."""
+    if request.cold:
+        return None, "--cold"
+    from forceplan.workbook.basis_sheet import read_basis
+
+    return read_basis(request.workbook)
 
 
 def explain_infeasible(run: SolveRun, progress: Progress = _no_progress) -> None:
@@ -186,7 +203,7 @@ def _start_preparing(workbook: Path) -> Future[Any]:
     return future
 
 
-def _write(run: SolveRun, output: Path, preparing: Future[Any] | None = None) -> None:
+def _write(run: SolveRun, target: Any, preparing: Future[Any] | None = None) -> None:
     from forceplan.workbook.write import ChartInputs, write_plan
 
     charts = ChartInputs(
@@ -194,9 +211,10 @@ def _write(run: SolveRun, output: Path, preparing: Future[Any] | None = None) ->
         {str(r["equipment"]): r["unit_price"] for r in run.inputs.tables["Equipment"]},
         {p for p in run.data.classes if not run.data.active(p)},
     )
+    written: list[Any] = []
     run.issues += write_plan(
         run.request.workbook,
-        output,
+        target.path,
         run.tables.tables,
         summary_rows(run),
         run_rows(run),
@@ -204,8 +222,11 @@ def _write(run: SolveRun, output: Path, preparing: Future[Any] | None = None) ->
         charts=charts,
         backup=run.request.force,
         scan=None if preparing is None else preparing.result(),
+        target=target,
+        written=written,
+        basis=run.outcome.basis,
     )
-    run.output = output
+    run.output, run.output_sha256 = written[0].path, written[0].sha256
 
 
 def summary_rows(run: SolveRun) -> list[tuple[Any, ...]]:
@@ -269,6 +290,8 @@ def run_rows(run: SolveRun) -> list[tuple[str, Any]]:
         ("objective_value", outcome.objective),
         ("gap", outcome.gap),
         ("solve_stages", " + ".join(outcome.stages)),
+        ("start", outcome.start),  # MODEL.md §8.9: "warm start from <hash>" or "cold start"
+        ("structure_hash", outcome.structure_hash),
     ]
     rows += [(f"stage_{k}", text) for k, text in enumerate(outcome.stage_report, 1)]
     # per-sheet content hashes: `forceplan audit` names the input sheets edited after solving

@@ -52,6 +52,18 @@ class Plan:
         return str(self.run.get("classification") or "UNCLASSIFIED")
 
 
+def _check_used_ranges(path: Path, titles: list[str]) -> None:
+    """Refuse, by cell, a Plan_ sheet whose used range no plan can have."""
+    from forceplan.workbook.bounds import PLAN_LIMITS, scan_sheet
+    from forceplan.workbook.read import open_zip, sheet_parts_or_error
+
+    with open_zip(path) as zf:
+        parts = sheet_parts_or_error(path, zf)
+        for title in titles:
+            if title in parts and parts[title] in zf.NameToInfo:
+                scan_sheet(zf, parts[title], title, PLAN_LIMITS)
+
+
 def read_plan(path: Path) -> Plan:
     """Read the Plan_ sheets of a plan workbook (exit 2 if it is not one)."""
     import pandas as pd
@@ -72,6 +84,7 @@ def read_plan(path: Path) -> Plan:
                 "written by `forceplan solve`"
             )
         wanted = [n for n in names if n.startswith("Plan_") and n not in FREE_LAYOUT]
+        _check_used_ranges(path, wanted)  # before calamine allocates for them
         tables = pd.read_excel(book, sheet_name=wanted) if wanted else {}
     run_frame = tables["Plan_Run"]
     run: dict[str, Any] = {}

@@ -836,6 +836,10 @@ SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 SETTINGS_BY_KEY: dict[str, Column] = {c.name: c for c in SETTINGS_KEYS}
 
 OUTPUT_PREFIX = "Plan_"
+#: Hidden sheet of the plan workbook holding the warm-start basis (MODEL.md §8.9). Its name
+#: does not start with Plan_, so tools reading the Plan_ tables never see it; forceplan
+#: replaces it on every write and never reads it as an input table.
+BASIS_SHEET = "_forceplan_basis"
 
 #: Output sheet columns (MODEL.md §6); more columns may follow these.
 PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -915,4 +919,5 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 def is_output_sheet(name: str) -> bool:
-    return name.startswith(OUTPUT_PREFIX)
+    """A sheet forceplan writes (and replaces): the Plan_ sheets and the basis sheet."""
+    return name.startswith(OUTPUT_PREFIX) or name == BASIS_SHEET

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from forceplan.errors import ForceplanError, InputError, Issue
@@ -68,6 +69,10 @@ class UI:
 
     def print_json(self, payload: dict[str, Any]) -> None:
         text = json.dumps(_finite(payload), default=_json_default, allow_nan=False)
+        if len(text) > 100_000:  # rich would measure every character: write it as it is
+            self.out.file.write(text + "\n")
+            self.out.file.flush()
+            return
         self.out.print(text, markup=False, highlight=False, soft_wrap=True)
 
     @contextlib.contextmanager
@@ -107,11 +112,17 @@ class UI:
             yield progress
 
     # --- issues -----------------------------------------------------------------------------
+    #: Rows of the issues table; the rest are counted (a workbook with 100,000 bad rows
+    #: would otherwise print 100,000 lines, slowly). `--json` lists every issue.
+    MAX_ISSUE_ROWS = 50
+
     def issues_table(self, issues: list[Issue], title: str, console: Console | None = None) -> None:
         console = console or self.out
         shown = [i for i in issues if i.severity == "error" or not self.quiet]
         if not shown:
             return
+        rest = shown[self.MAX_ISSUE_ROWS :]
+        shown = shown[: self.MAX_ISSUE_ROWS]
         table = Table(title=title, show_lines=False, header_style="bold")
         table.add_column("severity")
         table.add_column("sheet")
@@ -119,8 +130,23 @@ class UI:
         table.add_column("problem", overflow="fold")
         for issue in shown:
             style = "red" if issue.severity == "error" else "yellow"
-            table.add_row(f"[{style}]{issue.severity}[/]", issue.sheet, issue.cell, issue.message)
+            table.add_row(
+                f"[{style}]{issue.severity}[/]",
+                escape(issue.sheet),
+                escape(issue.cell),
+                escape(issue.message),
+            )
         console.print(table)
+        if rest:
+            errors = sum(i.severity == "error" for i in rest)
+            parts = [f"{errors:,} more error(s)"] if errors else []
+            if len(rest) - errors:
+                parts.append(f"{len(rest) - errors:,} more warning(s)")
+            console.print(
+                f"… and {' and '.join(parts)} not shown (the first {self.MAX_ISSUE_ROWS} are "
+                "listed; `forceplan validate --json` lists every one)",
+                markup=False,
+            )
 
     def verdict(self, workbook: Path, issues: list[Issue]) -> None:
         errors = sum(i.severity == "error" for i in issues)

@@ -87,3 +87,34 @@ def test_cli_generate(tmp_path):
     assert validate_workbook(path)[1] == []
     again = subprocess.run(args, capture_output=True, text=True, check=False)
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+#: Shapes that stress the construction: one grade, tall pyramids, many units per trade,
+#: long horizons (lead times and equipment attrition), the issue's 5x3x5 default-size case.
+MANY_SEED_SHAPES = [
+    Size(5, 3, 5),
+    Size(1, 1, 1, 1, 1),
+    Size(2, 1, 12, 3, 4),
+    Size(4, 6, 3, 2, 2),
+    Size(3, 2, 8, 6, 3),
+]
+
+
+@pytest.mark.parametrize("size", MANY_SEED_SHAPES, ids=lambda s: f"{s.trades}x{s.grades}x{s.years}")
+def test_generate_is_feasible_for_many_seeds(tmp_path, size):
+    """Issue 13: the default seed at 5x3x5 was infeasible. Every seed must give a plan."""
+    failed = []
+    for seed in range(12):
+        path = tmp_path / f"g{seed}.xlsx"
+        generate_workbook(path, size, seed)
+        run = run_solve(SolveRequest(path, write=False, diagnose=False))
+        if run.outcome.status != "optimal":
+            failed.append((seed, run.outcome.status))
+    assert not failed, failed
+
+
+def test_generate_large_shape_from_the_issue_is_feasible(tmp_path):
+    path = tmp_path / "g.xlsx"
+    generate_workbook(path, Size(60, 6, 12), seed=0)
+    run = run_solve(SolveRequest(path, write=False, diagnose=False))
+    assert run.outcome.status == "optimal"

@@ -182,7 +182,9 @@ def test_refuses_to_overwrite(tmp_path):
     assert path.read_bytes() == b"precious"
     write_template(path, overwrite=True)
     assert path.read_bytes().startswith(b"PK")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["input.xlsx"]
+    # the output policy keeps what --force replaced
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["input.bak.xlsx", "input.xlsx"]
+    assert (tmp_path / "input.bak.xlsx").read_bytes() == b"precious"
 
 
 def test_refuses_bad_targets(tmp_path):

@@ -30,6 +30,7 @@ from forceplan.pipeline import SolveRequest, run_solve
 from forceplan.provenance import content_hash, file_sha256
 from forceplan.workbook import write as writer
 from forceplan.workbook.load import load_workbook as load_inputs
+from forceplan.workbook.template import write_template
 from forceplan.workbook.write import lost_features, write_plan
 
 INJECTION = '=HYPERLINK("http://x","y")'
@@ -208,6 +209,9 @@ def test_plan_sheets_follow_the_inputs_summary_first_run_last(plan) -> None:
     inputs = openpyxl.load_workbook(book).sheetnames
     assert names[: len(inputs)] == inputs
     outputs = names[len(inputs) :]
+    # the warm-start basis (MODEL.md §8.9) is a hidden sheet after them, not a Plan_ sheet
+    assert outputs.pop() == schema.BASIS_SHEET
+    assert openpyxl.load_workbook(out)[schema.BASIS_SHEET].sheet_state == "hidden"
     assert outputs[0] == "Plan_Summary" and outputs[1] == "Plan_Charts"
     assert outputs[-1] == "Plan_Run"
     assert set(schema.PLAN_COLUMNS) <= set(outputs)
@@ -614,8 +618,8 @@ def test_failed_write_leaves_no_half_written_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(writer, "save_book", fails_midway)
-    with pytest.raises(OSError, match="No space"):
-        solve(book, out)
+    with pytest.raises(ForceplanError, match=r"no space left .* the disk is full"):
+        solve(book, out, force=previous)
     if previous:
         assert out.read_bytes() == before
     else:
@@ -646,7 +650,7 @@ _SLOW_SAVE_DRIVER = textwrap.dedent(
             time.sleep(0.05)
 
     writer.save_book = slow_save
-    run_solve(SolveRequest(Path(sys.argv[1]), output=Path(sys.argv[2])))
+    run_solve(SolveRequest(Path(sys.argv[1]), output=Path(sys.argv[2]), force=True))
     print("DONE", flush=True)
     """
 )
@@ -672,8 +676,10 @@ def test_killed_during_write_leaves_the_previous_file_intact(tmp_path: Path) -> 
     try:
         line = child.stdout.readline()
         assert line.strip() == "WRITING", line
-        temps = list(tmp_path.glob(".plan.xlsx.*.tmp"))
-        assert temps and temps[0].stat().st_size > 0  # half written when killed
+        # half written when killed: a named temp where unnamed files (O_TMPFILE) cannot be
+        # named by the process, else no name at all
+        temps = list(tmp_path.glob(".~forceplan-*.tmp"))
+        assert not temps or temps[0].stat().st_size > 0
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
     finally:
@@ -683,8 +689,8 @@ def test_killed_during_write_leaves_the_previous_file_intact(tmp_path: Path) -> 
     assert child.returncode == -signal.SIGKILL
     assert hashlib.sha256(out.read_bytes()).hexdigest() == before
     assert "Plan_Run" in openpyxl.load_workbook(out, read_only=True).sheetnames
-    for temp in tmp_path.glob(".plan.xlsx.*.tmp"):  # what a killed process leaves behind
-        temp.unlink()
+    write_template(tmp_path / "next.xlsx")  # the next write in the folder tidies up
+    assert not list(tmp_path.glob(".~forceplan-*.tmp"))
 
 
 def test_sheet_names_stay_within_31_characters(plan) -> None:

@@ -26,10 +26,12 @@ from typing import Any
 import numpy as np
 import pyomo.core as pyo
 
+from forceplan.model import warm
 from forceplan.model.build import BuiltModel
 from forceplan.model.highs_lp import UNKNOWN, HighsLP, RunInfo
 from forceplan.model.objective import reported_objective
 from forceplan.model.sensitivity import Sensitivity, capture
+from forceplan.model.warm import Basis
 
 
 @dataclass
@@ -41,6 +43,11 @@ class SolveOptions:
     #: run the funding priority stage when the workbook gives priorities (§8.7); a sweep,
     #: which reports no allocation, re-solves without it
     priority_stage: bool = True
+    #: MODEL.md §8.9: the basis stored in a plan workbook, used when its structure hash
+    #: matches this model's (None: a cold start)
+    warm_start: Basis | None = None
+    #: why there is no warm start (e.g. "--cold"), for Plan_Run; None: not asked for
+    cold_reason: str | None = None
 
 
 @dataclass
@@ -61,6 +68,9 @@ class SolveOutcome:
     #: stage-1 run was not optimal
     sensitivity: Sensitivity | None = None
     lp: HighsLP | None = None  # the model in HiGHS, with its row and column maps
+    structure_hash: str = ""  # of the model's rows and columns (forceplan.model.warm)
+    start: str = "cold start"  # Plan_Run: "warm start from <hash>" or "cold start (why)"
+    basis: Basis | None = None  # the optimal stage-1 basis, stored in the plan workbook
     floor_row: int | None = None  # max_capability: HiGHS row holding capability in stage 2
 
     @property
@@ -85,6 +95,8 @@ def solve(
     options = options or SolveOptions()
     started = time.perf_counter()
     lp = HighsLP(built.model)
+    structure = warm.structure_hash(built.model)
+    start = _warm_start(lp, structure, options)
     compiled = time.perf_counter()
     if on_compiled is not None:
         on_compiled()
@@ -94,6 +106,7 @@ def solve(
     outcome.stages.append(built.data.objective)
     if run.has_solution:
         lp.load_values()
+    basis = warm.capture(lp.highs, structure) if outcome.optimal and not lp.is_mip else None
     if outcome.optimal:
         # prices of the objective the user asked for (for max_capability: capability),
         # read before any later stage (cost tie-break, ...) changes the HiGHS model
@@ -122,9 +135,30 @@ def solve(
     outcome.solver_seconds = time.perf_counter() - started
     outcome.compile_seconds = compiled - started
     outcome.highs_seconds = clock.seconds
+    outcome.structure_hash, outcome.start, outcome.basis = structure, start, basis
     if outcome.has_solution:
         outcome.objective = _reported_objective(built)
     return outcome
+
+
+def _warm_start(lp: HighsLP, structure: str, options: SolveOptions) -> str:
+    """Install the stored basis if it belongs to this model; Plan_Run's words for the start.
+
+    A MIP is started cold: HiGHS's branch and bound does not start from an LP basis."""
+    stored = options.warm_start
+    if stored is None:
+        return "cold start" + (f" ({options.cold_reason})" if options.cold_reason else "")
+    if lp.is_mip:
+        return f"cold start (whole units: a MIP does not start from the basis {stored.short})"
+    if stored.structure != structure:
+        return (
+            f"cold start (the model's rows or columns changed since the basis {stored.short} "
+            f"was stored, now {structure[: warm.SHORT]})"
+        )
+    problem = warm.install(lp.highs, stored)
+    if problem is not None:
+        return f"cold start ({problem})"
+    return f"warm start from {stored.short}"
 
 
 @dataclass
@@ -141,6 +175,19 @@ _RETRIES: tuple[dict[str, Any], ...] = ({"presolve": "off"}, {"solver": "ipm"})
 #: Options stated on every run: they persist in the HiGHS instance between runs.
 _DEFAULTS = {"random_seed": 0, "presolve": "choose", "solver": "choose"}
 
+#: LPs with at least this many columns are solved with HiGHS's presolve off. Measured side
+#: by side (bench/RESULTS.md, "HiGHS options"): presolve takes longer than it saves on
+#: these models: at M (80k columns) the solve with presolve off takes 0.2-0.3x the time,
+#: at L (576k) 0.16x, the same optimum. On the example (6k columns) it gains nothing, so
+#: small models keep HiGHS's default. A MIP keeps presolve (its cuts and probing need it).
+LARGE_LP_COLUMNS = 50_000
+#: The retries when presolve was off: presolve on first.
+_RETRIES_LARGE: tuple[dict[str, Any], ...] = ({"presolve": "on"}, {"solver": "ipm"})
+
+
+def _large_lp(lp: HighsLP) -> bool:
+    return not lp.is_mip and int(lp.highs.getNumCol()) >= LARGE_LP_COLUMNS
+
 
 def _run(
     lp: HighsLP,
@@ -151,6 +198,9 @@ def _run(
 ) -> RunInfo:
     """One HiGHS run, retried with other settings if it ends without any verdict."""
     base: dict[str, Any] = dict(_DEFAULTS)
+    large = _large_lp(lp)
+    if large:
+        base["presolve"] = "off"
     base["log_to_console"] = False
     base["output_flag"] = options.log_file is not None
     if options.log_file is not None:
@@ -161,7 +211,7 @@ def _run(
         base["threads"] = options.threads
     run = lp.run(base, time_limit)
     clock.seconds += run.highs_seconds
-    for extra in _RETRIES if retry else ():
+    for extra in (_RETRIES_LARGE if large else _RETRIES) if retry else ():
         if run.status not in UNKNOWN:
             break
         lp.highs.clearSolver()

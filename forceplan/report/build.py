@@ -568,7 +568,7 @@ def _appendix(raw_sheets: list[Any]) -> list[dict[str, Any]]:
     """Every input sheet (all sheets but Plan_), as stored: header row, then the records."""
     out = []
     for sheet in raw_sheets:
-        if sheet.title.startswith("Plan_"):
+        if sheet.title.startswith("Plan_") or not sheet.read:
             continue
         rows = [[cell(v) for v in row] for row in sheet.rows]
         while rows and not any(rows[-1]):
@@ -602,7 +602,7 @@ def build_context(path: Path) -> dict[str, Any]:
 
     path = Path(path)
     plan = read_plan(path)
-    raw, raw_issues = read_raw_workbook(path)
+    raw, raw_issues = read_raw_workbook(path, extras=True)  # the appendix shows every sheet
     inputs, issues = tables_from_raw(raw, path)
     issues = raw_issues + issues
     audit = audit_workbook(path, plan=plan, loaded=(inputs, issues))
@@ -746,34 +746,50 @@ def default_report_path(plan: Path) -> Path:
 
 
 def write_report(
-    plan: Path, output: Path | None = None, pdf: bool = False, progress: Any = None
+    plan: Path,
+    output: Path | None = None,
+    pdf: bool = False,
+    progress: Any = None,
+    force: bool = False,
 ) -> ReportResult:
-    """Render the report of `plan` to `output` (atomically); with `pdf`, also a PDF.
+    """Render the report of `plan` to `output` under the output policy (never over an
+    existing file without `force`; a default name moves to a free one); with `pdf`, also
+    a PDF next to it.
 
     `progress(phase)`: a context manager per phase ("report", "pdf"), e.g. the CLI's
     live line with the elapsed time (the PDF alone takes half a minute on a large plan)."""
     import contextlib
 
+    from forceplan.workbook.atomic import OutputTarget, write_output
+
     step = progress or (lambda _phase: contextlib.nullcontext())
-    from forceplan.workbook.atomic import atomic_write
 
     started = time.perf_counter()
     plan = Path(plan)
-    output = Path(output) if output else default_report_path(plan)
-    if output.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+    if output is not None and Path(output).suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         raise ForceplanError(f"{output}: the report is an HTML file: give a name ending in .html")
-    if output.exists() and output.resolve() == plan.resolve():
-        raise ForceplanError(f"{output} is the plan itself: choose another -o")
-    if not output.parent.is_dir():
-        raise ForceplanError(f"{output}: the folder {output.parent} does not exist")
+    target = OutputTarget(
+        Path(output) if output else default_report_path(plan),
+        force=force,
+        explicit=output is not None,
+        suffixes=(".html", ".htm"),
+        inputs=(plan,),
+    )
+    target.check()
+    pdf_target = None
+    if pdf:
+        pdf_target = OutputTarget(
+            target.path.with_suffix(".pdf"), force, target.explicit, (".pdf",), (plan,)
+        )
+        pdf_target.check()
     with step("report"):
         context = build_context(plan)
         html = render(context)
-        atomic_write(output, lambda fh: fh.write(html.encode("utf-8")), overwrite=True)
-    result = ReportResult(output, audit_ok=context["audit"].ok)
-    if pdf:
+        written = write_output(target, lambda fh: fh.write(html.encode("utf-8")))
+    result = ReportResult(written.path, audit_ok=context["audit"].ok)
+    if pdf_target is not None:
         with step("pdf"):
-            result.pdf = html_to_pdf(output, context["classification"])
+            result.pdf = html_to_pdf(written.path, context["classification"], pdf_target)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -813,9 +829,9 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def html_to_pdf(html: Path, classification: str = "UNCLASSIFIED") -> Path:
+def html_to_pdf(html: Path, classification: str = "UNCLASSIFIED", target: Any = None) -> Path:
     """PDF of the HTML report, next to it, rendered by WeasyPrint (no browser needed)."""
-    from forceplan.workbook.atomic import atomic_write
+    from forceplan.workbook.atomic import OutputTarget, write_output
 
     try:
         import weasyprint
@@ -829,8 +845,7 @@ def html_to_pdf(html: Path, classification: str = "UNCLASSIFIED") -> Path:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    target = html.with_suffix(".pdf")
+    target = target or OutputTarget(html.with_suffix(".pdf"), suffixes=(".pdf",))
     css = weasyprint.CSS(string=PDF_CSS % {"banner": css_string(classification)})
     document = weasyprint.HTML(filename=str(html)).render(stylesheets=[css])
-    atomic_write(target, lambda fh: document.write_pdf(fh), overwrite=True)
-    return target
+    return write_output(target, lambda fh: document.write_pdf(fh)).path

@@ -50,11 +50,15 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
     from forceplan.sweep.output import Checkpoint, checkpoint_path, payload, write_summary
     from forceplan.sweep.runner import SweepJob, run_sweep
     from forceplan.sweep.scenarios import build_scenarios
-    from forceplan.workbook.atomic import check_target
+    from forceplan.workbook.atomic import OutputTarget
 
     started = time.perf_counter()
-    output = request.output or default_output(request.workbook)
-    check_target(output, request.force)
+    output = OutputTarget(
+        request.output or default_output(request.workbook),
+        force=request.force,
+        explicit=request.output is not None,
+        inputs=(request.workbook,),
+    ).check()
     options = SweepOptions(request.objective, request.elastic, None, request.time_limit)
     try:
         prep = prepare(request.workbook, request.vary, options)
@@ -79,7 +83,7 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
         "specs": [s.text for s in prep.specs],
         "tool": f"forceplan {__version__}",
     }
-    checkpoint = Checkpoint(checkpoint_path(output), meta)
+    checkpoint = Checkpoint(checkpoint_path(output), meta, request.force)
     show = not json and not ui.quiet
     ok = False
     try:

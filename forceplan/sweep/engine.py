@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from forceplan.prices import is_printed_limit
 from forceplan.sweep.scenarios import Cell, Scenario, build_scenarios, cell_values, match_specs
 from forceplan.sweep.spec import SpecError, VarySpec, parse_spec
 from forceplan.sweep.stages import TieBreak
@@ -46,6 +47,8 @@ from forceplan.sweep.stages import TieBreak
 TEST_DIE_ENV = "FORCEPLAN_SWEEP_TEST_DIE"
 INF = math.inf
 TOP_BINDING = 5
+#: Candidates (largest |price| first) checked against the printing rules per scenario.
+MAX_CANDIDATES = 60
 
 
 @dataclass
@@ -164,6 +167,7 @@ class _Entry:
     kind: str
     describe: Any
     index: Any
+    family: Any = None  # the model's Family (None: a row the sweep added itself)
 
 
 class SweepEngine:
@@ -444,7 +448,7 @@ class SweepEngine:
                 lp.col_positions(fam.component) if fam.is_bound else lp.row_positions(fam.component)
             )
             for index, pos in positions:
-                entries.append(_Entry(fam.id, fam.kind, fam.describe, index))
+                entries.append(_Entry(fam.id, fam.kind, fam.describe, index, fam))
                 (cols if fam.is_bound else rows).append(pos)
                 (col_entry if fam.is_bound else row_entry).append(len(entries) - 1)
                 (col_factor if fam.is_bound else row_factor).append(factor)
@@ -504,31 +508,71 @@ class SweepEngine:
         return out
 
     def _binding(self, x: np.ndarray, row_dual: np.ndarray, col_dual: np.ndarray) -> str:
+        """The largest priced binding limits, chosen by the rules of `solve` (MODEL.md §8.8):
+        each candidate row goes through `forceplan.results._row` (side, notes) and
+        `forceplan.prices.is_printed_limit`, so an identity row, the sign restriction x ≥ 0
+        (also the lower side of a 0 ≤ x ≤ 0 bound) and a donation nobody offers are never
+        listed. Ranging is not computed per scenario, so degenerate prices are not
+        filtered out here; Plan_Constraints of a `solve` has them."""
         prices = [row_dual[self._b_rows] * self._b_row_factor]
         entries = [self._b_row_entry]
+        positions = [self._b_rows]
+        is_col = [np.zeros(len(self._b_rows), dtype=bool)]
         if len(self._b_cols):
             lo, hi = self.lp.col_bound_arrays(self._b_cols)
             v = x[self._b_cols]
             tol = 1e-7 * np.maximum(1.0, np.abs(v))
-            at_input_bound = ((lo > 0) & (np.abs(v - lo) <= tol)) | (
+            at_bound = (np.isfinite(lo) & (np.abs(v - lo) <= tol)) | (
                 np.isfinite(hi) & (np.abs(hi - v) <= tol)
             )
-            reduced = np.where(at_input_bound, col_dual[self._b_cols], 0.0)
+            reduced = np.where(at_bound, col_dual[self._b_cols], 0.0)
             prices.append(reduced * self._b_col_factor)
             entries.append(self._b_col_entry)
+            positions.append(self._b_cols)
+            is_col.append(np.ones(len(self._b_cols), dtype=bool))
         price = np.concatenate(prices)
         entry = np.concatenate(entries)
+        position = np.concatenate(positions)
+        column = np.concatenate(is_col)
         size = np.abs(price)
         nonzero = np.flatnonzero(size > 1e-9)
         if not len(nonzero):
             return ""
-        top = nonzero[np.argsort(-size[nonzero], kind="stable")[:TOP_BINDING]]
         parts = []
-        for k in top:
+        for k in nonzero[np.argsort(-size[nonzero], kind="stable")][:MAX_CANDIDATES]:
             e = self._entries[int(entry[k])]
+            shown = float(price[k])
+            if e.family is not None:
+                dual = float(col_dual[position[k]] if column[k] else row_dual[position[k]])
+                row = self._limit_row(e, int(position[k]), bool(column[k]), dual, x)
+                if not is_printed_limit(row):
+                    continue
+                shown = float(row["shadow_price"])
             label, _cells = e.describe(e.index)
-            parts.append(f"{e.id} {e.kind} {label} ({_num(float(price[k]))})")
+            parts.append(f"{e.id} {e.kind} {label} ({_num(shown)})")
+            if len(parts) == TOP_BINDING:
+                break
         return "; ".join(parts)
+
+    def _limit_row(self, e: _Entry, pos: int, column: bool, dual: float, x: np.ndarray) -> dict:
+        """The Plan_Constraints row `solve` would write for this limit (without ranging)."""
+        from forceplan.results import _Price, _row, _unit_factors
+
+        if column:
+            lower, upper = self.lp.col_bounds(pos)
+            value = float(x[pos])
+        else:
+            lower, upper = self.lp.row_bounds(pos)
+            # a row with a price binds (complementary slackness); its dual's sign says
+            # which bound: for a minimum d(objective)/d(lower bound) ≥ 0
+            at_lower = (dual > 0) != self.maximise
+            value = (
+                lower if (at_lower and math.isfinite(lower)) or not math.isfinite(upper) else upper
+            )
+        price = _Price(dual, False, None, None, 0.0, False, lower == upper and not column, column)
+        sense = "max" if self.maximise else "min"
+        fam = e.family
+        return _row(fam, e.index, value, lower, upper, price, _unit_factors(self.built, fam), sense)
 
     # --- one scenario ---------------------------------------------------------------------
 

@@ -29,9 +29,17 @@ def checkpoint_path(output: Path) -> Path:
 class Checkpoint:
     """Appends every finished row at once, so a crash keeps what was done."""
 
-    def __init__(self, path: Path, meta: dict[str, Any]) -> None:
+    def __init__(self, path: Path, meta: dict[str, Any], force: bool = False) -> None:
         self.path = path
-        self.fh = path.open("w", encoding="utf-8")
+        try:  # never truncate the finished rows of an earlier sweep (output policy)
+            self.fh = path.open("w" if force else "x", encoding="utf-8")
+        except FileExistsError:
+            from forceplan.errors import ForceplanError
+
+            raise ForceplanError(
+                f"{path} holds the finished rows of an earlier sweep that did not complete: "
+                "move it away to keep them, or use --force to start over"
+            ) from None
         self._write({"kind": "meta", **meta})
 
     def _write(self, obj: dict[str, Any]) -> None:

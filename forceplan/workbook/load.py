@@ -8,8 +8,15 @@ from typing import Any
 from forceplan import schema
 from forceplan.errors import Issue
 from forceplan.inputs import Inputs, Record, Table
+from forceplan.workbook import names
 from forceplan.workbook.cells import column_letter
-from forceplan.workbook.coerce import CellError, coerce, is_blank
+from forceplan.workbook.coerce import (
+    CellError,
+    ErrorValue,
+    coerce,
+    error_value_message,
+    is_blank,
+)
 from forceplan.workbook.read import RawSheet, read_raw_workbook
 
 
@@ -30,12 +37,14 @@ def load_workbook(path: Path) -> tuple[Inputs, list[Issue]]:
 def tables_from_raw(sheets: list[RawSheet], path: Path | None = None) -> tuple[Inputs, list[Issue]]:
     issues: list[Issue] = []
     by_name: dict[str, RawSheet] = {}
+    others: list[RawSheet] = []
     for raw in sheets:
         if schema.is_output_sheet(raw.title):
             continue
         sheet = _registry_sheet(raw.title)
         if sheet is None:
-            continue  # About, Sources, a user's notes: kept and ignored
+            others.append(raw)  # About, Sources, a user's notes: kept and ignored
+            continue
         if sheet.name in by_name:
             issues.append(
                 Issue(
@@ -47,6 +56,7 @@ def tables_from_raw(sheets: list[RawSheet], path: Path | None = None) -> tuple[I
             )
             continue
         by_name[sheet.name] = raw
+    issues += _unknown_sheets(others, set(by_name))
 
     settings, settings_cells = _read_settings(by_name.get("Settings"), issues)
     tables: dict[str, Table] = {}
@@ -88,11 +98,53 @@ def _registry_sheet(title: str) -> schema.Sheet | None:
     return None
 
 
+def _unknown_sheets(others: list[RawSheet], present: set[str]) -> list[Issue]:
+    """MODEL.md §8.9: a near miss of an absent contract sheet is an error; any other
+    unknown sheet a warning (not the known extras, nor hidden sheets a tool keeps)."""
+    issues = []
+    contract = [s.name for s in schema.SHEETS]
+    for raw in others:
+        near = names.near_name(raw.title, contract)
+        if near is not None and near not in present:
+            issues.append(
+                Issue(
+                    "error",
+                    raw.title,
+                    "",
+                    f"no sheet is named {near}, and sheet {raw.title!r} is not read: did you "
+                    f"mean {near}? Rename the sheet to {near} (sheet names are part of the "
+                    "workbook contract; a misspelled sheet would silently drop its limits)",
+                )
+            )
+        elif near is not None:
+            issues.append(
+                Issue(
+                    "warning",
+                    raw.title,
+                    "",
+                    f"sheet {raw.title!r} is ignored: it looks like {near}, which is also in "
+                    "the workbook (only the sheet named exactly so is read)",
+                )
+            )
+        elif not names.is_known_extra(raw.title) and not raw.hidden:
+            issues.append(
+                Issue(
+                    "warning",
+                    raw.title,
+                    "",
+                    f"sheet {raw.title!r} is not part of the workbook contract and is ignored",
+                )
+            )
+    return issues
+
+
 def _header_map(sheet: schema.Sheet, raw: RawSheet, issues: list[Issue]) -> dict[str, int]:
     """Registry column name -> 0-based column index, from row 1."""
     header = raw.rows[0] if raw.rows else []
     known = {c.name.lower(): c.name for c in sheet.columns}
+    given = {str(v).strip().lower() for v in header if not is_blank(v)}
     found: dict[str, int] = {}
+    misspelled: set[str] = set()
     for index, value in enumerate(header):
         if is_blank(value):
             continue
@@ -100,6 +152,20 @@ def _header_map(sheet: schema.Sheet, raw: RawSheet, issues: list[Issue]) -> dict
         name = known.get(text.lower())
         cell = f"{column_letter(index)}1"
         if name is None:
+            near = names.near_name(text, sheet.column_names, units_suffix=True)
+            if near is not None and near.lower() not in given and near not in misspelled:
+                misspelled.add(near)
+                issues.append(
+                    Issue(
+                        "error",
+                        raw.title,
+                        cell,
+                        f"column {text!r} is not a {sheet.name} column: did you mean "
+                        f"{near}? Rename the header to {near} (units belong in the number "
+                        "format or the header's comment, not in its name)",
+                    )
+                )
+                continue
             issues.append(
                 Issue(
                     "warning",
@@ -122,7 +188,7 @@ def _header_map(sheet: schema.Sheet, raw: RawSheet, issues: list[Issue]) -> dict
             found[name] = index
     free = f"{column_letter(len(header))}1"  # where the missing column could go
     for col in sheet.columns:
-        if col.required and col.name not in found:
+        if col.required and col.name not in found and col.name not in misspelled:
             issues.append(
                 Issue(
                     "error",
@@ -137,7 +203,7 @@ def _header_map(sheet: schema.Sheet, raw: RawSheet, issues: list[Issue]) -> dict
 def _read_table(sheet: schema.Sheet, raw: RawSheet, issues: list[Issue]) -> Table:
     columns = _header_map(sheet, raw, issues)
     table = Table(sheet, raw.title, {n: column_letter(i) for n, i in columns.items()})
-    present = [(sheet.column(n), i) for n, i in columns.items()]
+    present = [(sheet.column(n), i, column_letter(i)) for n, i in columns.items()]
     absent = [c for c in sheet.columns if c.name not in columns]
     for row_index in range(1, len(raw.rows)):
         row = raw.rows[row_index]
@@ -145,11 +211,12 @@ def _read_table(sheet: schema.Sheet, raw: RawSheet, issues: list[Issue]) -> Tabl
             continue
         excel_row = row_index + 1
         record: Record = {"_row": excel_row}
-        for col, index in present:
+        for col, index, letter in present:
             value = row[index] if index < len(row) else ""
-            record[col.name] = _cell_value(
-                col, value, raw.title, f"{column_letter(index)}{excel_row}", issues
-            )
+            if value == "" and not col.required:  # the common empty cell, fast
+                record[col.name] = col.default
+                continue
+            record[col.name] = _cell_value(col, value, raw.title, f"{letter}{excel_row}", issues)
         for col in absent:
             record[col.name] = col.default
         table.records.append(record)
@@ -157,6 +224,9 @@ def _read_table(sheet: schema.Sheet, raw: RawSheet, issues: list[Issue]) -> Tabl
 
 
 def _cell_value(col: schema.Column, value: Any, title: str, cell: str, issues: list[Issue]) -> Any:
+    if isinstance(value, ErrorValue):  # before the blank test: never called empty
+        issues.append(Issue("error", title, cell, f"{col.name}: {error_value_message(value)}"))
+        return col.default
     if is_blank(value):
         if col.required:
             issues.append(
@@ -200,6 +270,12 @@ def _read_settings(
             )
         return settings, cells
     value_letter = column_letter(value_index)
+    given = {
+        str(row[key_index]).strip().lower()
+        for row in raw.rows[1:]
+        if key_index < len(row) and not is_blank(row[key_index])
+    }
+    misspelled: set[str] = set()
     for row_index in range(1, len(raw.rows)):
         row = raw.rows[row_index]
         excel_row = row_index + 1
@@ -220,6 +296,18 @@ def _read_settings(
         col = schema.SETTINGS_BY_KEY.get(key)
         key_cell = f"{column_letter(key_index)}{excel_row}"
         if col is None:
+            near = names.near_name(str(key_raw), list(schema.SETTINGS_BY_KEY))
+            if near is not None and near not in given and near not in misspelled:
+                misspelled.add(near)
+                issues.append(
+                    Issue(
+                        "error",
+                        raw.title,
+                        key_cell,
+                        f"unknown setting {key_raw!r}: did you mean {near}? Type the key as {near}",
+                    )
+                )
+                continue
             issues.append(
                 Issue("warning", raw.title, key_cell, f"unknown setting {key_raw!r} is ignored")
             )
@@ -237,7 +325,7 @@ def _read_settings(
         cells[key] = f"{value_letter}{excel_row}"
         settings[key] = _cell_value(col, value, raw.title, cells[key], issues)
     for col in schema.SETTINGS_KEYS:
-        if col.required and col.name not in cells:
+        if col.required and col.name not in cells and col.name not in misspelled:
             issues.append(
                 Issue(
                     "error",

@@ -28,8 +28,6 @@ import io
 import math
 import posixpath
 import re
-import shutil
-import time
 import warnings
 import zipfile
 from collections.abc import Iterable
@@ -40,7 +38,7 @@ from xml.sax.saxutils import escape
 
 from forceplan import schema
 from forceplan.errors import ForceplanError, Issue
-from forceplan.workbook.atomic import atomic_write
+from forceplan.workbook.atomic import OutputTarget, Written, write_output
 from forceplan.workbook.fastrows import ILLEGAL_XML, template_value
 
 #: Tab colour of every output sheet (input sheets keep their own).
@@ -104,64 +102,26 @@ _BANNER_FILL = "1F4E79"
 
 
 def default_output(input_path: Path) -> Path:
-    """`army.xlsx` -> `army.plan.xlsx`; a plan's own plan replaces its previous one."""
-    stem = input_path.stem
-    if stem.endswith(".plan"):
-        stem = stem[: -len(".plan")]
+    """`army.xlsx` -> `army.plan.xlsx`; `army.plan.xlsx` (a plan solved again) and
+    `army.plan-2.xlsx` -> `army.plan.xlsx` too, which the output policy then moves to the
+    next free name (never the input itself)."""
+    stem = re.sub(r"\.plan(?:-\d+)?$", "", input_path.stem)
     return input_path.with_name(f"{stem}.plan.xlsx")
 
 
+def plan_target(input_path: Path, output: Path | None, force: bool) -> OutputTarget:
+    """The plan workbook's place under the output policy (forceplan.workbook.atomic)."""
+    return OutputTarget(
+        output or default_output(input_path),
+        force=force,
+        explicit=output is not None,
+        inputs=(input_path,),
+    )
+
+
 def check_output_path(input_path: Path, output: Path, force: bool) -> None:
-    """Refuse to write over the input or over a workbook open in Excel, unless `force`."""
-    if output.suffix.lower() != ".xlsx":
-        raise ForceplanError(f"{output}: the plan file name must end in .xlsx")
-    if len(output.name) > 218:  # Excel cannot open longer names
-        raise ForceplanError(f"{output}: the file name is too long for Excel")
-    if not force and _same_file(input_path, output):
-        raise ForceplanError(
-            f"{output} is the input workbook: the plan is written to a new "
-            "file (choose another -o, or use --force to replace the input "
-            "and keep a backup)"
-        )
-    owner = output.with_name("~$" + output.name)
-    if owner.exists() and not force:
-        raise ForceplanError(
-            f"{output} is open in Excel (found {owner.name}): close it first, or choose "
-            "another -o (or use --force to replace it and keep a backup)"
-        )
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    if a.resolve() == b.resolve():
-        return True
-    try:
-        return a.exists() and b.exists() and a.samefile(b)
-    except OSError:
-        return False
-
-
-def backup_path(target: Path) -> Path:
-    """`plan.xlsx` -> `plan.bak.xlsx`, or `plan.bak-20260101-120000.xlsx` if that exists."""
-    stem = target.name[: -len(target.suffix)] if target.suffix else target.name
-    candidate = target.with_name(f"{stem}.bak.xlsx")
-    if not candidate.exists():
-        return candidate
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for n in range(1000):
-        suffix = f"-{n}" if n else ""
-        candidate = target.with_name(f"{stem}.bak-{stamp}{suffix}.xlsx")
-        if not candidate.exists():
-            return candidate
-    raise ForceplanError(f"cannot find a free backup file name for {target}")
-
-
-def make_backup(target: Path) -> Path:
-    """Copy `target` to a new backup file (atomically, never over another file)."""
-    backup = backup_path(target)
-    with target.open("rb") as src:
-        atomic_write(backup, lambda fh: shutil.copyfileobj(src, fh), overwrite=False)
-    shutil.copystat(target, backup)
-    return backup
+    """Refuse, before solving, what the plan could not be written to (see plan_target)."""
+    plan_target(input_path, output, force).check()
 
 
 # --- the plan workbook -----------------------------------------------------------------
@@ -222,12 +182,18 @@ def write_plan(
     charts: ChartInputs | None = None,
     backup: bool = False,
     scan: InputScan | None = None,
+    target: OutputTarget | None = None,
+    written: list[Written] | None = None,
+    basis: Any = None,
 ) -> list[Issue]:
     """Save the inputs plus the Plan_ sheets (`sheets`: name -> DataFrame) to `output`.
 
     `scan`: the input package already scanned by `scan_input` (e.g. while HiGHS solved).
-    Returns warnings: features of the input that the copy loses, and the backup made when
-    `backup` is set and `output` already exists.
+    `target`: where to write under the output policy (default: `output`, replaced only
+    with `backup`, after copying it). What was written (path, SHA-256) is appended to
+    `written`. `basis`: the solve's `forceplan.model.warm.Basis`, kept in a hidden sheet
+    (MODEL.md §8.9). Returns warnings: features of the input that the copy loses, and the
+    backup made of a file that was replaced.
     """
     from forceplan.workbook.charts import add_charts_sheet
 
@@ -258,18 +224,24 @@ def write_plan(
         book, "Plan_Run", _key_value_frame(run_rows, classification), classification, taken
     )
     _format_run_values(run_sheet)
+    if basis is not None:
+        from forceplan.workbook.basis_sheet import add_basis_sheet
+
+        add_basis_sheet(book, basis, classification)
     _finish_book(book, summary)
-    if backup and output.exists():
-        saved = make_backup(output)
+    target = target or OutputTarget(output, force=backup, inputs=(input_path,))
+    done = write_output(target, lambda fh: save_book(book, fh, cached, streamed))
+    if written is not None:
+        written.append(done)
+    if done.backup is not None:
         notes.append(
             Issue(
                 "warning",
                 "",
-                str(output),
-                f"the existing file was copied to {saved.name} before being replaced",
+                str(done.path),
+                f"the existing file was copied to {done.backup.name} before being replaced",
             )
         )
-    atomic_write(output, lambda fh: save_book(book, fh, cached, streamed), overwrite=True)
     return lost + notes
 
 

@@ -154,7 +154,9 @@ def test_base_plan_is_credible(base_min_cost):
 
     training = tables["Plan_Training"]
     full = training[training.utilisation >= 1 - 1e-6]
-    assert {"interflex", "officer_course"} <= set(full.course)  # some seats bind
+    # some seats bind: the partner courses (until issue 18 also the officer course; the v2
+    # example's peacetime attrition needs fewer new officers)
+    assert {"interflex", "eumam"} <= set(full.course)
 
 
 def _build_module():

@@ -65,7 +65,8 @@ def test_solve_fits_80_columns_with_readable_money(example_plans) -> None:
     out = example_plans["solve"].stdout
     assert_fits(out)
     assert "bn UAH" in out  # money in a readable unit, with the currency
-    assert "940.1" in out  # personnel 2026 (940,149,131,950 UAH) in bn
+    # personnel 2026 in bn (issue 18's v2 example: 942,129,605,xxx UAH; was 940.1)
+    assert "942.1" in out
     assert "optimal — proven optimal; every requirement is met" in out
 
 
@@ -333,7 +334,8 @@ def test_report_says_what_the_plan_decides(example_plans, tmp_path: Path) -> Non
     assert cli("report", str(example_plans["cost"]), "-o", str(report)).returncode == 0
     html = report.read_text(encoding="utf-8")
     decided = html.split('id="decisions"')[1].split("</ul>")[0]
-    assert "58 mech brigades" in decided and "stood up" in decided
+    # issue 18's v2 example stands up 34 mech brigades (was 58: lower floors, heavy brigades)
+    assert "34 mech brigades" in decided and "stood up" in decided
     assert "30 territorial brigades disbanded" in decided
     assert "every requirement is met" in decided
     assert '<td class="id"' in html  # the ID column does not wrap

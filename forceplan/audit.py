@@ -90,6 +90,8 @@ FAMILY_ORDER = (
     "D:Plan_Equipment",
     "D:Plan_Budget",
     "D:Plan_Funding",
+    "D:Plan_Constraints",
+    "D:Plan_Shortfalls",
 )
 
 CLASS = ["trade", "grade"]
@@ -137,6 +139,7 @@ class AuditReport:
     families: list[FamilyResult]
     rtol: float = RTOL
     notes: list[str] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)  # headline figures recomputed
 
     @property
     def ok(self) -> bool:
@@ -175,6 +178,7 @@ class AuditReport:
             "their size)"
         )
         lines = [head]
+        lines += [n for n in self.notes if n.startswith("most likely edited")]
         for f in self.families:
             mark = "ok  " if f.ok else "FAIL"
             lines.append(
@@ -182,7 +186,7 @@ class AuditReport:
                 f"(tol {f.tolerance:.3g}) at {f.worst_row}"
             )
             lines += [f"       {row}" for row in f.failing_rows if not f.ok]
-        return "\n".join(lines + self.notes)
+        return "\n".join(lines + [n for n in self.notes if not n.startswith("most likely")])
 
 
 class _Checks:
@@ -1373,6 +1377,7 @@ def _objective(ctx: _Ctx, checks: _Checks, value: float | None, name: str) -> No
         expected = sum(w * metrics[m] for m, w in weights.items()) + penalty
     else:
         expected = cost + penalty
+    ctx.objective_value = expected  # the objective the plan implies (Plan_Summary's check)
     checks.add("OBJ", f"objective ({name})", value, "==", expected)
 
 
@@ -1569,6 +1574,7 @@ def audit_plan(
     ):
         family(ctx, checks)
     _u1_units(ctx, checks, integer_units)
+    ctx.integer_units = integer_units  # Plan_Constraints: whole-unit columns have MIP prices
     ctx.penalties = _default_penalties(ctx)
     _objective(ctx, checks, objective_value, objective_name)
     _shortfall_listing(ctx, checks, tables)
@@ -1582,7 +1588,39 @@ def audit_plan(
     ):
         derived(ctx, checks)
     notes = [f"penalties used: {ctx.penalties}"] if elastic else []
-    return AuditReport(checks.report(), RTOL, notes)
+    notes += _audit_more(ctx, checks, tables, objective_name)
+    families = checks.report()
+    from forceplan.audit_more import locate
+
+    suspects = locate(ctx, tables, [f for f in families if not f.ok])
+    if suspects:
+        notes.insert(0, "most likely edited: " + "; ".join(suspects))
+    return AuditReport(families, RTOL, notes, getattr(ctx, "facts", {}))
+
+
+def _audit_more(
+    ctx: _Ctx, checks: _Checks, tables: dict[str, pd.DataFrame], objective_name: str
+) -> list[str]:
+    """Plan_Constraints (values, slacks, prices), funding gaps and the shortfall listing's
+    penalties (forceplan.audit_more, forceplan.audit_rows)."""
+    from forceplan.audit_more import check_extras
+    from forceplan.audit_rows import check_constraints
+
+    frame = tables.get("Plan_Constraints")
+    letters = _letters(frame)
+    sense = "max" if objective_name == "max_capability" else "min"
+    notes = check_constraints(ctx, checks, frame, sense, letters)
+    notes += check_extras(ctx, checks, tables)
+    return notes
+
+
+def _letters(frame: pd.DataFrame | None) -> dict[str, str]:
+    """Column name -> Excel column letter on a Plan_ table sheet (header in row 1)."""
+    from forceplan.audit_more import col_letter
+
+    if frame is None:
+        return {}
+    return {str(c): col_letter(i) for i, c in enumerate(frame.columns)}
 
 
 # --- a plan workbook --------------------------------------------------------------------
@@ -1590,7 +1628,19 @@ def audit_plan(
 #: Families `audit_workbook` adds to those of `audit_plan`.
 #: INPUTS: the input sheets of the plan workbook can be read without errors;
 #: HASH: the input sheets' content hash equals the one recorded in Plan_Run at solve time.
-WORKBOOK_FAMILIES = ("INPUTS", "HASH")
+#: SHEETS, STATUS, D:Plan_Summary, D:Plan_Charts, D:Plan_Run: forceplan.audit_more;
+#: LEDGER: the plan against its run-ledger record (forceplan.audit_ledger), when there.
+WORKBOOK_FAMILIES = (
+    "INPUTS",
+    "SHEETS",
+    "STATUS",
+    "D:Plan_Summary",
+    "D:Plan_Charts",
+    "D:Plan_BudgetGrid",
+    "D:Plan_Run",
+    "HASH",
+    "LEDGER",
+)
 
 
 @dataclass
@@ -1607,6 +1657,7 @@ class WorkbookAudit:
     recorded_hash: str | None
     current_hash: str | None
     edited_sheets: list[str] = field(default_factory=list)
+    derived_status: str = ""  # the status the audit stands behind (audit_more.derived_status)
 
     @property
     def ok(self) -> bool:
@@ -1624,6 +1675,7 @@ class WorkbookAudit:
             " (for a difference of large values: their size)",
             "rtol": self.report.rtol,
             "status": self.status,
+            "derived_status": self.derived_status or self.status,
             "objective": self.objective_name,
             "objective_value": self.objective_value,
             "elastic": self.elastic,
@@ -1652,15 +1704,20 @@ class WorkbookAudit:
         }
 
     def text(self) -> str:
+        status = self.status
+        if self.derived_status and self.derived_status != status:
+            status = f"{self.derived_status} (Plan_Run says '{self.status}')"
         head = [
-            f"plan {self.path}: status {self.status}, objective {self.objective_name}"
+            f"plan {self.path}: status {status}, objective {self.objective_name}"
             f" = {self.objective_value if self.objective_value is not None else 'not recorded'}"
             f" (elastic {self.elastic}, integer_units {self.integer_units})",
         ]
         return "\n".join([*head, self.report.text()])
 
 
-def audit_workbook(path: Any, plan: Any = None, loaded: Any = None) -> WorkbookAudit:
+def audit_workbook(
+    path: Any, plan: Any = None, loaded: Any = None, ledger: Any = None, use_ledger: bool = True
+) -> WorkbookAudit:
     """Audit a plan workbook as written by `forceplan solve`, from the file alone.
 
     The input sheets are read as `solve` reads them; the Plan_ tables and Plan_Run with
@@ -1671,10 +1728,20 @@ def audit_workbook(path: Any, plan: Any = None, loaded: Any = None) -> WorkbookA
     per-sheet `input_hash:<Sheet>` rows).
 
     `plan` (a `plan_reader.Plan`) and `loaded` (`load_workbook`'s (inputs, issues)) may be
-    given when the caller has already read the file.
+    given when the caller has already read the file. `ledger`: the run ledger to check the
+    plan against (default: the user's; `use_ledger=False` skips LEDGER).
+
+    Also SHEETS, STATUS, D:Plan_Summary, D:Plan_Charts, D:Plan_Run (forceplan.audit_more)
+    and LEDGER (forceplan.audit_ledger).
     """
+    from forceplan.audit_more import derived_status
     from forceplan.plan_reader import read_plan
-    from forceplan.provenance import CONTENT_HASH_METHOD, content_hash, sheet_hashes
+    from forceplan.provenance import (
+        CONTENT_HASH_METHOD,
+        content_hash,
+        extra_sheet_hashes,
+        sheet_hashes,
+    )
     from forceplan.workbook.load import load_workbook
 
     plan = plan if plan is not None else read_plan(path)
@@ -1691,6 +1758,7 @@ def audit_workbook(path: Any, plan: Any = None, loaded: Any = None) -> WorkbookA
     families: list[FamilyResult] = []
     notes: list[str] = []
     families.append(_inputs_family(errors, len(inputs.tables) + 1))
+    facts: dict[str, Any] = {}
     if errors:
         notes.append(
             "the input sheets have errors: the constraints were not re-derived "
@@ -1700,22 +1768,46 @@ def audit_workbook(path: Any, plan: Any = None, loaded: Any = None) -> WorkbookA
         report = audit_plan(inputs, plan.tables, value, name, elastic, integer_units)
         families += report.families
         notes += report.notes
+        facts = report.facts
         if value is None:
             notes.append("Plan_Run records no objective_value: OBJ was not checked")
+    families += _sheet_families(plan, inputs, facts, name, notes)
     recorded = plan.run.get("input_content_hash")
     recorded = str(recorded) if recorded is not None else None
     current = content_hash(inputs)
     method = plan.run.get("content_hash_method")
+    current_sheets = sheet_hashes(inputs)
+    recorded_sheets = {
+        k.split(":", 1)[1]: str(v) for k, v in plan.run.items() if k.startswith("input_hash:")
+    }
+    try:
+        extra = extra_sheet_hashes(plan.path)
+    except Exception as exc:  # an unreadable notes sheet is reported, not a crash
+        extra = {}
+        notes.append(f"the sheets outside the registry could not be hashed ({exc})")
+    for sheet, digest in extra.items():
+        if digest:
+            current_sheets[sheet] = digest
+        elif sheet in recorded_sheets:  # too large to read safely: not compared
+            recorded_sheets.pop(sheet)
+            notes.append(f"{sheet}: too large to read safely, not compared with its hash")
     hash_family, edited = _hash_family(
         recorded,
         current,
-        {k.split(":", 1)[1]: str(v) for k, v in plan.run.items() if k.startswith("input_hash:")},
-        sheet_hashes(inputs),
+        recorded_sheets,
+        current_sheets,
         method is None or str(method) == CONTENT_HASH_METHOD,
         inputs,
     )
     families.append(hash_family)
-    report = AuditReport(families, RTOL, notes)
+    if use_ledger:
+        from forceplan.audit_ledger import check_ledger
+
+        ledger_family, ledger_notes = check_ledger(plan.path, plan.run, ledger)
+        if ledger_family is not None:
+            families.append(ledger_family)
+        notes += ledger_notes
+    report = AuditReport(families, RTOL, notes, facts)
     return WorkbookAudit(
         plan.path,
         report,
@@ -1727,7 +1819,40 @@ def audit_workbook(path: Any, plan: Any = None, loaded: Any = None) -> WorkbookA
         recorded,
         current,
         edited,
+        derived_status(str(plan.run.get("status") or "unknown"), facts),
     )
+
+
+def _sheet_families(
+    plan: Any, inputs: Inputs, facts: dict[str, Any], name: str, notes: list[str]
+) -> list[FamilyResult]:
+    """SHEETS, STATUS, D:Plan_Summary, D:Plan_Charts, D:Plan_Run (forceplan.audit_more)."""
+    from forceplan.audit_more import (
+        check_budget_grid,
+        check_charts,
+        check_run,
+        check_sheets,
+        check_summary,
+        read_free_layout,
+    )
+
+    names, grids = read_free_layout(plan.path)
+    out = check_sheets(names, plan.run, grids.get("Plan_Summary"), facts)
+    listing = plan.tables.get("Plan_Shortfalls")
+    summary, more = check_summary(
+        grids.get("Plan_Summary"),
+        plan.run,
+        inputs,
+        facts,
+        None if listing is None else len(listing),
+        RTOL,
+    )
+    notes += more
+    out += [summary, check_charts(grids.get("Plan_Charts"), plan.tables, inputs, RTOL)]
+    if "Plan_BudgetGrid" in plan.tables:
+        out.append(check_budget_grid(plan.tables, RTOL))
+    out.append(check_run(plan.run, inputs, name))
+    return out
 
 
 def _inputs_family(errors: list[Any], sheets: int) -> FamilyResult:
@@ -1752,8 +1877,17 @@ def _hash_family(
     if not same_method:
         row = "Plan_Run's content_hash_method differs from this version's: cannot compare"
         return FamilyResult("HASH", 1, 1.0, row, 0.0, 1, [row]), []
+    from forceplan.provenance import is_extra_sheet
+
     checked = max(1, len(current_sheets))
-    if recorded == current:
+    # sheets outside the registry (Sources, About) count when the plan recorded them; one
+    # added later (a planner's notes) is not an edit of the inputs
+    extra = {n for n in recorded_sheets if is_extra_sheet(n)}
+    current_sheets = {
+        n: h for n, h in current_sheets.items() if not is_extra_sheet(n) or n in extra
+    }
+    extras_same = all(current_sheets.get(n) == recorded_sheets[n] for n in extra)
+    if recorded == current and extras_same:
         return FamilyResult("HASH", checked, 0.0, "input_content_hash", 0.0), []
     if not recorded_sheets:
         row = (
@@ -1768,7 +1902,11 @@ def _hash_family(
     ]
     rows = [
         f"{inputs.tables[n].title or n if n in inputs.tables else n}: "
-        "edited after solving (its content hash differs from Plan_Run input_hash)"
+        + (
+            "deleted after solving (Plan_Run records its hash)"
+            if n not in current_sheets
+            else "edited after solving (its content hash differs from Plan_Run input_hash)"
+        )
         for n in edited
     ]
     if not rows:  # the parts agree but the whole does not: a different canonical form

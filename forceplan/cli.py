@@ -7,13 +7,14 @@ Heavy libraries (pandas, Pyomo, openpyxl) are imported inside the commands so th
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from forceplan import __version__
-from forceplan.errors import ExitCode, ForceplanError
+from forceplan.errors import ExitCode, ForceplanError, Interrupted
 from forceplan.ui import UI
 
 app = typer.Typer(
@@ -26,6 +27,8 @@ app = typer.Typer(
 )
 
 ui = UI()
+#: When the command started (before the heavy imports): `--time-limit` counts from here.
+STARTED = time.perf_counter()
 
 
 def _examples(*lines: str) -> str:
@@ -162,7 +165,7 @@ def _solve_request(workbook: Path, **options: object):
     log = options.get("solver_log")
     if isinstance(log, Path):
         _check_log_path(log)
-    return SolveRequest(workbook, **options)  # type: ignore[arg-type]
+    return SolveRequest(workbook, started=STARTED, **options)  # type: ignore[arg-type]
 
 
 def _check_log_path(log: Path) -> None:
@@ -253,6 +256,13 @@ def solve(
             "user's state folder, $FORCEPLAN_HOME overrides].",
         ),
     ] = None,
+    diagnose: Annotated[
+        bool,
+        typer.Option(
+            "--diagnose/--no-diagnose",
+            help="When infeasible, explain why (IIS and an elastic re-solve, within --time-limit).",
+        ),
+    ] = True,
     json: JsonOpt = False,
 ) -> None:
     """Find the optimal plan and write it as a workbook (exit 3 infeasible, 4 not optimal)."""
@@ -270,6 +280,8 @@ def solve(
         force=force,
         solver_log=solver_log,
         cold=cold,
+        ledger=_ledger_path(ledger),
+        diagnose=diagnose,
     )
     run = _run_pipeline(request, json)
     recorded = _ledger_record(run, ledger)
@@ -535,7 +547,18 @@ def sweep(
             help="Solver time limit per scenario, seconds.",
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing -o file.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Overwrite an existing -o file (and start a sweep over)."),
+    ] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted sweep from OUTPUT.partial.jsonl (its finished rows "
+            "are kept, the rest solved).",
+        ),
+    ] = False,
     json: JsonOpt = False,
 ) -> None:
     """Solve many scenarios of one workbook (budgets, recruiting caps ...): the model is built
@@ -554,8 +577,15 @@ def sweep(
         elastic=elastic,
         time_limit=time_limit,
         force=force,
+        resume=resume,
     )
     raise typer.Exit(run_sweep_command(request, ui, json))
+
+
+def _ledger_path(path: Path | None) -> Path:
+    from forceplan.ledger import default_path
+
+    return path or default_path()
 
 
 def _ledger_record(run, path: Path | None) -> dict | None:
@@ -633,39 +663,51 @@ def audit(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="PLAN.xlsx to re-check; with --ledger, a ledger file may be given too "
-            "\\[default ledger: the user's].",
+            help="PLAN.xlsx to re-check (and/or a ledger file, as with --ledger).",
             show_default=False,
         ),
     ] = None,
     ledger: Annotated[
-        bool, typer.Option("--ledger", help="Verify the run ledger's hash chain.")
+        Path | None,
+        typer.Option(
+            "--ledger",
+            help="Run ledger (SQLite): its chain is verified, and a plan is checked against "
+            "its record in it \\[default: the user's ledger.sqlite, when there].",
+        ),
+    ] = None,
+    no_ledger: Annotated[
+        bool, typer.Option("--no-ledger", help="Do not check the plan against a ledger.")
     ] = False,
     json: JsonOpt = False,
 ) -> None:
     """Re-check a plan against its inputs without the solver: every constraint family, the
-    cost ledger against the objective, the input hashes (exit 5 if anything fails)."""
+    cost ledger against the objective, every Plan_ sheet, the input hashes and the plan's
+    run-ledger record (exit 5 if anything fails)."""
     plans = [p for p in paths or [] if p.suffix.lower() in (".xlsx", ".xlsm")]
     others = [p for p in paths or [] if p not in plans]
-    if others and not ledger:
-        raise typer.BadParameter(f"{others[0]} is not a plan workbook (.xlsx)", param_hint="PATHS")
-    if len(plans) > 1 or len(others) > 1:
+    if len(plans) > 1 or len(others) > 1 or (others and ledger is not None):
         raise typer.BadParameter("give one plan and at most one ledger file", param_hint="PATHS")
-    if not plans and not ledger:
-        raise typer.BadParameter("give a plan workbook, or --ledger", param_hint="PATHS")
+    if others:
+        if others[0].suffix.lower() in (".xls", ".xlsb", ".csv", ".ods"):
+            raise typer.BadParameter(
+                f"{others[0]} is not a plan workbook (.xlsx)", param_hint="PATHS"
+            )
+        ledger = others[0]
+    if not plans and ledger is None:
+        raise typer.BadParameter("give a plan workbook, or --ledger PATH", param_hint="PATHS")
     payload: dict = {"ok": True, "plan": None, "ledger": None}
     if plans:
         from forceplan.audit import audit_workbook
 
-        checked = audit_workbook(plans[0])
+        checked = audit_workbook(plans[0], ledger=ledger, use_ledger=not no_ledger)
         payload["plan"] = checked.to_dict()
         payload["ok"] &= checked.ok
         if not json:
             ui.out.print(checked.text(), markup=False, highlight=False, soft_wrap=True)
-    if ledger:
-        from forceplan.ledger import default_path, verify
+    if ledger is not None:
+        from forceplan.ledger import verify
 
-        chain = verify(others[0] if others else default_path())
+        chain = verify(ledger)
         payload["ledger"] = chain.to_dict()
         payload["ok"] &= chain.ok
         if not json:
@@ -686,20 +728,58 @@ def history(
     limit: Annotated[
         int, typer.Option("--limit", metavar="N", min=1, help="Show the newest N runs.")
     ] = 20,
+    head: Annotated[
+        bool,
+        typer.Option(
+            "--head", help="Print only the newest record's hash (to publish it elsewhere)."
+        ),
+    ] = False,
+    verify_chain: Annotated[
+        bool,
+        typer.Option("--verify", help="Only verify the chain (exit 5 if it is broken)."),
+    ] = False,
+    expect: Annotated[
+        str | None,
+        typer.Option(
+            "--expect",
+            help="A head hash published earlier: it must still be in the chain (with --verify).",
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """List the solves recorded in the run ledger, with the chain's verdict."""
-    from forceplan.ledger import default_path, read_records, show_history, verify
+    from forceplan.ledger import GENESIS, default_path, read_records, show_history, verify
 
     path = ledger or default_path()
     if not path.exists():
+        if head or verify_chain or expect:
+            raise ForceplanError(f"no ledger at {path} (choose one with --ledger PATH)")
         if json:
             ui.print_json({"ledger": str(path), "records": [], "chain_ok": True})
         else:
             ui.out.print(f"No runs recorded yet ({path} does not exist).", markup=False)
         return
+    chain = verify(path, expect)
+    if head:
+        if json:
+            ui.print_json(
+                {
+                    "ledger": str(path),
+                    "head": chain.head or GENESIS,
+                    "records": chain.records,
+                    "chain_ok": chain.ok,
+                }
+            )
+        else:
+            typer.echo(chain.head or GENESIS)
+        raise typer.Exit(int(ExitCode.OK if chain.ok else ExitCode.AUDIT_FAILED))
+    if verify_chain or expect:
+        if json:
+            ui.print_json(chain.to_dict())
+        else:
+            ui.out.print(chain.text(), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(int(ExitCode.OK if chain.ok else ExitCode.AUDIT_FAILED))
     records = read_records(path, limit)
-    chain = verify(path)
     if json:
         ui.print_json({"ledger": str(path), "records": records, "chain": chain.to_dict()})
     else:
@@ -715,6 +795,18 @@ def _global_flags_first(args: list[str]) -> list[str]:
     return flags + [a for a in args if a not in _GLOBAL_FLAGS]
 
 
+def _catch_ctrl_c() -> None:
+    """Ctrl-C raises `Interrupted` (not KeyboardInterrupt, which click turns into its own
+    blank line and "Aborted!"); one line, exit 130, no traceback."""
+    import signal
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise Interrupted("interrupted")
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, interrupt)
+
+
 def main() -> None:
     """Console-script entry point: maps every outcome to the documented exit codes.
 
@@ -724,13 +816,15 @@ def main() -> None:
     from forceplan.workbook.atomic import ignore_file_size_signal
 
     ignore_file_size_signal()  # past `ulimit -f` a write fails (exit 2), no SIGXFSZ death
+    _catch_ctrl_c()
     try:
         app(args=_global_flags_first(sys.argv[1:]), prog_name="forceplan")
     except ForceplanError as exc:
         ui.user_error(exc)
         sys.exit(int(exc.exit_code))
-    except KeyboardInterrupt:
-        ui.error("interrupted")
+    except (KeyboardInterrupt, Interrupted) as exc:
+        text = str(exc) if isinstance(exc, Interrupted) else "interrupted"
+        ui.error(text)
         sys.exit(130)
     except Exception as exc:  # a bug: one line here, the traceback in a log file
         log = ui.log_crash(exc)

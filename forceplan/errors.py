@@ -63,3 +63,12 @@ class InputError(ForceplanError):
 def file_error(path: object, message: str) -> InputError:
     """An error about the file as a whole (missing, corrupt, encrypted ...)."""
     return InputError(Issue("error", "", str(path), message))
+
+
+class Interrupted(BaseException):
+    """Ctrl-C, raised by the CLI's SIGINT handler. A BaseException that is not a
+    KeyboardInterrupt, so that no library turns it into its own message: `main` prints one
+    line and exits 130 (`cleanup` code in `finally` blocks still runs)."""
+
+    def __init__(self, message: str = "interrupted") -> None:
+        super().__init__(message)

@@ -18,6 +18,15 @@ fields (`id` and `prev_hash` included, `hash` excluded; keys sorted, no spaces, 
 - deleting the newest records is seen from SQLite's AUTOINCREMENT counter, which remembers
   the highest number ever given.
 
+Version 2 records also carry `seq` (the number of records in the ledger once this one is
+in) and `plan_hashes` (per Plan_ sheet of the plan written: the SHA-256 of its values,
+`forceplan.provenance.plan_sheet_hashes`); every plan's Plan_Run carries the ledger's head
+hash and record count *before* its own record (`ledger_prev_hash`, `ledger_records`).
+So deleting the newest records — even with SQLite's counter reset — or wiping every row is
+seen by `forceplan audit PLAN` for any plan solved after the deleted records, and by
+`forceplan history --verify --expect HASH` against a head hash published earlier
+(`forceplan history --head`).
+
 Whoever can write the file can also rebuild the whole chain from some record on: the
 ledger proves that records were not edited one by one, not that the file is the original.
 Keep copies (or the newest hash) elsewhere when that matters.
@@ -60,6 +69,9 @@ FIELDS = (
     "versions",
     "prev_hash",
 )
+#: Fields of version-2 records; they enter the hash only when set, so version-1 records
+#: (written before these existed) keep their hashes.
+FIELDS_V2 = ("seq", "plan_hashes")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -78,7 +90,9 @@ CREATE TABLE IF NOT EXISTS runs (
     options TEXT,
     versions TEXT,
     prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL
+    hash TEXT NOT NULL,
+    seq INTEGER,
+    plan_hashes TEXT
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
@@ -110,6 +124,7 @@ def canonical(value: Any) -> str:
 
 def record_hash(record: dict[str, Any]) -> str:
     payload = {k: record.get(k) for k in FIELDS}
+    payload |= {k: record[k] for k in FIELDS_V2 if record.get(k) is not None}
     return hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()
 
 
@@ -139,7 +154,42 @@ def record_from_run(run: Any) -> dict[str, Any]:
         "objective_value": _number(rows.get("objective_value")),
         "options": canonical({k: _plain(rows.get(k)) for k in OPTION_KEYS}),
         "versions": canonical({k: _plain(rows.get(k)) for k in VERSION_KEYS}),
+        "plan_hashes": _plan_hashes(output),
     }
+
+
+def _plan_hashes(output: Path | None) -> str | None:
+    from forceplan.provenance import plan_sheet_hashes
+
+    if output is None or not output.exists():
+        return None
+    return canonical(plan_sheet_hashes(output))
+
+
+def head(path: Path) -> tuple[str, int]:
+    """(hash of the newest record, number of records); (GENESIS, 0) for no ledger yet.
+    Written on a plan's Plan_Run before its own record is appended."""
+    path = Path(path)
+    if not path.is_file():
+        return GENESIS, 0
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            last = con.execute("SELECT hash FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+            count = con.execute("SELECT count(*) FROM runs").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return GENESIS, 0
+    return (last[0] if last else GENESIS), int(count)
+
+
+def _migrate(con: sqlite3.Connection) -> None:
+    """Add the version-2 columns to a ledger created by an older forceplan."""
+    columns = {r[1] for r in con.execute("PRAGMA table_info(runs)")}
+    for name, kind in (("seq", "INTEGER"), ("plan_hashes", "TEXT")):
+        if name not in columns:
+            con.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
 
 
 def append(path: Path, record: dict[str, Any]) -> dict[str, Any]:
@@ -153,14 +203,25 @@ def append(path: Path, record: dict[str, Any]) -> dict[str, Any]:
         con.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('format', ?)", (FORMAT,))
         con.execute("BEGIN IMMEDIATE")
         try:
+            _migrate(con)
             last = con.execute("SELECT hash FROM runs ORDER BY id DESC LIMIT 1").fetchone()
             seq = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").fetchone()
             top = con.execute("SELECT max(id) FROM runs").fetchone()[0] or 0
+            count = con.execute("SELECT count(*) FROM runs").fetchone()[0]
             stored = {k: record.get(k) for k in FIELDS if k not in ("id", "prev_hash")}
             stored["id"] = max(top, seq[0] if seq else 0) + 1
             stored["prev_hash"] = last[0] if last else GENESIS
+            stored["seq"] = int(count) + 1
+            stored["plan_hashes"] = record.get("plan_hashes")
             stored["hash"] = record_hash(stored)
-            columns = [*FIELDS, "hash"]
+            con.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('records', ?)",
+                (str(stored["seq"]),),
+            )
+            con.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('head', ?)", (stored["hash"],)
+            )
+            columns = [*FIELDS, *FIELDS_V2, "hash"]
             con.execute(
                 f"INSERT INTO runs ({', '.join(columns)}) "
                 f"VALUES ({', '.join('?' for _ in columns)})",
@@ -212,12 +273,21 @@ def _connect_ro(path: Path) -> sqlite3.Connection:
     return con
 
 
+def _select(con: sqlite3.Connection) -> list[dict[str, Any]]:
+    columns = {r[1] for r in con.execute("PRAGMA table_info(runs)")}
+    wanted = [*FIELDS, *[c for c in FIELDS_V2 if c in columns], "hash"]
+    rows = [dict(r) for r in con.execute(f"SELECT {', '.join(wanted)} FROM runs ORDER BY id")]
+    for row in rows:
+        for name in FIELDS_V2:
+            row.setdefault(name, None)
+    return rows
+
+
 def read_records(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     """Records, oldest first (the newest `limit` of them if given)."""
     con = _connect_ro(path)
     try:
-        sql = f"SELECT {', '.join([*FIELDS, 'hash'])} FROM runs ORDER BY id"
-        rows = [dict(r) for r in con.execute(sql)]
+        rows = _select(con)
     finally:
         con.close()
     return rows[-limit:] if limit else rows
@@ -231,6 +301,7 @@ class ChainCheck:
     altered: list[int] = field(default_factory=list)  # ids of records found altered
     missing: list[int] = field(default_factory=list)  # ids of records found deleted
     head: str | None = None  # hash of the newest record
+    expected_at: int | None = None  # record holding the published head (--expect)
 
     @property
     def ok(self) -> bool:
@@ -242,6 +313,7 @@ class ChainCheck:
             "ok": self.ok,
             "records": self.records,
             "head": self.head,
+            "expected_head_at": self.expected_at,
             "altered": self.altered,
             "missing": self.missing,
             "problems": self.problems,
@@ -259,18 +331,25 @@ class ChainCheck:
         )
 
 
-def verify(path: Path) -> ChainCheck:
-    """Recompute every record's hash and link; name the records altered or deleted."""
+def verify(path: Path, expect: str | None = None) -> ChainCheck:
+    """Recompute every record's hash and link; name the records altered, swapped or deleted.
+
+    `expect`: a head hash published earlier (`history --head`); it must still be in the
+    chain, else records were deleted from the end or the chain was rebuilt."""
     con = _connect_ro(path)
     try:
-        sql = f"SELECT {', '.join([*FIELDS, 'hash'])} FROM runs ORDER BY id"
-        rows = [dict(r) for r in con.execute(sql)]
+        rows = _select(con)
         seq_row = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'runs'").fetchone()
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.DatabaseError:
+        meta, seq_row = {}, None
     finally:
         con.close()
     check = ChainCheck(Path(path), len(rows))
+    by_hash = {r["hash"]: r["id"] for r in rows}
+    ids = [r["id"] for r in rows]
     prev: dict[str, Any] | None = None
-    for rec in rows:
+    for position, rec in enumerate(rows, start=1):
         rid = rec["id"]
         expected_id = prev["id"] + 1 if prev else 1
         if rid > expected_id:
@@ -280,11 +359,25 @@ def verify(path: Path) -> ChainCheck:
         own_ok = record_hash(rec) == rec["hash"]
         if not own_ok:
             check.altered.append(rid)
+            moved = next(
+                (k for k in ids if k != rid and record_hash(rec | {"id": k}) == rec["hash"]), None
+            )
+            if moved is not None:
+                check.problems.append(
+                    f"record {rid} holds the record written as number {moved}: records were "
+                    "swapped or renumbered"
+                )
+            else:
+                check.problems.append(
+                    f"record {rid} was altered: its fields no longer match its hash {rec['hash']}"
+                )
+        elif rec.get("seq") is not None and rec["seq"] != position:
             check.problems.append(
-                f"record {rid} was altered: its fields no longer match its hash {rec['hash']}"
+                f"record {rid} was written as record number {rec['seq']} of the ledger but is "
+                f"number {position} now: records before it were deleted"
             )
         link = prev["hash"] if prev else GENESIS
-        if rec["prev_hash"] != link and rid == expected_id:
+        if own_ok and rec["prev_hash"] != link and rid == expected_id:
             if prev is not None and prev["id"] not in check.altered:
                 check.altered.append(prev["id"])
                 check.problems.append(
@@ -305,6 +398,22 @@ def verify(path: Path) -> ChainCheck:
             f"{_span(gap)} missing: the newest record(s) were deleted "
             f"(the ledger once held record {seq})"
         )
+    noted = int(meta.get("records") or 0)
+    if noted > len(rows) and not (seq and seq > top):
+        check.problems.append(
+            f"the ledger noted {noted} record(s) but holds {len(rows)}: records were deleted"
+            + (" (every row was wiped)" if not rows else "")
+        )
+    elif meta.get("head") and rows and meta["head"] != rows[-1]["hash"] and noted == len(rows):
+        check.problems.append("the ledger's noted head hash is not its newest record's")
+    if expect:
+        if expect not in by_hash:
+            check.problems.append(
+                f"the published head {expect[:16]}… is not in this ledger: records were deleted "
+                "from the end, or the chain was rebuilt"
+            )
+        else:
+            check.expected_at = by_hash[expect]
     check.head = rows[-1]["hash"] if rows else None
     return check
 

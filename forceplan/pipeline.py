@@ -18,7 +18,13 @@ from typing import Any
 
 from forceplan import __version__
 from forceplan.errors import ExitCode, InputError, Issue
-from forceplan.provenance import CONTENT_HASH_METHOD, content_hash, file_sha256, sheet_hashes
+from forceplan.provenance import (
+    CONTENT_HASH_METHOD,
+    content_hash,
+    extra_sheet_hashes,
+    file_sha256,
+    sheet_hashes,
+)
 
 
 @dataclass
@@ -37,6 +43,8 @@ class SolveRequest:
     iis_time_limit: float | None = 20.0  # seconds for isolating the conflicting rows
     solver_log: Path | None = None  # HiGHS's own log is appended to this file
     cold: bool = False  # ignore the basis a plan workbook stores (MODEL.md §8.9)
+    ledger: Path | None = None  # the run ledger this solve is recorded in (Plan_Run says so)
+    started: float | None = None  # time.perf_counter() when the command started
 
 
 @dataclass
@@ -53,6 +61,9 @@ class SolveRun:
     timings: dict[str, float] = field(default_factory=dict)
     conflicts: list[Any] | None = None  # IIS, when infeasible
     elastic_run: SolveRun | None = None  # the elastic re-solve, when infeasible
+    deadline: float | None = None  # time.perf_counter() by which the command must end
+    notes: list[str] = field(default_factory=list)  # what the deadline cut short, etc.
+    provenance: list[tuple[str, Any]] | None = None  # Plan_Run rows, once computed
 
     @property
     def label(self) -> str:
@@ -100,6 +111,8 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
     from forceplan.workbook.write import plan_target
 
     run = SolveRun(request)
+    if request.time_limit is not None:  # a deadline for the whole command, not for HiGHS
+        run.deadline = (request.started or time.perf_counter()) + request.time_limit
     target = plan_target(request.workbook, request.output, request.force)
     if request.write:
         target.check()  # before any work: an existing file is refused, a default name moved
@@ -140,6 +153,7 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
                 log_file=request.solver_log,
                 warm_start=warm_start,
                 cold_reason=cold_reason,
+                deadline=_solve_deadline(run),
             ),
             on_compiled=start_preparing,
         )
@@ -173,21 +187,69 @@ def explain_infeasible(run: SolveRun, progress: Progress = _no_progress) -> None
     from forceplan.model.solve import SolveOptions, solve
     from forceplan.results import build_tables
 
-    # two phases, each shown with its elapsed time: both can take minutes
+    # two phases, each shown with its elapsed time: both can take minutes; both end by the
+    # command's deadline (--time-limit)
+    req = run.request
     with _timed(run, "iis", progress):
-        run.conflicts = explain_iis(run.built, run.outcome, run.request.iis_time_limit)
+        iis_limit = _left(run, req.iis_time_limit)
+        if iis_limit is not None and iis_limit <= 0.0:
+            run.notes.append("the conflicting requirements were not isolated: --time-limit reached")
+        else:
+            run.conflicts = explain_iis(run.built, run.outcome, iis_limit)
+    if _left(run) is not None and _left(run) <= 0.0:
+        run.notes.append("the elastic re-solve was not run: --time-limit reached")
+        return
     with _timed(run, "elastic", progress):
-        req = run.request
         elastic = SolveRun(req)
         elastic.inputs, elastic.issues = run.inputs, run.issues
         elastic.data = build_data(run.inputs, req.objective, True, req.integer_units)
         elastic.built = build_model(elastic.data)
         elastic.outcome = solve(
-            elastic.built, SolveOptions(req.time_limit, req.mip_gap, req.threads)
+            elastic.built,
+            SolveOptions(req.time_limit, req.mip_gap, req.threads, deadline=run.deadline),
         )
         if elastic.outcome.has_solution:
             elastic.tables = build_tables(elastic.built, elastic.outcome)
+        elif elastic.outcome.status == "time_limit":
+            run.notes.append("the elastic re-solve found no plan before --time-limit")
         run.elastic_run = elastic
+
+
+def _left(run: SolveRun, limit: float | None = None) -> float | None:
+    """Seconds left before the command's deadline (capped by `limit`; None: no limit)."""
+    if run.deadline is None:
+        return limit
+    left = max(0.0, run.deadline - time.perf_counter())
+    return left if limit is None else min(limit, left)
+
+
+#: Seconds kept back from HiGHS for turning a solution into tables and writing the plan,
+#: per model column (measured: ~2e-5 s per column on the 2-core benchmark machine) ...
+WRITE_SECONDS_PER_COLUMN = 2.5e-5
+#: ... plus a fixed part (copying the input sheets, saving), and at most this share of the
+#: whole time limit: a short limit still leaves HiGHS most of it.
+WRITE_SECONDS_FIXED = 0.3
+WRITE_SHARE_MAX = 0.3
+
+
+def _solve_deadline(run: SolveRun) -> float | None:
+    """The deadline HiGHS must meet so that tables and the plan are written by the
+    command's deadline (when the solver stops with a plan, the marked plan is written)."""
+    if run.deadline is None:
+        return None
+    columns = _columns(run.built.model) if run.built is not None else 0
+    reserve = WRITE_SECONDS_FIXED + WRITE_SECONDS_PER_COLUMN * columns
+    if run.request.write:
+        reserve = min(reserve, WRITE_SHARE_MAX * float(run.request.time_limit or 0.0))
+    else:
+        reserve = min(reserve, 0.1 * float(run.request.time_limit or 0.0))
+    return run.deadline - reserve
+
+
+def _columns(model: Any) -> int:
+    import pyomo.core as pyo
+
+    return sum(len(v) for v in model.component_objects(pyo.Var, active=True))
 
 
 def _start_preparing(workbook: Path) -> Future[Any]:
@@ -255,7 +317,15 @@ def summary_rows(run: SolveRun) -> list[tuple[Any, ...]]:
 
 
 def run_rows(run: SolveRun) -> list[tuple[str, Any]]:
-    """Provenance for Plan_Run: inputs' hashes, versions, options, status, timings."""
+    """Provenance for Plan_Run: inputs' hashes, versions, options, status, timings.
+
+    Computed once per run: the ledger record repeats exactly what Plan_Run says."""
+    if run.provenance is None or len(run.provenance) == 0:
+        run.provenance = _run_rows(run)
+    return run.provenance
+
+
+def _run_rows(run: SolveRun) -> list[tuple[str, Any]]:
     import highspy
     import openpyxl
     import pandas
@@ -296,6 +366,19 @@ def run_rows(run: SolveRun) -> list[tuple[str, Any]]:
     rows += [(f"stage_{k}", text) for k, text in enumerate(outcome.stage_report, 1)]
     # per-sheet content hashes: `forceplan audit` names the input sheets edited after solving
     rows += [(f"input_hash:{name}", h) for name, h in sheet_hashes(run.inputs).items()]
+    # the sheets no contract reader sees (Sources, About): an edit after solving is named too
+    rows += [(f"input_hash:{n}", h) for n, h in extra_sheet_hashes(req.workbook).items()]
+    if req.ledger is not None:
+        # the ledger's head before this run's record: `forceplan audit PLAN` sees a ledger
+        # truncated or wiped after this plan was written
+        from forceplan.ledger import head
+
+        prev, count = head(req.ledger)
+        rows += [
+            ("ledger", str(Path(req.ledger).resolve())),
+            ("ledger_prev_hash", prev),
+            ("ledger_records", count),
+        ]
     rows += [(f"time_{phase}_s", round(sec, 4)) for phase, sec in run.timings.items()]
     rows += [
         ("time_compile_s", round(outcome.compile_seconds, 4)),  # within time_solve_s

@@ -91,3 +91,124 @@ def sheet_hashes(inputs: Any) -> dict[str, str]:
         ).hexdigest()
         for name, part in parts.items()
     }
+
+
+# --- sheets outside the registry, and the plan's own sheets -----------------------------
+
+
+def _cell_value(value: Any) -> Any:
+    """A raw cell as a canonical JSON value: numbers to 12 significant digits, so that a
+    re-save by another spreadsheet program (which may write 15 or 17 digits) keeps it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        x = float(value)
+        if not math.isfinite(x):
+            return str(x)
+        rounded = float(f"{x:.12g}")
+        return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
+    return str(value)
+
+
+def _trim(rows: list[list[Any]]) -> list[list[Any]]:
+    """Canonical rows: trailing empty cells and trailing empty rows dropped."""
+    out = []
+    for row in rows:
+        values = [_cell_value(v) for v in row]
+        while values and values[-1] is None:
+            values.pop()
+        out.append(values)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def _digest(payload: Any) -> str:
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def is_extra_sheet(name: str) -> bool:
+    """A sheet of the input workbook that no contract reader sees (About, Sources, notes)."""
+    from forceplan import schema
+
+    registry = {s.name.casefold() for s in schema.SHEETS}
+    return name.casefold() not in registry and not name.casefold().startswith("plan_")
+
+
+def extra_sheet_hashes(path: Path) -> dict[str, str]:
+    """Per visible sheet outside the registry (Sources, About, notes): the SHA-256 of its
+    cell values, so an audit can say that the Sources sheet was edited after solving."""
+    import python_calamine as calamine
+
+    from forceplan.workbook.read import read_raw_workbook
+
+    with calamine.CalamineWorkbook.from_path(str(path)) as book:
+        names = {
+            m.name
+            for m in book.sheets_metadata
+            if m.visible == calamine.SheetVisibleEnum.Visible and is_extra_sheet(m.name)
+        }
+    if not names:
+        return {}
+    sheets, _issues = read_raw_workbook(Path(path), names, extras=True)
+    # a sheet too large to read safely (issue 13's bounds) has no hash: "" (not compared)
+    return {
+        s.title: _digest(_trim(s.rows)) if getattr(s, "read", True) else ""
+        for s in sheets
+        if s.title in names
+    }
+
+
+def plan_sheet_hashes(path: Path) -> dict[str, Any]:
+    """Per Plan_ sheet of a written plan: [SHA-256, columns]. Table sheets are hashed over
+    the columns they had when written (by header name, so a column a planner adds later
+    does not count); free-layout sheets (Plan_Summary, Plan_Charts) over all their cells.
+    Stored in the run ledger: `forceplan audit PLAN` recomputes them and names the Plan_
+    sheets edited since the solve."""
+    return {name: _plan_sheet_digest(name, rows, None) for name, rows in _plan_rows(path)}
+
+
+def _plan_rows(path: Path) -> list[tuple[str, list[list[Any]]]]:
+    """The cell values of the Plan_ sheets (a file `solve` wrote, or one to audit)."""
+    import python_calamine as calamine
+
+    from forceplan.workbook.safety import check_workbook_file
+
+    check_workbook_file(Path(path))
+    out = []
+    with calamine.CalamineWorkbook.from_path(str(path)) as book:
+        for meta in book.sheets_metadata:
+            if meta.name.startswith("Plan_") and meta.typ == calamine.SheetTypeEnum.WorkSheet:
+                rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                out.append((meta.name, rows))
+    return out
+
+
+FREE_LAYOUT = ("Plan_Summary", "Plan_Charts")
+
+
+def _plan_sheet_digest(name: str, rows: list[list[Any]], columns: list[str] | None) -> list[Any]:
+    trimmed = _trim(rows)
+    if name in FREE_LAYOUT or not trimmed:
+        return [_digest(trimmed), None]
+    header = [str(h) if h is not None else "" for h in trimmed[0]]
+    if columns is None:
+        columns = [h for h in header if h]
+    picks = [header.index(c) if c in header else None for c in columns]
+    body = [[(r[i] if i is not None and i < len(r) else None) for i in picks] for r in trimmed[1:]]
+    while body and all(v is None for v in body[-1]):
+        body.pop()
+    return [_digest([columns, body]), columns]
+
+
+def plan_sheet_hashes_like(path: Path, recorded: dict[str, Any]) -> dict[str, Any]:
+    """`plan_sheet_hashes` of `path` over the columns `recorded` lists per sheet."""
+    by_name = dict(_plan_rows(path))
+    out: dict[str, Any] = {}
+    for name, (_digest_value, columns) in recorded.items():
+        if name in by_name:
+            out[name] = _plan_sheet_digest(name, by_name[name], columns)
+    return out

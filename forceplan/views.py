@@ -22,6 +22,18 @@ def binding_prices(run: SolveRun, limit: int = TOP_PRICES) -> list[dict[str, Any
     return priced_limits(frame, run.data.objective, currency, top=limit)
 
 
+def not_optimal_sentence(run: SolveRun) -> str:
+    """Exit 4 in words: whether a (marked) plan was written."""
+    if run.output:
+        return (
+            f"The best plan found when the solver stopped was written to {run.output}, marked "
+            "NOT A PROVEN OPTIMUM on Plan_Summary and Plan_Run."
+        )
+    if run.outcome is not None and run.outcome.has_solution and not run.request.write:
+        return "The solver stopped with a plan that is not a proven optimum (not written)."
+    return "No plan was written: the solver had found no feasible plan when it stopped."
+
+
 def solve_payload(run: SolveRun) -> dict[str, Any]:
     outcome = run.outcome
     payload: dict[str, Any] = {
@@ -33,6 +45,8 @@ def solve_payload(run: SolveRun) -> dict[str, Any]:
         "objective_name": run.data.objective,
         "gap": outcome.gap,
         "output": str(run.output) if run.output else None,
+        "plan_written": bool(run.output),
+        "notes": list(run.notes),
         "timings": {k: round(v, 4) for k, v in run.timings.items()},
         "warnings": [i.to_dict() for i in run.issues if i.severity == "warning"],
     }
@@ -93,6 +107,10 @@ def show_solve(console: Console, run: SolveRun, quiet: bool = False) -> None:
         show_infeasible(console, run)
     if run.output:
         console.print(f"plan written to [bold]{run.output}[/]")
+    for note in run.notes:
+        console.print(f"[yellow]{note}[/]")
+    if not outcome.optimal and outcome.status not in ("infeasible", "infeasible_or_unbounded"):
+        console.print(not_optimal_sentence(run), style="yellow", markup=False)
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in run.timings.items())
     console.print(f"[dim]{timings}[/]")
 

@@ -48,6 +48,17 @@ class SolveOptions:
     warm_start: Basis | None = None
     #: why there is no warm start (e.g. "--cold"), for Plan_Run; None: not asked for
     cold_reason: str | None = None
+    #: time.perf_counter() value by which every HiGHS run of this solve (stages and
+    #: retries included) must end: `--time-limit` is a deadline for the whole command
+    deadline: float | None = None
+
+    def remaining(self, limit: float | None = None) -> float | None:
+        """Seconds HiGHS may still run: the smaller of `limit` and the time to the deadline
+        (None: no limit)."""
+        if self.deadline is None:
+            return limit
+        left = max(0.0, self.deadline - time.perf_counter())
+        return left if limit is None else min(limit, left)
 
 
 @dataclass
@@ -93,6 +104,12 @@ def solve(
     `on_compiled` is called once the model is in HiGHS, just before HiGHS runs (HiGHS
     releases the GIL, so work started there in a thread overlaps the solve)."""
     options = options or SolveOptions()
+    if options.deadline is not None and options.remaining() <= 0.0:
+        # the command's deadline passed before the solve: not even compiled (large models
+        # take seconds to hand over to HiGHS)
+        return SolveOutcome(
+            "time_limit", _MESSAGES["time_limit"], False, bool(built.data.integer_units)
+        )
     started = time.perf_counter()
     lp = HighsLP(built.model)
     structure = warm.structure_hash(built.model)
@@ -101,7 +118,7 @@ def solve(
     if on_compiled is not None:
         on_compiled()
     clock = _Clock()
-    run = _run(lp, options, options.time_limit, clock)
+    run = _run(lp, options, options.remaining(options.time_limit), clock)
     outcome = _outcome(run, lp)
     outcome.stages.append(built.data.objective)
     if run.has_solution:
@@ -124,6 +141,8 @@ def solve(
         from forceplan.model.priority import run_priority_stage
 
         def run_once(retry: bool):
+            if options.deadline is not None:  # --time-limit: the command's deadline
+                return _run(lp, options, options.remaining(), clock, retry=retry)
             left = (
                 None
                 if options.time_limit is None
@@ -209,13 +228,16 @@ def _run(
         base["mip_rel_gap"] = options.mip_gap
     if options.threads is not None:
         base["threads"] = options.threads
-    run = lp.run(base, time_limit)
+    run = lp.run(base, options.remaining(time_limit))
     clock.seconds += run.highs_seconds
     for extra in (_RETRIES_LARGE if large else _RETRIES) if retry else ():
         if run.status not in UNKNOWN:
             break
+        left = options.remaining(time_limit)
+        if left is not None and left <= 0.0:
+            break  # the deadline has passed: no retry
         lp.highs.clearSolver()
-        run = lp.run(base | extra, time_limit)
+        run = lp.run(base | extra, left)
         clock.seconds += run.highs_seconds
     return run
 
@@ -288,6 +310,8 @@ def _cost_stage(
     lp.set_objective(m.cost, pyo.minimize)
 
     def remaining() -> float | None:  # --time-limit covers both stages and every retry
+        if options.deadline is not None:
+            return options.remaining()
         if options.time_limit is None:
             return None
         return max(0.5, options.time_limit - (time.perf_counter() - started))
@@ -352,9 +376,14 @@ def irreducible_infeasible_set(
     highs = lp.highs
     iis = None
     highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("iis_time_limit", math.inf if time_limit is None else time_limit)
+    started = time.perf_counter()
     try:
         for strategy in (4, 2):
+            # one time limit for both strategies together
+            left = None if time_limit is None else time_limit - (time.perf_counter() - started)
+            if left is not None and left <= 0.0:
+                break
+            highs.setOptionValue("iis_time_limit", math.inf if left is None else left)
             highs.setOptionValue("iis_strategy", strategy)
             status, found = highs.getIis()
             if (

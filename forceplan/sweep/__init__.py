@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from forceplan.errors import ForceplanError, Interrupted
 from forceplan.sweep.spec import GRAMMAR_HELP, SpecError, parse_spec
 
 __all__ = ["GRAMMAR_HELP", "SpecError", "SweepRequest", "parse_spec", "run_sweep_command"]
@@ -33,6 +34,7 @@ class SweepRequest:
     elastic: bool | None = None
     time_limit: float | None = None
     force: bool = False
+    resume: bool = False  # continue from OUTPUT.partial.jsonl
 
 
 def default_output(workbook: Path) -> Path:
@@ -47,18 +49,34 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
     from forceplan.errors import ExitCode
     from forceplan.provenance import file_sha256
     from forceplan.sweep.engine import SweepOptions, prepare
-    from forceplan.sweep.output import Checkpoint, checkpoint_path, payload, write_summary
+    from forceplan.sweep.output import (
+        Checkpoint,
+        checkpoint_path,
+        payload,
+        write_summary,
+    )
     from forceplan.sweep.runner import SweepJob, run_sweep
     from forceplan.sweep.scenarios import build_scenarios
     from forceplan.workbook.atomic import OutputTarget
 
     started = time.perf_counter()
+    planned = request.output or default_output(request.workbook)
+    partial = checkpoint_path(planned)
+    if partial.exists() and not (request.resume or request.force):
+        raise ForceplanError(
+            f"{partial} holds the finished rows of an earlier sweep that did not complete: "
+            "--resume continues it, --force starts over"
+        )
+    if request.resume and not partial.exists():
+        raise ForceplanError(f"nothing to resume: there is no {partial}")
     output = OutputTarget(
-        request.output or default_output(request.workbook),
+        planned,
         force=request.force,
         explicit=request.output is not None,
         inputs=(request.workbook,),
     ).check()
+    if not request.resume:
+        partial = checkpoint_path(output)  # a taken default name moved to a free one
     options = SweepOptions(request.objective, request.elastic, None, request.time_limit)
     try:
         prep = prepare(request.workbook, request.vary, options)
@@ -81,9 +99,20 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
         "workers": workers if request.scheduler is None else "dask",
         "scheduler": str(request.scheduler) if request.scheduler is not None else "",
         "specs": [s.text for s in prep.specs],
+        "options": {
+            "objective": request.objective,
+            "elastic": request.elastic,
+            "time_limit": request.time_limit,
+        },
         "tool": f"forceplan {__version__}",
     }
-    checkpoint = Checkpoint(checkpoint_path(output), meta, request.force)
+    done: list[dict[str, Any]] = []
+    if request.resume:
+        done = _resumable(partial, meta)
+        finished = {r["scenario"] for r in done}
+        scenarios = [s for s in scenarios if s.id not in finished]
+        meta["resumed_rows"] = len(done)
+    checkpoint = Checkpoint(partial, meta, request.force, resume=request.resume)
     show = not json and not ui.quiet
     ok = False
     try:
@@ -102,6 +131,8 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
                 request.scheduler,
             )
             result = run_sweep(job, on_row)
+        result.rows = sorted([*done, *result.rows], key=lambda r: r["scenario"])
+        meta["worker_deaths"] = result.deaths
         meta["workers"] = result.workers if request.scheduler is None else meta["workers"]
         meta["timings"] = {"prepare": prepared - started, **result.timings}
         meta["restarts"] = result.restarts
@@ -120,16 +151,56 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
         )
         meta["timings"]["write"] = time.perf_counter() - written
         ok = True
+    except (KeyboardInterrupt, Interrupted):
+        checkpoint.close(remove=False)
+        raise Interrupted(
+            f"interrupted: the finished rows are kept in {checkpoint.path}; the same command "
+            "with --resume goes on from there"
+        ) from None
     finally:
         checkpoint.close(remove=ok)
-        if not ok and not json:
-            ui.info(f"finished rows are kept in {checkpoint.path}")
+        if not ok and not checkpoint.closed_once:
+            ui.err.print(
+                f"finished rows are kept in {checkpoint.path}: run the same command with "
+                "--resume to go on from there",
+                markup=False,
+            )
     meta["timings"]["total"] = time.perf_counter() - started
     if json:
         ui.print_json(payload(prep.specs, result.rows, result.base, meta))
     elif not ui.quiet:
         _show(ui, result, meta, output)
     return int(ExitCode.OK)
+
+
+#: Checkpoint meta entries that must match for `--resume` (the same sweep of the same file).
+RESUME_KEYS = ("sha256", "specs", "scenarios", "samples", "seed", "options")
+
+
+def _resumable(partial: Path, meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The finished rows of a checkpoint that belongs to this very sweep (exit 2 if not).
+    Rows of scenarios whose worker died are solved again."""
+    from forceplan.sweep.output import read_checkpoint, read_checkpoint_meta
+
+    saved = read_checkpoint_meta(partial)
+    for key in RESUME_KEYS:
+        if key in saved and saved[key] != json_like(meta[key]):
+            raise ForceplanError(
+                f"{partial} belongs to another sweep (not the same {key}): --force starts over"
+            )
+    if not saved:
+        raise ForceplanError(f"{partial} is not a sweep checkpoint: --force starts over")
+    rows = {r["scenario"]: r for r in read_checkpoint(partial) if r.get("status") != "worker_died"}
+    for row in rows.values():
+        row.pop("kind", None)
+    return list(rows.values())
+
+
+def json_like(value: Any) -> Any:
+    """`value` as it reads back from the checkpoint's JSON."""
+    import json
+
+    return json.loads(json.dumps(value, default=str))
 
 
 def _progress(ui: Any, total: int, enabled: bool):
@@ -185,6 +256,20 @@ def _show(ui: Any, result: Any, meta: dict[str, Any], output: Path) -> None:
     for status, n in counts.most_common():
         table.add_row(status, str(n))
     ui.out.print(table)
+    for death in meta.get("worker_deaths", []):
+        after = (
+            "it was restarted and the scenario solved again"
+            if death["retried"]
+            else "the scenario is marked worker_died"
+        )
+        ui.out.print(
+            f"a worker process died (exit code {death['exit_code']}) while solving scenario "
+            f"{death['scenario']}: {after}",
+            style="yellow",
+            markup=False,
+        )
+    if meta.get("resumed_rows"):
+        ui.out.print(f"{meta['resumed_rows']} scenario(s) taken from the checkpoint (--resume)")
     solved = [r["objective"] for r in result.rows if r["objective"] is not None]
     if solved:
         ui.out.print(f"objective from {min(solved):,.0f} to {max(solved):,.0f}")

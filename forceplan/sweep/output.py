@@ -29,8 +29,13 @@ def checkpoint_path(output: Path) -> Path:
 class Checkpoint:
     """Appends every finished row at once, so a crash keeps what was done."""
 
-    def __init__(self, path: Path, meta: dict[str, Any], force: bool = False) -> None:
+    def __init__(
+        self, path: Path, meta: dict[str, Any], force: bool = False, resume: bool = False
+    ) -> None:
         self.path = path
+        if resume:  # `sweep --resume`: keep what is there and go on appending
+            self.fh = path.open("a", encoding="utf-8")
+            return
         try:  # never truncate the finished rows of an earlier sweep (output policy)
             self.fh = path.open("w" if force else "x", encoding="utf-8")
         except FileExistsError:
@@ -49,10 +54,25 @@ class Checkpoint:
     def add(self, row: dict[str, Any]) -> None:
         self._write({"kind": "row", **row})
 
+    closed_once = False
+
     def close(self, remove: bool) -> None:
+        if self.closed_once:
+            return
+        self.closed_once = True
         self.fh.close()
         if remove:
             self.path.unlink(missing_ok=True)
+
+
+def read_checkpoint_meta(path: Path) -> dict[str, Any]:
+    """The first (meta) line of a checkpoint file ({} if there is none)."""
+    with path.open(encoding="utf-8") as fh:
+        try:
+            obj = json.loads(fh.readline())
+        except json.JSONDecodeError:
+            return {}
+    return obj if obj.get("kind") == "meta" else {}
 
 
 def read_checkpoint(path: Path) -> list[dict[str, Any]]:
@@ -254,6 +274,8 @@ def payload(
         **{k: meta[k] for k in ("workbook", "output", "scenarios", "workers", "seed", "samples")},
         "specs": [{"column": lab, "spec": s.text} for lab, s in zip(labels, specs, strict=True)],
         "status_counts": dict(counts),
+        "worker_deaths": meta.get("worker_deaths", []),
+        "resumed_rows": meta.get("resumed_rows", 0),
         "objective_min": min(solved) if solved else None,
         "objective_max": max(solved) if solved else None,
         "base": {k: v for k, v in base.items() if k != "timings"},

@@ -23,6 +23,8 @@ import contextlib
 import hashlib
 import multiprocessing as mp
 import os
+import signal
+import sys
 import tempfile
 import threading
 import time
@@ -58,6 +60,8 @@ class SweepResult:
     timings: dict[str, float] = field(default_factory=dict)
     workers: int = 1
     restarts: int = 0
+    #: worker processes that died: {"scenario", "exit_code", "retried"} each
+    deaths: list[dict[str, Any]] = field(default_factory=list)
 
 
 def run_sweep(job: SweepJob, on_row: OnRow | None = None) -> SweepResult:
@@ -150,6 +154,7 @@ class _LocalPool:
         self.restarts = 0
         self.max_restarts = 2 * job.workers + 10
         self.setup_seconds: list[float] = []
+        self.deaths: list[dict[str, Any]] = []
 
     def start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
@@ -159,7 +164,9 @@ class _LocalPool:
             daemon=True,
             name="forceplan-sweep-worker",
         )
-        process.start()
+        _quiet_resource_tracker()
+        with _sigint_ignored():  # the child inherits "ignore": Ctrl-C is the parent's alone
+            process.start()
         child.close()
         worker = _Worker(process, parent)
         self.workers.append(worker)
@@ -172,6 +179,7 @@ class _LocalPool:
         for _ in range(n):
             self.start()
         first = time.perf_counter()
+        interrupted = False
         try:
             while self._busy():
                 waitables: list[Any] = []
@@ -185,10 +193,16 @@ class _LocalPool:
                         self._receive(worker)
                     elif not worker.conn.poll():
                         self._died(worker)
+        except BaseException:  # Ctrl-C (or an error): stop the workers at once
+            interrupted = True
+            raise
         finally:
             for w in self.workers:
                 with contextlib.suppress(Exception):
-                    w.conn.send(None)
+                    if interrupted:
+                        w.process.terminate()
+                    else:
+                        w.conn.send(None)
             for w in self.workers:
                 w.process.join(timeout=5)
                 if w.process.is_alive():
@@ -196,7 +210,7 @@ class _LocalPool:
         timings = {"scenarios": time.perf_counter() - first}
         if self.setup_seconds:
             timings["worker_setup"] = max(self.setup_seconds)
-        return SweepResult(self.rows, self.base or {}, timings, n, self.restarts)
+        return SweepResult(self.rows, self.base or {}, timings, n, self.restarts, self.deaths)
 
     def _busy(self) -> bool:
         if self.queue or self.retry or any(w.inflight for w in self.workers):
@@ -241,14 +255,23 @@ class _LocalPool:
         else:
             return
         worker.inflight.extend(chunk)
-        worker.conn.send(chunk)
+        with contextlib.suppress(OSError):  # it died meanwhile: its sentinel reports it,
+            worker.conn.send(chunk)  # and the chunk comes back to the queue
 
     def _died(self, worker: _Worker) -> None:
         self.workers.remove(worker)
+        worker.process.join(timeout=1)  # reap it, so that its exit code is known
         code = worker.process.exitcode
         if worker.inflight:  # rows come back in order: the first one missing killed it
             culprit = worker.inflight.popleft()
             self.strikes[culprit.id] = self.strikes.get(culprit.id, 0) + 1
+            self.deaths.append(
+                {
+                    "scenario": culprit.id,
+                    "exit_code": code,
+                    "retried": self.strikes[culprit.id] < 2,
+                }
+            )
             if self.strikes[culprit.id] >= 2:
                 self._emit(_died_row(culprit, code))
             else:
@@ -273,6 +296,31 @@ class _LocalPool:
     def _emit(self, row: dict[str, Any]) -> None:
         self.rows.append(row)
         self.on_row(row)
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """SIGINT ignored while a worker process starts: a spawned Python keeps an ignored
+    SIGINT ignored, so Ctrl-C reaches only the parent, which stops the workers itself (no
+    KeyboardInterrupt traceback from each worker)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _quiet_resource_tracker() -> None:
+    """Pyomo creates a multiprocessing lock when imported; a worker that dies leaves it to
+    multiprocessing's resource tracker, which cleans it up with a bare "leaked semaphore"
+    warning at exit. The sweep reports dead workers itself (summary and --json), so that
+    warning is silenced in the tracker process (it takes the parent's -W options)."""
+    rule = "ignore:resource_tracker:UserWarning"
+    if rule not in sys.warnoptions:
+        sys.warnoptions.append(rule)
 
 
 def _died_row(scenario: Scenario, code: int | None, why: str = "") -> dict[str, Any]:

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forceplan import audit_money, schema
+from forceplan import audit_cohorts, audit_money, schema
 from forceplan.inputs import Inputs
 
 RTOL = 1e-6
@@ -71,6 +71,7 @@ FAMILY_ORDER = (
     "P7",
     "P8",
     "P9",
+    "P10",
     "P11",
     "P12",
     "T1",
@@ -87,6 +88,7 @@ FAMILY_ORDER = (
     "D:Plan_Personnel",
     "D:Plan_Transitions",
     "D:Plan_Training",
+    "D:Plan_Cohorts",
     "D:Plan_Equipment",
     "D:Plan_Budget",
     "D:Plan_Funding",
@@ -104,6 +106,7 @@ PLAN_KEYS: dict[str, tuple[list[str], list[str]]] = {
         ["strength", "accessions", "separations", "limited_duty", "overstrength", "shortfall"],
     ),
     "Plan_Transitions": ([*ARC, "year"], ["moved"]),
+    "Plan_Cohorts": ([*CLASS, "years_served", "year"], ["strength", "leaving"]),
     "Plan_Training": (["course", "year"], ["trainees", "expansion"]),
     "Plan_Units": (["unit_type", "year"], ["units", "activations", "disbandments", "shortfall"]),
     "Plan_Equipment": (
@@ -402,6 +405,7 @@ class _Ctx:
     penalties: dict[str, float] = field(default_factory=dict)
     implied: dict[str, pd.DataFrame] = field(default_factory=dict)  # elastic P7/P8 shortfalls
     money: audit_money.Money | None = None  # §8.6-8.7: index, rates, fixed spending
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # the plan (Plan_Cohorts)
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -444,6 +448,7 @@ def _class_frame(inputs: Inputs, years: list[int]) -> pd.DataFrame:
             "component": cls["component"].fillna("active").replace("", "active"),
             "ld_share_min": _num(cls["limited_duty_share_min"]).fillna(0.0),
             "step_max": _num(cls["accession_step_max"]).fillna(math.inf),
+            "max_service": _num(cls["max_service_years"]),  # §8.2: P9 per cohort
             "ld_min": 0.0,
         }
     )
@@ -487,7 +492,7 @@ def _arc_frame(inputs: Inputs, years: list[int], durations: dict[str, float]) ->
     base["max_share"] = _num(arcs["max_share_of_destination"])
     base["loss"] = _num(arcs["loss_rate"]).fillna(0.0)
     base["courses"] = arcs["course"].map(_names)
-    base["load"] = base["courses"].map(lambda cs: sum(durations.get(c, 0.0) for c in cs))
+    base["load"] = base["courses"].map(lambda cs: audit_cohorts.profile(durations, cs))
     return _by_year(base, years)
 
 
@@ -685,6 +690,7 @@ def _context(
         inputs, years, elastic, pp, pt, pc, pu, pe, pb, funding, alloc, sources, lines, durations
     )
     ctx.money = audit_money.read_money(inputs)
+    ctx.tables = tables
     return ctx
 
 
@@ -741,14 +747,15 @@ def _derive_flows(ctx: _Ctx) -> None:
     pp, pt = ctx.pp, ctx.pt
     pp["prev"] = _previous(pp, CLASS, "strength", ctx.y0)
     pt["net_in"] = (1 - pt["loss"]) * pt["moved"]
-    pt["in_load"] = pt["load"] * pt["moved"]
+    pt["in_load"] = audit_cohorts.lagged(pt, ARC, "moved", list(pt["load"]))  # C2 (§8.3)
     into = pt.rename(columns={"to_trade": "trade", "to_grade": "grade"})
     out_of = pt.rename(columns={"from_trade": "trade", "from_grade": "grade"})
     _sum_into(pp, into, [*CLASS, "year"], "net_in", "calc_moves_in")
     _sum_into(pp, out_of, [*CLASS, "year"], "moved", "calc_moves_out")
     _sum_into(pp, into, [*CLASS, "year"], "in_load", "arc_load")
-    pp["acc_load"] = pp["acc_courses"].map(lambda cs: sum(ctx.durations.get(c, 0.0) for c in cs))
-    pp["calc_training_load"] = pp["acc_load"] * pp["accessions"] + pp["arc_load"]
+    acc_load = pp["acc_courses"].map(lambda cs: audit_cohorts.profile(ctx.durations, cs))
+    own = audit_cohorts.lagged(pp, CLASS, "accessions", list(acc_load))
+    pp["calc_training_load"] = own + pp["arc_load"]
     pp["calc_attrition"] = pp["attr"] * pp["prev"] + pp["fyattr"] * pp["accessions"]
 
 
@@ -762,6 +769,8 @@ def _derive_trainees(ctx: _Ctx) -> None:
     movers.columns = ["year", "flow", "course"]
     _sum_into(pc, pd.concat([takers, movers]), ["course", "year"], "flow", "calc_trainees")
     pc["added"] = pc.groupby("course", sort=False)["expansion"].cumsum()
+    window = [(1.0,) * audit_cohorts.seat_years(d) for d in pc["duration"]]  # C2 seats
+    pc["on_course"] = audit_cohorts.lagged(pc, ["course"], "trainees", window)
 
 
 def _derive_requirement(ctx: _Ctx) -> None:
@@ -775,7 +784,11 @@ def _derive_requirement(ctx: _Ctx) -> None:
     _sum_into(pp, posts, [*CLASS, "year"], "need", "unit_posts")
     teach = pc[(pc["instructor_trade"] != "") & (pc["instructor_grade"] != "")].copy()
     teach = teach[np.isfinite(teach["per_instructor"])]
-    teach["need"] = teach["trainees"] * teach["duration"] / teach["per_instructor"]
+    shares = [  # C2 (§8.3): posts follow each year's load; one term for d ≤ 1 as in v1
+        tuple(x / n for x in audit_cohorts.load(d))
+        for d, n in zip(teach["duration"], teach["per_instructor"], strict=True)
+    ]
+    teach["need"] = audit_cohorts.lagged(teach, ["course"], "trainees", shares)
     teach = teach.rename(columns={"instructor_trade": "trade", "instructor_grade": "grade"})
     _sum_into(pp, teach, [*CLASS, "year"], "need", "instructor_posts")
     pp["calc_requirement"] = pp["unit_posts"] + pp["req_direct"] + pp["instructor_posts"]
@@ -965,7 +978,7 @@ def _p8_ratios(ctx: _Ctx, checks: _Checks) -> None:
 
 
 def _p9_time_in_grade(ctx: _Ctx, checks: _Checks) -> None:
-    pp = ctx.pp
+    pp = ctx.pp[ctx.pp["max_service"].isna()]  # cohort classes: P9 per cohort (P10 audit)
     labels = _label(pp, *CLASS, "year")
     survivors = (1 - pp["attr"]) * pp["prev"]
     leavers = pp["calc_moves_out"] + pp["separations"]
@@ -978,6 +991,10 @@ def _p9_time_in_grade(ctx: _Ctx, checks: _Checks) -> None:
         "<=",
         pp.loc[some, "elig"] * survivors[some],
     )
+
+
+def _p10_cohorts(ctx: _Ctx, checks: _Checks) -> None:
+    audit_cohorts.check(ctx, checks, ctx.tables)
 
 
 def _p11_accession_steps(ctx: _Ctx, checks: _Checks) -> None:
@@ -1055,7 +1072,7 @@ def _c1_courses(ctx: _Ctx, checks: _Checks) -> None:
         return
     labels = _label(pc, "course", "year")
     checks.add("C1", labels + ": trainees", pc["trainees"], "==", pc["calc_trainees"])
-    checks.add("C1", labels + ": capacity", pc["trainees"], "<=", pc["capacity_in"] + pc["added"])
+    checks.add("C1", labels + ": capacity", pc["on_course"], "<=", pc["capacity_in"] + pc["added"])
     checks.add(
         "C1", labels + ": expansion ≤ expansion_max", pc["expansion"], "<=", pc["expansion_max"]
     )
@@ -1202,7 +1219,8 @@ def _b2_funding(ctx: _Ctx, checks: _Checks) -> None:
     carry = np.where(carries & ~vintaged, amount + carry_in - own, 0.0)
     plain = ~vintaged
     carried_own = pf["carried_out"] / rate
-    checks.add("B2", labels[plain] + ": carried_out", carried_own[plain], "==", carry[plain])
+    size = np.asarray(amount + carry_in)[plain]  # carry is a difference of these (noise)
+    checks.add("B2", labels[plain] + ": carried_out", carried_own[plain], "==", carry[plain], size)
     _b2_vintages(ctx, checks, pf, vintaged)
 
 
@@ -1465,7 +1483,7 @@ def _derived_training(ctx: _Ctx, checks: _Checks) -> None:
     labels = _label(pc, "course", "year")
     capacity = (pc["capacity_in"] + pc["added"]).to_numpy(dtype=float)
     _same(checks, fid, labels, pc, "capacity", capacity)  # blank = no limit (inf)
-    trainees = pc["trainees"].to_numpy(dtype=float)
+    trainees = pc["on_course"].to_numpy(dtype=float)  # C2: everyone on the course
     with np.errstate(divide="ignore", invalid="ignore"):
         use = np.where(capacity > 0, trainees / capacity, np.where(trainees == 0, 0.0, np.nan))
     use = np.where(np.isinf(capacity), np.inf, use)  # no limit: blank utilisation
@@ -1561,6 +1579,7 @@ def audit_plan(
         _p7_end_strength,
         _p8_ratios,
         _p9_time_in_grade,
+        _p10_cohorts,
         _p11_accession_steps,
         _p12_steady,
         _t1_transitions,

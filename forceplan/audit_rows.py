@@ -103,7 +103,9 @@ def expected_rows(ctx: Any) -> dict[tuple[str, str], pd.DataFrame]:
     out[("P4", "class limits")] = _rows(cls, pp["accessions"], _nz(pp["acc_min"]), pp["acc_max"])
     out[("P5", "class limits")] = _rows(cls, pp["separations"], _nz(pp["sep_min"]), pp["sep_max"])
     out[("P6", "strength limits")] = _rows(cls, s, _nz(pp["min_strength"]), pp["max_strength"])
-    out[("P6", "limited-duty cap")] = _rows(cls, pp["limited_duty"], np.nan, pp["ld_max"])
+    out[("P6", "limited-duty cap")] = _rows(  # §8.4: limited_duty_min is L's lower bound
+        cls, pp["limited_duty"], _nz(pp["ld_min"]), pp["ld_max"]
+    )
     # P1: S - (1-attr) S[y-1] - (1-fyattr) A - moves in + moves out + X = (1-attr) initial
     first = (pp["year"] == ctx.y0).to_numpy()
     carried = np.where(first, 0.0, (1 - pp["attr"]) * pp["prev"])
@@ -141,22 +143,24 @@ def expected_rows(ctx: Any) -> dict[tuple[str, str], pd.DataFrame]:
     ld = pp["limited_duty"].fillna(0.0)
     out[("P6", "limited duty ≤ strength")] = _rows(cls, ld - s, np.nan, 0.0, s)
     # P7, P8 (elastic: the implied shortfalls, as the audit's SH family uses them)
-    total = pp.groupby("year")["strength"].sum()
+    # §8.4: a band per (year, component); implied P7 rows follow the EndStrength records
     p7 = ctx.implied.get("P7")
     if p7 is not None and len(p7):
-        band = {int(r.year): r for r in a._records(ctx.inputs, "EndStrength").itertuples()}
+        records = list(a._records(ctx.inputs, "EndStrength").itertuples())
+        totals = {c: a._total_strength(ctx, c) for c in ("active", "reserve", "all")}
+        words = {"active": "total", "reserve": "reserve total", "all": "all components total"}
+        size = max(float(totals["all"].max()), 1.0)
         labels, lo_v, lo_b, hi_v, hi_b = [], [], [], [], []
-        for r in p7.itertuples(index=False):
-            y = int(r.year)
-            t = float(total.get(y, np.nan))
-            labels.append(f"total {y}")
+        for rec, r in zip(records, p7.itertuples(index=False), strict=False):
+            y, comp = int(r.year), getattr(rec, "component", None) or "active"
+            t = float(totals[comp].get(y, 0.0))
+            labels.append(f"{words[comp]} {y}")
             lo_v.append(t + (r.under if elastic else 0.0))
-            lo_b.append(float(band[y].min_total or 0.0))
+            lo_b.append(float(rec.min_total or 0.0))
             hi_v.append(t - (r.over if elastic else 0.0))
-            hi = band[y].max_total
-            hi_b.append(math.inf if hi is None else float(hi))
-        out[("P7", "minimum")] = _rows(labels, lo_v, lo_b, np.inf, max(total.max(), 1.0))
-        out[("P7", "maximum")] = _rows(labels, hi_v, -np.inf, hi_b, max(total.max(), 1.0))
+            hi_b.append(math.inf if rec.max_total is None else float(rec.max_total))
+        out[("P7", "minimum")] = _rows(labels, lo_v, lo_b, np.inf, size)
+        out[("P7", "maximum")] = _rows(labels, hi_v, -np.inf, hi_b, size)
     _ratio_rows(ctx, out)
     # T1 share: M - share · S[destination] <= 0
     if len(pt):
@@ -182,8 +186,8 @@ def expected_rows(ctx: Any) -> dict[tuple[str, str], pd.DataFrame]:
         out[("C1", "trainees")] = _rows(
             lab, pc["trainees"] - pc["calc_trainees"], 0.0, 0.0, pc["trainees"]
         )
-        out[("C1", "capacity")] = _rows(
-            lab, pc["trainees"] - pc["added"], np.nan, pc["capacity_in"], pc["trainees"]
+        out[("C1", "capacity")] = _rows(  # C2 (§8.3): everyone on the course that year
+            lab, pc["on_course"] - pc["added"], np.nan, pc["capacity_in"], pc["on_course"]
         )
     if len(pu):
         lab = a._label(pu, "unit_type", "year")

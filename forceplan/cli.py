@@ -460,6 +460,12 @@ def generate(
         ),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    cohorts: Annotated[
+        int,
+        typer.Option(
+            min=0, help="max_service_years of the two entry grades (P10 cohorts; 0 = none)."
+        ),
+    ] = 0,
 ) -> None:
     """Write a synthetic, feasible workbook of any size (benchmarks and tests)."""
     from forceplan.generate import Size, generate_workbook
@@ -472,6 +478,7 @@ def generate(
         equipment,
         integer_orders=integer_orders,
         careers=careers,
+        cohorts=cohorts,
     )
     with ui.phases() as progress, progress("generate"):  # large sizes take a while
         generate_workbook(path, size, seed, overwrite=force)

@@ -46,6 +46,8 @@ class Size:
     first_year: int = 2026
     integer_orders: bool = False  # one equipment type with whole-number orders (a MILP)
     careers: bool = False  # MODEL.md §8.1/§8.4: move shares, intake steps, a reserve class
+    #: MODEL.md §8.2: max_service_years of the two entry grades of every trade (0 = none)
+    cohorts: int = 0
 
 
 #: Benchmark sizes (issue: S ≈ the Ukraine example, M, L).
@@ -354,7 +356,25 @@ def generate_sheets(size: Size, seed: int = 0) -> dict[str, list[list[Any]]]:
     _hold_the_force(sheets, years, unit_fill=0.9, equipment_fill=0.9)
     if size.careers:
         _careers_sheets(sheets, grades)
+    if size.cohorts:
+        _service_limits(sheets, size.cohorts)
     return sheets
+
+
+def _service_limits(sheets: dict[str, list[list[Any]]], limit: int) -> None:
+    """P10 cohorts on the entry grades (G0, G1): they recruit without limit, separate
+    without limit and promote, so the leaving cohort always has a way out."""
+    rows = sheets["Personnel"]
+    rows[0].append("max_service_years")
+    for row in rows[1:]:
+        row.append(limit if row[1] in ("G0", "G1") else None)
+    # the first class's base stock by years served: most joined last year (PersonnelCohorts)
+    trade, grade, init = rows[1][0], rows[1][1], float(rows[1][2])
+    older = float(int(init / (2 * limit)))
+    split = [init - (limit - 1) * older] + [older] * (limit - 1)
+    sheets["PersonnelCohorts"] = [["trade", "grade", "years_served", "strength"]] + [
+        [trade, grade, k, v] for k, v in enumerate(split)
+    ]
 
 
 # --- the plan the limits are built around ----------------------------------------------------

@@ -55,6 +55,18 @@ OUTPUT_COLUMNS: dict[str, dict[str, OutputColumn]] = {
         "overstrength": _c("count", "persons above the requirement"),
         "shortfall": _c("count", "posts not filled (elastic mode), persons"),
     },
+    "Plan_Cohorts": {
+        "trade": _c("text", "trade"),
+        "grade": _c("text", "grade"),
+        "years_served": _c(
+            "count", "completed years of service in the class (0 = joined this year)"
+        ),
+        "year": _YEAR,
+        "strength": _c("count", "persons in the cohort at the end of the year"),
+        "leaving": _c(
+            "count", "persons at the service limit: they leave the class the next year (persons)"
+        ),
+    },
     "Plan_Transitions": {
         "from_trade": _c("text", "trade moved from"),
         "from_grade": _c("text", "grade moved from"),

@@ -21,6 +21,7 @@ import pyomo.core as pyo
 
 from forceplan import schema
 from forceplan.model.build import BuiltModel, Family
+from forceplan.model.courseload import instructor_terms, profile
 from forceplan.model.sensitivity import Sensitivity
 from forceplan.model.solve import SolveOutcome, row_activities
 from forceplan.prices import (
@@ -81,12 +82,14 @@ def personnel_table(built: BuiltModel) -> pd.DataFrame:
     for u, unit in d.units.items():
         for p, qty in unit.manning:
             posts[ids[p]].append((u, fill * qty))
-    teaching: dict[int, list[tuple[str, float]]] = {i: [] for i in range(len(classes))}
-    for cname, course in d.courses.items():
-        if course.instructor_ratio:
-            teaching[ids[course.instructor]].append((cname, course.instructor_ratio))
-    acc_load = [sum(d.courses[c].duration for c in d.classes[p].courses) for p in classes]
-    arc_load = [sum(d.courses[c].duration for c in d.arcs[a].courses) for a in arcs]
+    teaching = instructor_terms(d)  # C2 (§8.3): per year after entry j
+    acc_load = [profile(d, d.classes[p].courses) for p in classes]
+    arc_load = [profile(d, d.arcs[a].courses) for a in arcs]
+    y0 = d.first_year
+
+    def earlier(var: Any, key: Any, y: int) -> float:
+        return _v(var[key, y]) if y >= y0 else 0.0
+
     direct = d.class_years["requirement"]
     rows = []
     for i, y in m.PY:
@@ -97,7 +100,7 @@ def personnel_table(built: BuiltModel) -> pd.DataFrame:
         moved_in = [(k, _v(m.M[k, y])) for k in arcs_in[i]]
         requirement = direct.get((p, y), 0.0)
         requirement += sum(q * _v(m.N[u, y]) for u, q in posts[i])
-        requirement += sum(r * _v(m.TR[cname, y]) for cname, r in teaching[i])
+        requirement += sum(r * earlier(m.TR, cname, y - j) for cname, j, r in teaching[p])
         rows.append(
             {
                 "trade": p[0],
@@ -111,7 +114,14 @@ def personnel_table(built: BuiltModel) -> pd.DataFrame:
                 "attrition": d.class_years["attr"][(p, y)] * prev
                 + d.class_years["fyattr"][(p, y)] * acc,
                 "limited_duty": _v(m.L[i, y]) if (i, y) in m.LD else 0.0,
-                "training_load": acc_load[i] * acc + sum(arc_load[k] * v for k, v in moved_in),
+                "training_load": sum(
+                    share * earlier(m.A, i, y - j) for j, share in enumerate(acc_load[i])
+                )
+                + sum(
+                    share * earlier(m.M, k, y - j)
+                    for k in arcs_in[i]
+                    for j, share in enumerate(arc_load[k])
+                ),
                 "requirement": requirement,
                 "overstrength": _v(m.O[i, y]),
                 "shortfall": _v(m.SH_manning[i, y]) if d.elastic else 0.0,
@@ -149,6 +159,9 @@ def training_table(built: BuiltModel) -> pd.DataFrame:
         added[c] = added.get(c, 0.0) + expansion
         capacity = d.capacity[(c, y)] + added[c]
         trainees = _v(m.TR[c, y])
+        on_course = sum(  # C2 (§8.3): entrants of the years a trainee holds a seat
+            _v(m.TR[c, y - j]) for j in range(d.courses[c].seat_years) if y - j >= d.first_year
+        )
         rows.append(
             {
                 "course": c,
@@ -158,10 +171,32 @@ def training_table(built: BuiltModel) -> pd.DataFrame:
                 "expansion": expansion,
                 "utilisation": None
                 if math.isinf(capacity)
-                else (trainees / capacity if capacity > 0 else (0.0 if trainees == 0 else None)),
+                else (on_course / capacity if capacity > 0 else (0.0 if on_course == 0 else None)),
             }
         )
     return _frame(rows, "Plan_Training")
+
+
+def cohorts_table(built: BuiltModel) -> pd.DataFrame:
+    """Plan_Cohorts (MODEL.md §8.2): strength by years served of the classes with a service
+    limit; `leaving` = the survivors of the last cohort, who leave the class the next year."""
+    d, m = built.data, built.model
+    rows = []
+    for i, k, y in getattr(m, "PKY", ()):
+        p = built.classes[i]
+        c = d.classes[p]
+        strength = _v(m.SC[i, k, y])
+        rows.append(
+            {
+                "trade": p[0],
+                "grade": p[1],
+                "years_served": k,
+                "year": y,
+                "strength": strength,
+                "leaving": strength if k == c.max_service - 1 else 0.0,
+            }
+        )
+    return _frame(rows, "Plan_Cohorts")
 
 
 def units_table(built: BuiltModel) -> pd.DataFrame:
@@ -618,6 +653,10 @@ def build_tables(built: BuiltModel, outcome: SolveOutcome) -> PlanTables:
         "Plan_Shortfalls": shortfalls_table(built),
         "Plan_Constraints": constraints_table(built, outcome),
     }
+    if len(getattr(built.model, "PKY", ())):  # written only for classes with cohorts (§8.2)
+        items = list(tables.items())
+        items.insert(1, ("Plan_Cohorts", cohorts_table(built)))
+        tables = dict(items)
     summary = headline(built, outcome, tables)
     return PlanTables(tables, summary)
 

@@ -334,6 +334,15 @@ PERSONNEL = Sheet(
             "accession_step_max",
             "largest change of accessions from one year to the next, up or down (P11)",
         ),
+        Column(
+            "max_service_years",
+            "int",
+            "years a person serves in this class before he must leave it by a separation or a "
+            "move (e.g. 3 = discharge after three years; P10 cohorts; blank = no limit)",
+            default=None,
+            unit="years",
+            lo=1.0,
+        ),
     ),
     key=("trade", "grade"),
     required=True,
@@ -416,7 +425,15 @@ COURSES = Sheet(
         _name("course", "course name"),
         _cap("capacity", "trainees per year", unit="trainees/year"),
         _money("cost_per_trainee", "cost per trainee", "training", "currency/trainee"),
-        _rate("duration_years", "share of the year a trainee is not available for duty"),
+        Column(
+            "duration_years",
+            "float",
+            "years a trainee is not available for duty: a share of the year of entry, or more "
+            "than 1 for a course that takes years (the load spreads over the years; C2)",
+            default=0.0,
+            unit="years",
+            lo=0.0,
+        ),
         _name("instructor_trade", "trade that supplies instructors (blank = none)", "trade", False),
         _name("instructor_grade", "grade that supplies instructors (blank = none)", "grade", False),
         Column(
@@ -449,6 +466,26 @@ COURSE_YEARS = Sheet(
         _opt("capacity", "trainees this year", "trainees/year"),
     ),
     key=("course", "year"),
+)
+
+PERSONNEL_COHORTS = Sheet(
+    "PersonnelCohorts",
+    "Initial strength of a class with max_service_years by completed years of service "
+    "(P10); a class's rows must sum to its initial_strength; without rows it is split evenly.",
+    (
+        _name("trade", "trade of the class", ref="trade"),
+        _name("grade", "grade of the class", ref="grade"),
+        Column(
+            "years_served",
+            "int",
+            "completed years of service in the class at the base state (0 … max_service_years−1)",
+            required=True,
+            unit="years",
+            lo=0.0,
+        ),
+        _count("strength", "headcount with this many years served at the base state"),
+    ),
+    key=("trade", "grade", "years_served"),
 )
 
 UNIT_TYPES = Sheet(
@@ -830,6 +867,7 @@ SHEETS: tuple[Sheet, ...] = (
     PRICE_INDEX,
     EXCHANGE_RATES,
     FIXED_SPENDING,
+    PERSONNEL_COHORTS,
 )
 
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
@@ -868,6 +906,7 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
         "moved",
         "lost",
     ),
+    "Plan_Cohorts": ("trade", "grade", "years_served", "year", "strength", "leaving"),
     "Plan_Training": ("course", "year", "trainees", "capacity", "expansion", "utilisation"),
     "Plan_Units": ("unit_type", "year", "units", "activations", "disbandments", "shortfall"),
     "Plan_Equipment": (
@@ -918,6 +957,50 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Plan_ sheets written only when the inputs call for them (MODEL.md §8.2: classes with
+#: max_service_years); every other PLAN_COLUMNS sheet is in every plan.
+OPTIONAL_PLAN_SHEETS = ("Plan_Cohorts",)
+
+
 def is_output_sheet(name: str) -> bool:
     """A sheet forceplan writes (and replaces): the Plan_ sheets and the basis sheet."""
     return name.startswith(OUTPUT_PREFIX) or name == BASIS_SHEET
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    """One constraint family of the model (MODEL.md §3), declared once.
+
+    The model builds the families in this order from `model_module`; the audit checks them
+    in the same order from `audit_module`. A family's module owns everything about it: its
+    variables, rows, cells, costs, shortfalls, Plan_ rows, report words and sweep levers.
+    """
+
+    name: str
+    ids: tuple[str, ...]  # the constraint IDs it owns (Plan_Constraints.id)
+    title: str
+    model_module: str = ""  # default: forceplan.model.<name>
+    audit_module: str = ""  # default: forceplan.audit.<name>
+
+    @property
+    def model_path(self) -> str:
+        return self.model_module or f"forceplan.model.{self.name}"
+
+    @property
+    def audit_path(self) -> str:
+        return self.audit_module or f"forceplan.audit.{self.name}"
+
+
+#: Every constraint family, in build order (variables of all, then rows of all). The model,
+#: the audit and the tests derive their lists from this one; add a family here.
+FAMILIES: list[FamilySpec] = [
+    FamilySpec("personnel", ("P1", "P2", "P3", "P4", "P5", "P6"), "personnel"),
+    FamilySpec("transitions", ("T1",), "moves between classes"),
+    FamilySpec("training", ("C1", "C2"), "training"),
+    FamilySpec("units", ("U1",), "units"),
+    FamilySpec("equipment", ("E1", "E2"), "equipment"),
+    FamilySpec("strength", ("P7", "P8"), "end strength and ratios"),
+    FamilySpec("budget", ("B1", "B2", "B3"), "money"),
+    FamilySpec("careers", ("P9", "P11", "P12", "E3"), "careers and end of horizon"),
+    FamilySpec("cohorts", ("P10",), "cohorts by years served"),
+]

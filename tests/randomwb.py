@@ -32,6 +32,15 @@ EndStrength rows, the reserve's minimum at its reference strength); "steady"
 (Settings.terminal = steady: the reference holds the last year's strength at the year
 before's and its orders of the last year renew the wear-out; needs ≥ 2 years).
 
+`cohorts=True` (off by default, own random stream, so the pinned workbooks do not
+change) adds MODEL.md §8.2 and §8.3: one or two classes (never the first, which feeds the
+reserve) get `max_service_years` K ∈ {1, 2, 3}, with a random `PersonnelCohorts` split for
+some; the reference plan then ages their cohorts, makes the leaving cohort go by
+separation and recruits what the strength needs (early leavers from the younger cohorts
+only when the strength falls), so the limits drawn around it stay feasible. A course
+`long` of 1.2–2.5 years with instructors and limited seats is put on the cross-trade arc
+(which the reference does not use), so its C2 rows exist without touching feasibility.
+
 `money=True` (off by default, so the pinned workbooks do not change) adds the MODEL.md
 §8.6-8.7 inputs with their own random stream: price indices, a USD price and a USD
 partner (ExchangeRates), a two-year payment profile, fixed spending, per-year cost
@@ -230,6 +239,7 @@ class _Gen:
             p: _up((self.unit_posts[p] + 15) * rng.uniform(1.2, 1.7) + rng.uniform(5, 40))
             for p in self.classes
         }
+        self.draw_cohorts()  # own stream; needs the initial strengths
         strength = {
             (p, y): _up(self.init[p] * rng.uniform(0.9, 1.25))
             for p in self.classes
@@ -265,6 +275,9 @@ class _Gen:
         for p in self.classes:
             c = self.cls[p]
             fy = c["attr"] if c["fyattr"] is None else c["fyattr"]
+            if p in self.limits:
+                self._cohort_flows(p, strength, acc, sep, fy)
+                continue
             prev = self.init[p]
             for y in self.years:
                 need = strength[(p, y)] - (1 - c["attr"]) * prev
@@ -287,6 +300,66 @@ class _Gen:
                 )
                 over[(p, y)] = strength[(p, y)] - posts - load * acc[(p, y)]
         return {"A": acc, "X": sep, "over": over, "TR": trainees}
+
+    def _cohort_flows(self, p, strength: dict, acc: dict, sep: dict, fy: float) -> None:
+        """P10 reference for a class with a service limit: cohorts age, the last one
+        leaves by separation, recruits fill the rest; if the aged cohorts exceed the
+        strength, the oldest younger cohorts leave early (cohort 0 of the year never)."""
+        a = self.cls[p]["attr"]
+        cohorts = list(self.cohort_init[p])
+        for y in self.years:
+            surv = [(1 - a) * x for x in cohorts]
+            aged = surv[:-1]  # cohorts 1 … K−1 before early leavers
+            leavers = surv[-1]
+            need = strength[(p, y)] - sum(aged)
+            for k in range(len(aged) - 1, -1, -1):  # strength falls: oldest leave first
+                if need >= 0:
+                    break
+                out = min(aged[k], -need)
+                aged[k] -= out
+                leavers += out
+                need += out
+            arrivals = max(0.0, need)
+            acc[(p, y)] = arrivals / (1 - fy)
+            sep[(p, y)] = leavers
+            cohorts = [arrivals, *aged]
+
+    def draw_cohorts(self) -> None:
+        """Service limits and a long course (MODEL.md §8.2-8.3) from their own stream."""
+        self.limits: dict[tuple[str, str], int] = {}
+        self.cohort_rows: dict[tuple[str, str], list[float]] = {}
+        self.cohort_init: dict[tuple[str, str], list[float]] = {}
+        self.long_course: dict[str, Any] | None = None
+        if not self.cohorts:
+            return
+        rng = random.Random(self.seed * 7919 + 29)
+        picks = rng.sample(self.classes[1:], k=min(len(self.classes) - 1, rng.randint(1, 2)))
+        for p in picks:
+            k = rng.randint(1, 3)
+            self.limits[p] = k
+            init = self.init[p]
+            if k > 1 and rng.random() < 0.6:
+                weights = [rng.uniform(0.2, 1.0) for _ in range(k)]
+                split = [_r(init * w / sum(weights), 2) for w in weights]
+                split[-1] = _r(init - sum(split[:-1]), 2)
+                self.cohort_rows[p] = split
+                self.cohort_init[p] = split
+            else:
+                self.cohort_init[p] = [init / k] * k
+        top = (self.trades[0], self.grades[-1])
+        self.long_course = dict(
+            duration=_r(rng.uniform(1.2, 2.5), 2),
+            cost=_r(rng.uniform(2000, 9000), 0),
+            instructor=top,
+            per_instructor=_r(rng.uniform(4, 12), 0),
+            capacity=float(rng.randint(3, 15)),
+        )
+
+    def cohort_sheet(self) -> list[list[Any]]:
+        rows: list[list[Any]] = [["trade", "grade", "years_served", "strength"]]
+        for p, split in self.cohort_rows.items():
+            rows += [[*p, k, v] for k, v in enumerate(split)]
+        return rows
 
     def reference_equipment(self) -> None:
         rng, ref = self.rng, self.ref
@@ -624,8 +697,11 @@ class _Gen:
                     c["ld_avail"],
                     c["ld_cost"],
                     *self.careers_values(p),
+                    *([self.limits.get(p)] if self.cohorts else []),
                 ]
             )
+        if self.cohorts:
+            rows[0].append("max_service_years")
         if "reserve" in self.careers:
             r = self.reserve
             rows.append(
@@ -634,6 +710,7 @@ class _Gen:
                     *(0, "inf", None),
                     *(r["separation_cost"], 0, "inf", 0, "inf", 0, None, 0),
                     *self.careers_values(RESERVE),
+                    *([None] if self.cohorts else []),
                 ]
             )
         return rows
@@ -730,7 +807,7 @@ class _Gen:
                 "inf",
                 None,
                 0.0,
-                "advanced",
+                "advanced,long" if self.long_course else "advanced",
             ]
         )
         if "reserve" in self.careers:  # discharge into the reserve
@@ -764,6 +841,15 @@ class _Gen:
                     co["per_instructor"],
                     co["expansion_cost"],
                     co["expansion_max"],
+                ]
+            )
+        if self.long_course:  # C2: a course of more than a year on the cross-trade arc
+            co = self.long_course
+            rows.append(
+                [
+                    "long",
+                    *(co["capacity"], co["cost"], co["duration"], *co["instructor"]),
+                    *(co["per_instructor"], 0, 0),
                 ]
             )
         years: list[list[Any]] = [["course", "year", "capacity"]]
@@ -995,9 +1081,11 @@ def random_sheets(
     penalties: bool = False,
     careers: Collection[str] = (),
     money: bool = False,
+    cohorts: bool = False,
 ) -> Sheets:
     """The sheets of a random workbook (see the module doc)."""
     g = _Gen(seed, n_trades, n_grades, n_years, n_units, n_equipment, integer_orders)
+    g.cohorts = cohorts
     g.tight = set(tight)
     g.careers = set(careers)
     unknown = g.careers - set(CAREERS)
@@ -1053,6 +1141,8 @@ def random_sheets(
         ]
     if money:
         g.money_sheets(sheets)
+    if cohorts and g.cohort_rows:
+        sheets["PersonnelCohorts"] = g.cohort_sheet()
     if penalties:
         sheets["Penalties"] = [
             ["kind", "penalty"],

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from clirun import forceplan
 from wb import minimal_sheets, write_workbook
 
 from forceplan.audit import audit_workbook
@@ -34,17 +35,6 @@ def plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run = run_solve(SolveRequest(book, output=folder / "army.plan.xlsx"))
     assert run.outcome.status == "optimal"
     return run.output
-
-
-def forceplan(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, COLUMNS="200", FORCEPLAN_HOME=str(home))
-    return subprocess.run(
-        [sys.executable, "-m", "forceplan", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
 
 
 def copy_with(plan: Path, target: Path, edit) -> Path:

@@ -8,35 +8,17 @@ family (the plan against its ledger record) is part of every check.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
+from clirun import forceplan, sha
 from wb import minimal_sheets, write_workbook
 
 from forceplan.audit import audit_workbook
 from forceplan.errors import ExitCode
-
-
-def forceplan(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, COLUMNS="200", FORCEPLAN_HOME=str(home))
-    return subprocess.run(
-        [sys.executable, "-m", "forceplan", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")

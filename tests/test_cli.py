@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from clirun import forceplan, sha
 from wb import minimal_sheets, set_value, write_workbook
 
 from forceplan import __version__
 from forceplan.errors import ExitCode
 
 COMMANDS = ["validate", "template", "solve", "diagnose"]
-
-
-def forceplan(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, COLUMNS="200")
-    if home is not None:
-        env["FORCEPLAN_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "forceplan", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture

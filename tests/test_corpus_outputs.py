@@ -6,7 +6,6 @@ and the folder's files by hash before and after (see tests/corpus.py).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import resource
 import signal
@@ -18,11 +17,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from clirun import sha
 from corpus import assert_clean, assert_unchanged, book, forceplan, snapshot
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def test_generated_workbooks_validate_and_solve(tmp_path, size, seed):
 
 
 def test_every_input_sheet_is_used():
-    sheets = generate_sheets(Size(4, 3, 3, 3, 4), seed=0)
+    sheets = generate_sheets(Size(4, 3, 3, 3, 4, cohorts=2), seed=0)  # PersonnelCohorts too
     assert {s.name for s in schema.SHEETS} <= set(sheets)
     assert all(len(rows) > 1 for rows in sheets.values())
 

@@ -6,16 +6,13 @@ Every test points FORCEPLAN_HOME at its tmp_path: the real user's ledger is neve
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
+from clirun import forceplan, sha
 from wb import minimal_sheets, write_workbook
 
 from forceplan import ledger
@@ -27,17 +24,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "home"
     monkeypatch.setenv("FORCEPLAN_HOME", str(folder))
     return folder
-
-
-def forceplan(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, COLUMNS="200", FORCEPLAN_HOME=str(home))
-    return subprocess.run(
-        [sys.executable, "-m", "forceplan", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
 
 
 def record(n: int) -> dict:
@@ -70,10 +56,6 @@ def execute(path: Path, sql: str, *params) -> None:
     with con:
         con.execute(sql, params)
     con.close()
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # --- solves are recorded ----------------------------------------------------------------

@@ -7,34 +7,16 @@ names the records swapped; `--ledger PATH` means the ledger file on every comman
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clirun import forceplan, sha
 from wb import minimal_sheets, write_workbook
 
 from forceplan import ledger
 from forceplan.errors import ExitCode
-
-
-def forceplan(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, COLUMNS="200", FORCEPLAN_HOME=str(home))
-    return subprocess.run(
-        [sys.executable, "-m", "forceplan", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")

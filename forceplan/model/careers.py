@@ -13,7 +13,7 @@ import math
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.build import Builder
+from forceplan.model.core import Builder
 from forceplan.model.personnel import _describer
 
 
@@ -55,6 +55,8 @@ def _time_in_grade(b: Builder) -> None:
         return (1 - attr[(classes[i], y)]) * (c.init if y == y0 else m.S[i, y - 1])
 
     def can_leave(i: int, y: int) -> bool:
+        if d.classes[classes[i]].max_service is not None:
+            return False  # P10 classes: P9 per cohort (cohorts.py)
         return bool(out[i]) or m.X[i, y].ub is None or m.X[i, y].ub > 0
 
     rows = [(i, y) for (i, y) in m.PY if can_leave(i, y)]
@@ -69,7 +71,11 @@ def _time_in_grade(b: Builder) -> None:
         m.P9_time_in_grade,
         _describer(b, ["initial_strength", "attrition_rate"], ["attr"]),
     )
-    movers = [(i, y) for (i, y) in m.PY if out[i] and d.classes[classes[i]].elig < 1]
+    movers = [
+        (i, y)
+        for (i, y) in m.PY
+        if out[i] and d.classes[classes[i]].elig < 1 and d.classes[classes[i]].max_service is None
+    ]
 
     def p9_moves(_m, i, y):
         elig = d.classes[classes[i]].elig

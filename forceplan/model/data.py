@@ -41,6 +41,10 @@ class ClassData:
     component: str = "active"  # active | reserve
     ld_share_min: float = 0.0  # limited_duty_share_min (P6_share)
     step_max: float = INF  # accession_step_max (P11)
+    # v2 (MODEL.md §8.2): years a person may serve in the class (P10 cohorts), None = no limit
+    max_service: int | None = None
+    #: initial strength by years served 0 … max_service−1 (PersonnelCohorts or an even split)
+    cohort_init: tuple[float, ...] = ()
 
 
 @dataclass
@@ -69,6 +73,20 @@ class CourseData:
         if self.instructor is None or math.isinf(self.trainees_per_instructor):
             return 0.0
         return self.duration / self.trainees_per_instructor
+
+    @property
+    def load(self) -> tuple[float, ...]:
+        """Share of a trainee's year spent on the course in the years after entry j = 0, 1, …
+        (MODEL.md §8.3): min(max(d − j, 0), 1); a course of d ≤ 1 is (d,) as in v1."""
+        d = self.duration
+        if d <= 1:
+            return (d,)
+        return tuple(min(max(d - j, 0.0), 1.0) for j in range(math.ceil(d)))
+
+    @property
+    def seat_years(self) -> int:
+        """Years a trainee holds a seat: max(1, ceil d) (C1 counts entrants of that many years)."""
+        return max(1, math.ceil(self.duration))
 
 
 @dataclass
@@ -197,6 +215,7 @@ def build_data(
     cells: dict[tuple[str, Any], list[str]] = defaultdict(list)
 
     classes = _classes(inputs["Personnel"], cells)
+    _cohorts(inputs, classes, cells)
     class_years = _class_years(inputs, classes, years, cells)
     courses, capacity = _courses(inputs, years, cells)
     units, unit_min, unit_max = _units(inputs, years, cells)
@@ -271,6 +290,7 @@ def _classes(table: Table, cells: dict) -> dict[Class, ClassData]:
             component=r.get("component") or "active",
             ld_share_min=_or(r.get("limited_duty_share_min"), 0.0),
             step_max=_or(r.get("accession_step_max"), INF),
+            max_service=None if r.get("max_service_years") is None else int(r["max_service_years"]),
         )
         _note(cells, "class", p, table, r, "trade")
         for col in _CLASS_CELL_COLUMNS:  # each family cites the columns it comes from
@@ -292,7 +312,27 @@ _CLASS_CELL_COLUMNS = (
     "limited_duty_share_min",
     "accession_step_max",
     "component",
+    "max_service_years",
 )
+
+
+def _cohorts(inputs: Inputs, classes: dict[Class, ClassData], cells: dict) -> None:
+    """Initial strength by years served (MODEL.md §8.2): the PersonnelCohorts rows of a class
+    with max_service_years, else its initial_strength split evenly over the cohorts."""
+    given: dict[Class, dict[int, float]] = defaultdict(dict)
+    table = inputs["PersonnelCohorts"] if "PersonnelCohorts" in inputs.tables else None
+    for r in table or ():
+        p = (r["trade"], r["grade"])
+        given[p][int(r["years_served"])] = r["strength"] or 0.0
+        _note(cells, "cohort", p, table, r, "strength")
+    for p, c in classes.items():
+        if c.max_service is None:
+            continue
+        k = c.max_service
+        rows = given.get(p)
+        c.cohort_init = (
+            tuple(rows.get(j, 0.0) for j in range(k)) if rows else tuple([c.init / k] * k)
+        )
 
 
 def _or(value: Any, default: float) -> float:

@@ -14,7 +14,7 @@ import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
 from forceplan.errors import ForceplanError
-from forceplan.model.build import Builder
+from forceplan.model.core import Builder
 
 
 def set_objective(b: Builder) -> str:

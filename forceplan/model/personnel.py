@@ -8,7 +8,8 @@ import math
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.build import Builder
+from forceplan.model.core import Builder
+from forceplan.model.courseload import instructor_terms, profile
 
 NonNeg = pyo.NonNegativeReals
 
@@ -149,12 +150,11 @@ def add_constraints(b: Builder) -> None:
     for u, unit in d.units.items():
         for p, qty in unit.manning:
             manning[b.class_ids[p]].append((u, qty))
-    instructors: dict[int, list[tuple[str, float]]] = {i: [] for i in range(len(classes))}
-    for c, course in d.courses.items():
-        if course.instructor_ratio:
-            instructors[b.class_ids[course.instructor]].append((c, course.instructor_ratio))
-    acc_load = [sum(d.courses[c].duration for c in d.classes[p].courses) for p in classes]
-    arc_load = [sum(d.courses[c].duration for c in d.arcs[a].courses) for a in arcs]
+    # C2 (§8.3): load and instructor posts per year after entry j; one j = 0 term in v1
+    teaching = instructor_terms(d)
+    instructors = [teaching[p] for p in classes]
+    acc_load = [profile(d, d.classes[p].courses) for p in classes]
+    arc_load = [profile(d, d.arcs[a].courses) for a in arcs]
     requirement = d.class_years["requirement"]
 
     def manning_rule(_m, i, y):  # P2
@@ -162,11 +162,19 @@ def add_constraints(b: Builder) -> None:
         lhs = m.S[i, y] - m.O[i, y]
         if (i, y) in m.LD:
             lhs -= (1 - c.ld_avail) * m.L[i, y]
-        if acc_load[i]:
-            lhs -= acc_load[i] * m.A[i, y]
-        lhs -= quicksum(arc_load[k] * m.M[k, y] for k in in_arcs[i] if arc_load[k])
+        for j, share in enumerate(acc_load[i]):
+            if share and y - j >= y0:
+                lhs -= share * m.A[i, y - j]
+        lhs -= quicksum(
+            share * m.M[k, y - j]
+            for k in in_arcs[i]
+            for j, share in enumerate(arc_load[k])
+            if share and y - j >= y0
+        )
         lhs -= quicksum(fill * qty * m.N[u, y] for u, qty in manning[i])
-        lhs -= quicksum(ratio * m.TR[cname, y] for cname, ratio in instructors[i])
+        lhs -= quicksum(
+            ratio * m.TR[cname, y - j] for cname, j, ratio in instructors[i] if y - j >= y0
+        )
         if d.elastic:
             lhs += m.SH_manning[i, y]
         return lhs == requirement.get((classes[i], y), 0.0)

@@ -19,7 +19,7 @@ import numpy as np
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.build import BuiltModel
+from forceplan.model.core import BuiltModel
 
 #: The contract's hold; looser holds are tried only if HiGHS cannot prove an optimum.
 HOLD = 1e-9

@@ -7,7 +7,7 @@ import math
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.build import Builder
+from forceplan.model.core import Builder
 
 
 def add_variables(b: Builder) -> None:

@@ -10,7 +10,7 @@ import math
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.build import Builder
+from forceplan.model.core import Builder
 
 
 def add_variables(b: Builder) -> None:
@@ -70,7 +70,10 @@ def add_constraints(b: Builder) -> None:
 
     def capacity_rule(_m, c, y):  # expansion seats are permanent and count the year added
         added = quicksum(m.EXP[c, t] for t in years if t <= y and (c, t) in m.EY)
-        return m.TR[c, y] - added <= d.capacity[(c, y)]
+        # C2 (§8.3): trainees on the course = entrants of the last max(1, ceil d) years
+        window = d.courses[c].seat_years
+        on_course = quicksum(m.TR[c, y - j] for j in range(window) if y - j >= years[0])
+        return on_course - added <= d.capacity[(c, y)]
 
     m.C1_capacity = pyo.Constraint(limited, rule=capacity_rule)
     b.family("C1", "capacity", m.C1_capacity, describe)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pyomo.core as pyo
 
-from forceplan.model.build import Builder
+from forceplan.model.core import Builder
 
 
 def add_variables(b: Builder) -> None:

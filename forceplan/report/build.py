@@ -312,7 +312,34 @@ def _personnel_charts(plan: Any, years: list[int]) -> dict[str, Any]:
     )
     out["flow_rows"] = [{"year": y, **{k: flows[k][i] for k in flows}} for i, y in enumerate(years)]
     out["flow_names"] = list(flows)
+    out.update(_cohort_chart(plan, years))
     return out
+
+
+def _cohort_chart(plan: Any, years: list[int]) -> dict[str, Any]:
+    """Plan_Cohorts (MODEL.md §8.2): strength of the service-limited classes by years served,
+    stacked per year, with those at the limit (who leave the next year) as a line."""
+    pk = plan.tables.get("Plan_Cohorts")
+    if pk is None or not len(pk):
+        return {"cohorts": None}
+    served = sorted({int(k) for k in pk["years_served"]})
+    series = [
+        charts.Series(
+            f"{k} year{'s' if k != 1 else ''} served",
+            _by_year(pk[pk["years_served"] == k], "strength", years),
+        )
+        for k in served
+    ]
+    leaving = charts.Series("at the limit: leave next year", _by_year(pk, "leaving", years))
+    classes = sorted({f"{t}/{g}" for t, g in zip(pk["trade"], pk["grade"], strict=True)})
+    chart = charts.bar_chart(
+        [str(y) for y in years],
+        series[: len(charts.PALETTE)],
+        title="Service-limited classes by years served",
+        y_label="persons",
+        lines=[leaving],
+    )
+    return {"cohorts": chart, "cohort_classes": ", ".join(classes)}
 
 
 def _small_multiples(

@@ -55,6 +55,12 @@ FAMILIES: dict[str, tuple[str, str, str]] = {
         "careers.py",
         "Σ_out M[a,y] + X[p,y] ≤ (1−attr)·S[p,y−1]; Σ_out M ≤ elig·(1−attr)·S[p,y−1]",
     ),
+    "P10": (
+        "Service limits (cohorts)",
+        "cohorts.py",
+        "SC[p,0,y] = arrivals; SC[p,k,y] ≤ (1−attr)·SC[p,k−1,y−1]; X + Σ_out M = "
+        "(1−attr)·SC[p,K−1,y−1] + Σ_k≥1 ((1−attr)·SC[p,k−1,y−1] − SC[p,k,y])",
+    ),
     "P11": (
         "Accession smoothing",
         "careers.py",
@@ -224,6 +230,37 @@ KINDS: dict[tuple[str, str], Kind] = {
         "Moves out of a class (promotion, cross-training) draw only on the share of last "
         "year's surviving strength that has served long enough (Personnel.move_eligible_share).",
         "one more person of {subject} eligible to be moved on in {year}",
+    ),
+    ("P9", "cohort ≤ its survivors"): Kind(
+        "In a class with a service limit, a cohort (those with the same years served) can only "
+        "shrink as it ages: its survivors of last year, less those who leave early. Nobody "
+        "leaves in the year he joins.",
+        "one more person of {subject} free to leave early in {year}",
+    ),
+    ("P9", "cohort moves ≤ eligible"): Kind(
+        "Moves out of a cohort draw only on its eligible share (Personnel.move_eligible_share); "
+        "the cohort at its service limit is exempt.",
+        "one more person of {subject} eligible to be moved on in {year}",
+    ),
+    ("P9", "cohort moves ≤ its leavers"): Kind(
+        "Moves out of a cohort are some of the people who leave it.",
+        "one more person of {subject} leaving by a move in {year}",
+    ),
+    ("P9", "moves ≤ eligible + leaving cohort"): Kind(
+        "Moves out of a class with a service limit are its cohorts' eligible movers plus anyone "
+        "of the cohort at the limit (re-enlistment).",
+        "one more move out of {subject} in {year}",
+    ),
+    ("P10", "cohort 0 = arrivals"): Kind(
+        "In a class with a service limit (Personnel.max_service_years), those who join or move "
+        "in during a year form its youngest cohort.",
+        "one more person in the youngest cohort of {subject} in {year} beyond its arrivals",
+    ),
+    ("P10", "leaving cohort goes"): Kind(
+        "Those who reach the service limit leave the class the next year, by a managed "
+        "separation (discharge, demobilisation) or by a move (re-enlistment); together with the "
+        "early leavers of the younger cohorts they are the year's separations and moves out.",
+        "one more person made to leave {subject} in {year} beyond those at the limit",
     ),
     ("P11", "rise cap"): Kind(
         "Accessions into a class rise by at most Personnel.accession_step_max from one year to "

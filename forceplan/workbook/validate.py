@@ -29,6 +29,7 @@ from forceplan.inputs import Inputs, Record, Table
 from forceplan.workbook.cells import column_index
 from forceplan.workbook.load import load_workbook
 from forceplan.workbook.validate_careers import check_careers
+from forceplan.workbook.validate_cohorts import check_cohorts
 from forceplan.workbook.validate_money import check_money
 
 #: Longest planning horizon accepted, in years.
@@ -89,6 +90,7 @@ def check_inputs(inputs: Inputs) -> list[Issue]:
         _warn_unreachable_start(inputs, out)
     _warn_new_budget_lines(inputs, out)
     check_careers(inputs, out, horizon_ok)
+    check_cohorts(inputs, out, horizon_ok)
     return out.issues
 
 

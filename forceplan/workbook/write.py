@@ -57,6 +57,7 @@ FMT_PRICE = "#,##0.00##"  # prices and their ranges: whole money and small per-u
 
 _SHEET_FORMAT = {
     "Plan_Personnel": FMT_COUNT,
+    "Plan_Cohorts": FMT_COUNT,
     "Plan_Transitions": FMT_COUNT,
     "Plan_Training": FMT_COUNT,
     "Plan_Units": FMT_UNITS,
@@ -81,6 +82,8 @@ _SHEET_HELP = {
     "Plan_Summary": "headline figures",
     "Plan_Charts": "strength, money, equipment and training charts",
     "Plan_Personnel": "strength and flows by trade, grade and year",
+    "Plan_Cohorts": "strength by years served of classes with a service limit; leaving = "
+    "those who must leave the class next year",
     "Plan_Transitions": "promotions and cross-training moves by year",
     "Plan_Training": "trainees against course capacity by year",
     "Plan_Units": "units by type and year",

@@ -204,12 +204,24 @@ ASSUMPTIONS: dict[str, str] = {
     "institutional": "posts outside brigades (General Staff, corps and regional HQs, "
     "recruiting centres, training base, hospitals, depots, repair plants, air bases); no "
     "public figure, ~205,000 chosen (about a quarter of the 800,000 force)",
-    "demob": "no demobilisation law yet: a phased legal discharge of mobilised personnel "
-    "after the freeze, all discharged by the end of 2030",
+    "demob": "no demobilisation law yet: discharge capacity (medical boards, paperwork) "
+    "chosen above the yearly discharges the service limit implies",
+    "service-limit": "no demobilisation law yet; the draft discussed in 2025 limits "
+    "mobilised service to 36 months: 3 years counted from the freeze with credit for the "
+    "longest-serving (a fifth of the end-2025 mobilised leave in 2026)",
+    "contract-term": "first contract term of 5 years (NATO armies: 4-6); at its end a "
+    "soldier is promoted to NCO, goes to the reserve or leaves; the end-2025 contract "
+    "force mostly signed in 2024-25",
     "mobilisation": "mobilisation continues at a falling rate in 2026-2027 and stops in 2028",
     "glide": "straight glide path from ~888,000 to the 800,000 ceiling in 2029, held after",
     "courses": "capacities chosen from the public concurrent-trainee figures (20,000-35,000 "
     "at any time, i.e. ~150,000-200,000 a year at 2 months each) and course lengths",
+    "academy": "NCOs promoted to officer study 18 months at the National Army Academy "
+    "before their first officer post (C2, duration_years 1.5: out of duty all of the first "
+    "year and half of the second); the fee is paid once, at entry (1.5 x 300,000 UAH); a "
+    "seat is a trainee on the course in a year, both years counted. University graduates "
+    "keep the short officer_course (a longer one for them left no plan in 2026: the force "
+    "needs its new officers at once); officers' end-2025 strength +8% (on courses)",
     "partner-courses": "partner-run courses are paid by the partner (cost 0 to Ukraine); "
     "mandates assumed extended one year past their announced end and then closed",
     "equipment-price": "no public unit price found; order of magnitude from comparable "
@@ -390,6 +402,9 @@ STEP_SHARE, STEP_FLOOR, STEP_TOTAL = 0.15, 300, 30_000  # tag "smoothing"
 LD_SHARE_MIN = (None, "ld-share")  # 0.01 leaves no plan with terminal = steady
 
 
+#: End-2025 strength above the posts (tag "toe"): in training, on limited duty.
+CUSHION = {"junior_officer": 1.08, "senior_officer": 1.08}
+
 #: Accession costs (UAH per person joining, line recruiting).
 CONTRACT_SIGNING_BONUS = (100_000, "bonus")  # 1/10 of the 18-24 programme's 1 m
 RECRUITING_COST = (50_000, "bonus")  # recruiting centres, medical board, advertising
@@ -541,8 +556,8 @@ TOE = {
 #: (tag "structure"). A year not listed repeats the previous one.
 STRUCTURE = {
     # unit_type: (initial, {year: (min, max)})
-    "mech_brigade_wartime": (70, {2026: (70, 70), 2027: (50, 55), 2028: (30, 35),
-                                   2029: (10, 15), 2030: (0, 0)}),
+    "mech_brigade_wartime": (70, {2026: (70, 70), 2027: (45, 55), 2028: (15, 35),
+                                   2029: (0, 15), 2030: (0, 0)}),
     "mech_brigade": (6, {2026: (6, 12), 2027: (18, 27), 2028: (28, 42), 2029: (34, 57),
                          2030: (38, 70), 2031: (40, 72)}),
     "heavy_brigade": (0, {2026: (0, 0), 2027: (0, 3), 2028: (0, 8), 2029: (0, 14),
@@ -557,7 +572,7 @@ STRUCTURE = {
                                2030: (36, 44)}),
     "air_defence_regiment": (16, {2026: (16, 20), 2027: (19, 24), 2028: (22, 28),
                                   2029: (26, 32), 2030: (30, 36)}),
-    "territorial_brigade": (30, {2026: (30, 30), 2027: (20, 22), 2028: (10, 12), 2029: (0, 0)}),
+    "territorial_brigade": (30, {2026: (30, 30), 2027: (20, 22), 2028: (0, 12), 2029: (0, 0)}),
     "support_brigade": (14, {2026: (14, 16), 2027: (16, 19), 2028: (18, 22), 2029: (21, 25),
                              2030: (24, 28)}),
     "aviation_brigade": (5, {2026: (5, 6), 2027: (5, 7), 2028: (6, 8), 2030: (7, 9),
@@ -583,10 +598,18 @@ INSTITUTIONAL_MOBILISED_SHARE = {2025: 0.40, 2026: 0.30, 2027: 0.20, 2028: 0.10,
 #: pool, wounded, in training), spread over trades in proportion to mobilised posts.
 BASE_STRENGTH = 888_000
 
-#: Legal discharge of mobilised personnel (persons per year, tag "demob"), spread over
-#: trades in proportion to their end-2025 strength; the last leave during 2030.
-DEMOB_SCHEDULE = {2026: 30_000, 2027: 70_000, 2028: 60_000, 2029: 40_000}
-MOBILISED_LAST_YEAR = 2029  # max_strength = 0 from 2030
+#: Service limits as cohorts by years served (MODEL.md §8.2, P10): mobilised personnel
+#: serve at most MOBILISED_LIMIT years (tag "service-limit"), then re-enlist on contract,
+#: join the reserve or are discharged; a contract soldier's first term is CONTRACT_TERM
+#: years (tag "contract-term"), then promotion to NCO, the reserve or discharge.
+MOBILISED_LIMIT = 3
+CONTRACT_TERM = 5
+#: End-2025 mobilised strength by years counted toward the limit (tag "service-limit"):
+#: share of each trade's mobilised strength in cohort k = 0, 1, 2 (2 leaves in 2026).
+MOBILISED_SERVED = (0.50, 0.30, 0.20)
+#: End-2025 contract soldiers by years served of their term (tag "contract-term"): most
+#: signed during the war's contract drive of 2024-25.
+CONTRACT_SERVED = (0.30, 0.25, 0.20, 0.15, 0.10)
 #: Mobilisation (persons per year, tag "mobilisation"), spread like the discharges.
 MOBILISATION = {2026: 120_000, 2027: 40_000}
 
@@ -617,13 +640,17 @@ COURSES = [
     ("spec_aviation", 2_500, 800_000, 0.50, ("aviation", "junior_officer"), 4,
      2_000_000, 200, "courses"),
     ("spec_marines", 5_000, 80_000, 0.10, ("marines", "nco"), 8, 200_000, 500, "courses"),
-    ("spec_sof", 1_500, 500_000, 0.50, ("special_ops", "nco"), 4, 1_000_000, 100, "courses"),
+    ("spec_sof", 2_000, 500_000, 0.50, ("special_ops", "nco"), 4, 1_000_000, 100, "courses"),
     ("spec_intelligence", 2_000, 150_000, 0.20, ("intelligence", "junior_officer"), 8,
      300_000, 300, "courses"),
     ("nco_course", 30_000, 60_000, 0.12, ("infantry", "senior_officer"), 40, 150_000, 3_000,
      "courses"),
     ("officer_course", 15_000, 300_000, 0.40, ("staff_admin", "senior_officer"), 10,
      600_000, 1_000, "courses"),
+    # NCOs promoted to officer study 18 months at the academy (C2: out of duty all of the
+    # first year and half of the second)
+    ("officer_academy", 10_000, 450_000, 1.5, ("staff_admin", "junior_officer"), 12,
+     800_000, 1_000, "academy"),
     ("staff_course", 4_000, 400_000, 0.40, ("staff_admin", "senior_officer"), 8,
      800_000, 300, "courses"),
 ]
@@ -653,7 +680,7 @@ PROMOTIONS = [
     # from grade, to grade, cost per person moved (UAH), max share of destination, loss
     # rate, course, tag
     ("contract_soldier", "nco", 20_000, 0.25, 0.02, "nco_course", "courses"),
-    ("nco", "junior_officer", 50_000, 0.20, 0.03, "officer_course", "courses"),
+    ("nco", "junior_officer", 50_000, 0.20, 0.03, "officer_academy", "academy"),
     ("junior_officer", "senior_officer", 50_000, 0.20, 0.0, "staff_course", "courses"),
 ]
 CROSS_TRAINING = [
@@ -887,7 +914,7 @@ PRIORITY = {"eu_loan": 1, "other_partners": 2, "purl": 2, "national_budget": 3} 
 
 LINE_LIMITS = [
     # line, max_amount per year, tag
-    ("recruiting", 20 * BN, "line-limits"),
+    ("recruiting", 40 * BN, "line-limits"),
 ]
 
 PENALTIES = [
@@ -950,13 +977,14 @@ def instructor_posts() -> dict[tuple[str, str], float]:
     out: dict[tuple[str, str], float] = {}
     for _name, cap, _cost, dur, instr, tpi, *_ in COURSES:
         if instr:
-            out[instr] = out.get(instr, 0) + cap * dur / tpi
+            out[instr] = out.get(instr, 0) + cap * min(dur, 1.0) / tpi
     return out
 
 
 def initial_strengths() -> dict[tuple[str, str], int]:
     """End-2025 strength per class: posts of the 2025 structure (units, institutional,
-    instructors), + 5% for career classes (in training, on limited duty), and for mobilised
+    instructors), + 5% for career classes (in training, on limited duty; officers 8%, as
+    officers are also on staff and commissioning courses), and for mobilised
     classes their posts + a share of the surplus that brings the total to BASE_STRENGTH
     (in proportion to mobilised posts); rounded to tens."""
     need: dict[tuple[str, str], float] = {}
@@ -966,7 +994,7 @@ def initial_strengths() -> dict[tuple[str, str], int]:
         need[key] = need.get(key, 0) + posts
     for key, posts in instructor_posts().items():
         need[key] = need.get(key, 0) + posts
-    career = {k: v * 1.05 for k, v in need.items() if k[1] != "mobilised"}
+    career = {k: v * CUSHION.get(k[1], 1.05) for k, v in need.items() if k[1] != "mobilised"}
     mob_posts = {k: v for k, v in need.items() if k[1] == "mobilised"}
     surplus = BASE_STRENGTH - sum(career.values()) - sum(mob_posts.values())
     assert surplus >= 0, "the 2025 structure needs more than BASE_STRENGTH"
@@ -1054,6 +1082,7 @@ def personnel_sheets() -> tuple[Rows, Rows]:
                     "attrition_rate": attr,
                     "first_year_attrition_rate": fyattr,
                     "annual_cost": annual_cost(trade, grade),
+                    "max_service_years": SERVICE_LIMITS.get(grade),
                     "move_eligible_share": MOVE_ELIGIBLE[0].get(grade),
                     "accession_step_max": (
                         max(STEP_FLOOR, int(round(STEP_SHARE * s0, -2)))
@@ -1071,7 +1100,6 @@ def personnel_sheets() -> tuple[Rows, Rows]:
                     "limited_duty_cost": LIMITED_DUTY["cost"][0],
                 }
             )
-            cap = float(s0)
             for y in YEARS:
                 rec = {"trade": trade, "grade": grade, "year": y}
                 if inst[y].get((trade, grade)):
@@ -1080,13 +1108,8 @@ def personnel_sheets() -> tuple[Rows, Rows]:
                     rec["annual_cost"] = annual_cost(trade, grade, y)
                 if grade in PEACE_ATTRITION and y > 2026:
                     rec["attrition_rate"] = attrition(grade, y)
-                if grade == "mobilised":
-                    # the legal service limit: those above the year's cap must leave -
-                    # discharged (separation), into the reserve, or re-enlisting on contract
-                    cap += (MOBILISATION.get(y, 0) - DEMOB_SCHEDULE.get(y, 0)) * mob_share[trade]
-                    if y in MOBILISATION:
-                        rec["accession_max"] = int(round(MOBILISATION[y] * mob_share[trade], -1))
-                    rec["max_strength"] = 0 if y > MOBILISED_LAST_YEAR else int(round(cap, -1))
+                if grade == "mobilised" and y in MOBILISATION:
+                    rec["accession_max"] = int(round(MOBILISATION[y] * mob_share[trade], -1))
                 if len(rec) > 3:
                     years.append(rec)
         classes.append(
@@ -1107,14 +1130,34 @@ def personnel_sheets() -> tuple[Rows, Rows]:
             "trade grade component initial_strength attrition_rate first_year_attrition_rate "
             "annual_cost accession_cost accession_max accession_courses separation_cost "
             "overstrength_cost limited_duty_max limited_duty_availability limited_duty_cost "
-            "limited_duty_share_min move_eligible_share accession_step_max",
+            "limited_duty_share_min move_eligible_share accession_step_max max_service_years",
             classes,
         ),
-        table(
-            "trade grade year requirement accession_max max_strength annual_cost attrition_rate",
-            years,
-        ),
+        table("trade grade year requirement accession_max annual_cost attrition_rate", years),
     )
+
+
+SERVICE_LIMITS = {"mobilised": MOBILISED_LIMIT, "contract_soldier": CONTRACT_TERM}
+
+
+def cohorts_sheet() -> Rows:
+    """PersonnelCohorts: each limited class's end-2025 strength by years served (the
+    shares of MOBILISED_SERVED / CONTRACT_SERVED, the rounding remainder in cohort 0)."""
+    init = initial_strengths()
+    rows = []
+    for grade, shares in (("mobilised", MOBILISED_SERVED), ("contract_soldier", CONTRACT_SERVED)):
+        if grade not in SERVICE_LIMITS:
+            continue
+        assert len(shares) == SERVICE_LIMITS[grade] and abs(sum(shares) - 1) < 1e-9
+        for trade in TRADE_NAMES:
+            s0 = init[(trade, grade)]
+            split = [int(round(s0 * share, -1)) for share in shares]
+            split[0] += s0 - sum(split)
+            rows += [
+                {"trade": trade, "grade": grade, "years_served": k, "strength": v}
+                for k, v in enumerate(split)
+            ]
+    return table("trade grade years_served strength", rows)
 
 
 def transitions_sheet() -> Rows:
@@ -1415,11 +1458,15 @@ def about_sheet(austere: bool) -> Rows:
         "Scenario (assumption): the fighting freezes in 2026 along a line that must still be "
         f"held. The Armed Forces, {total:,} strong at the end of 2025 ({mob:,} of them "
         "mobilised), glide down to the 800,000 ceiling of the 20-point peace plan by the end "
-        "of 2029 and hold it to 2035 (EndStrength). Mobilised service has a legal limit, "
-        "modelled as a falling yearly cap (PersonnelYears.max_strength, 0 from 2030): those "
-        "above it re-enlist on contract for a bonus, are discharged, or join the reserve "
-        "component (one 'reservist' class per trade, component = reserve, at least 150,000 "
-        "from 2029). Pay loses the line-duty supplement and attrition falls to peacetime "
+        "of 2029 and hold it to 2035 (EndStrength). Mobilised service has a legal limit of "
+        f"{MOBILISED_LIMIT} years, tracked person by person in cohorts by years served "
+        "(Personnel.max_service_years, PersonnelCohorts): at the limit a soldier re-enlists "
+        "on contract for a bonus, joins the reserve component (one 'reservist' class per "
+        "trade, component = reserve, at least 150,000 from 2029) or is discharged; "
+        "mobilisation stops after 2027, so the last mobilised leave in 2030. A contract "
+        f"soldier's first term is {CONTRACT_TERM} years; then promotion to NCO, the reserve "
+        "or discharge. NCOs promoted to officer spend 18 months at the academy (a "
+        "multi-year course). Pay loses the line-duty supplement and attrition falls to peacetime "
         "rates by 2028-29 (PersonnelYears overrides). Promotions draw on half of a grade "
         "(move_eligible_share), intake changes smoothly (accession_step_max) and the last "
         "year must be repeatable (terminal = steady). The 70 wartime mechanised and 30 "
@@ -1519,19 +1566,31 @@ def sources_sheet() -> Rows:
     src(
         "demob", "separation_max_total (demobilisation capacity)", DEMOB_CAPACITY[0], "persons/year"
     )
-    for y, n in DEMOB_SCHEDULE.items():
-        src(
-            "demob",
-            f"legal discharge of mobilised personnel {y} (separation_min, all trades)",
-            n,
-            "persons",
-            "spread over trades by end-2025 mobilised strength",
-        )
     src(
-        "demob",
-        "last year-end with mobilised personnel (max_strength 0 from the next year)",
-        MOBILISED_LAST_YEAR,
-        "year",
+        "service-limit",
+        "mobilised: max_service_years (legal service limit)",
+        MOBILISED_LIMIT,
+        "years",
+        "cohorts by years served (P10); at the limit: contract, reserve or discharge",
+    )
+    src(
+        "service-limit",
+        "mobilised end-2025 by years served 0 / 1 / 2 (PersonnelCohorts)",
+        " / ".join(f"{s:.0%}" for s in MOBILISED_SERVED),
+        "share of each trade's mobilised strength",
+    )
+    src(
+        "contract-term",
+        "contract_soldier: max_service_years (first contract term)",
+        CONTRACT_TERM,
+        "years",
+        "cohorts by years served (P10); at the end: NCO, reserve or discharge",
+    )
+    src(
+        "contract-term",
+        "contract soldiers end-2025 by years served (PersonnelCohorts)",
+        " / ".join(f"{s:.0%}" for s in CONTRACT_SERVED),
+        "share of each trade's contract strength",
     )
     for y, n in MOBILISATION.items():
         src("mobilisation", f"mobilisation {y} (accession_max, all trades)", n, "persons")
@@ -1677,13 +1736,6 @@ def sources_sheet() -> Rows:
         "persons/year",
     )
     src("steady", "Settings.terminal", "steady", "")
-    src(
-        "demob",
-        "mobilised: legal service limit as a yearly cap (max_strength)",
-        "end-2025 strength - cumulative discharges + mobilisation; 0 from 2030",
-        "persons",
-        "cohorts (P10) not used: see the About sheet",
-    )
 
     # units
     split_of = {u[0]: u[2] for u in UNIT_TYPES}
@@ -1929,6 +1981,7 @@ def workbook_sheets(austere: bool) -> dict[str, Rows]:
         "Settings": settings_sheet(title),
         "Personnel": personnel,
         "PersonnelYears": personnel_years,
+        "PersonnelCohorts": cohorts_sheet(),
         "Transitions": transitions_sheet(),
         "Courses": courses,
         "CourseYears": course_years,

@@ -465,7 +465,7 @@ UNIT_TYPES = [
     ("mech_brigade", "mechanised brigade, peacetime contract establishment",
      "career", 10, 1.5 * BN, 3.0 * BN, 0.3 * BN, 15),
     ("heavy_brigade", "heavy mechanised brigade (CV90, Leopard 2): a contract brigade "
-     "re-equipped", "career", 15, 3.0 * BN, 4.0 * BN, 0.3 * BN, 6),
+     "re-equipped", "career", 15, 3.0 * BN, 4.0 * BN, 0.3 * BN, 10),
     ("tank_brigade", "tank brigade", "career", 12, 1.8 * BN, 3.0 * BN, 0.3 * BN, 2),
     ("artillery_brigade", "artillery brigade (tube and rocket)",
      "career", 10, 1.2 * BN, 2.0 * BN, 0.2 * BN, 3),
@@ -481,7 +481,7 @@ UNIT_TYPES = [
     ("support_brigade", "corps support / logistics brigade",
      "career", 3, 1.0 * BN, 1.5 * BN, 0.2 * BN, 3),
     ("aviation_brigade", "tactical aviation brigade",
-     "aviation", 12, 3.0 * BN, 5.0 * BN, 0.5 * BN, 1),
+     "aviation", 12, 3.0 * BN, 5.0 * BN, 0.5 * BN, 2),
     ("sof_regiment", "special operations regiment", "sof", 6, 0.6 * BN, 1.0 * BN, 0.1 * BN, 1),
 ]
 
@@ -559,9 +559,9 @@ STRUCTURE = {
     "mech_brigade_wartime": (70, {2026: (70, 70), 2027: (45, 55), 2028: (15, 35),
                                    2029: (0, 15), 2030: (0, 0)}),
     "mech_brigade": (6, {2026: (6, 12), 2027: (18, 27), 2028: (28, 42), 2029: (34, 57),
-                         2030: (38, 70), 2031: (40, 72)}),
-    "heavy_brigade": (0, {2026: (0, 0), 2027: (0, 3), 2028: (0, 8), 2029: (0, 14),
-                          2030: (0, 20), 2031: (0, 26)}),
+                         2030: (24, 70), 2031: (16, 72), 2032: (8, 72), 2033: (0, 72)}),
+    "heavy_brigade": (0, {2026: (0, 0), 2027: (0, 6), 2028: (0, 14), 2029: (0, 22),
+                          2030: (0, 30), 2031: (0, 40), 2032: (0, 50), 2033: (0, 60)}),
     "tank_brigade": (5, {2026: (5, 6), 2027: (6, 7), 2028: (7, 8), 2029: (8, 10)}),
     "artillery_brigade": (14, {2026: (14, 16), 2027: (16, 19), 2028: (18, 22), 2029: (20, 25),
                                2030: (22, 28)}),
@@ -575,8 +575,8 @@ STRUCTURE = {
     "territorial_brigade": (30, {2026: (30, 30), 2027: (20, 22), 2028: (0, 12), 2029: (0, 0)}),
     "support_brigade": (14, {2026: (14, 16), 2027: (16, 19), 2028: (18, 22), 2029: (21, 25),
                              2030: (24, 28)}),
-    "aviation_brigade": (5, {2026: (5, 6), 2027: (5, 7), 2028: (6, 8), 2030: (7, 9),
-                             2032: (8, 10)}),
+    "aviation_brigade": (5, {2026: (5, 6), 2027: (5, 7), 2028: (6, 9), 2030: (7, 12),
+                             2032: (8, 16)}),
     "sof_regiment": (8, {2026: (8, 9), 2027: (8, 10), 2028: (9, 11), 2029: (10, 12)}),
 }
 
@@ -702,12 +702,12 @@ EQUIPMENT = [
     # A type stands for its whole fleet: old and new items count alike; new buys are at
     # the price of the type named in the description.
     ("leopard_2", "Leopard 2 MBT (donated 2A4/2A6; new buys at the 2A8 price)",
-     28.5 * M, "EUR", "leopard", 0.025, 0.03, 3, 150, "procurement", 260),
+     28.5 * M, "EUR", "leopard", 0.025, 0.03, 3, 300, "procurement", 260),
     ("t64_tank", "Soviet-pattern MBT (T-64/T-72 family); new = refurbished and modernised "
      "by domestic plants", 1.2 * M, "USD", "equipment-price", 0.04, 0.06, 1, 300,
      "procurement", 1_500),
     ("cv90", "CV90 infantry fighting vehicle", 9.5 * M, "USD", "cv90",
-     0.025, 0.03, 3, 200, "procurement", 80),
+     0.025, 0.03, 3, 400, "procurement", 80),
     ("bradley", "M2 Bradley infantry fighting vehicle (new buys: refurbished US stock)",
      3 * M, "USD", "bradley", 0.03, 0.04, 1, 200, "procurement_us", 1_700),
     ("apc_domestic", "armoured personnel carrier / MRAP (domestic and donated)", 0.5 * M,
@@ -754,7 +754,7 @@ EQUIPMENT = [
     ("engineer_vehicle", "engineer / demining vehicle", 1 * M, "USD", "equipment-price",
      0.04, 0.08, 1, 150, "procurement", 700),
     ("fighter", "multirole fighter (F-16 and legacy fleet; new buys at an assumed Gripen E "
-     "price)", 100 * M, "EUR", "equipment-price", 0.08, 0.05, 3, 12, "procurement", 80),
+     "price)", 100 * M, "EUR", "equipment-price", 0.08, 0.05, 3, 36, "procurement", 80),
     ("helicopter", "utility / attack helicopter", 15 * M, "USD", "equipment-price",
      0.06, 0.05, 2, 12, "procurement", 45),
 ]
@@ -898,8 +898,8 @@ NON_US_LINES = "personnel,recruiting,separation,training,units,sustainment,procu
 FUNDING = [
     # source, lines, carryover, {year: amount in currency}, currency, tag
     ("national_budget", NON_US_LINES, False,
-     {2026: 680 * BN, 2027: 630 * BN, 2028: 1_450 * BN, 2029: 1_480 * BN, 2030: 1_660 * BN,
-      2031: 1_540 * BN, 2032: 1_600 * BN, 2033: 1_660 * BN, 2034: 1_700 * BN, 2035: 1_810 * BN},
+     {2026: 920 * BN, 2027: 800 * BN, 2028: 1_660 * BN, 2029: 1_700 * BN, 2030: 1_890 * BN,
+      2031: 1_790 * BN, 2032: 1_880 * BN, 2033: 1_960 * BN, 2034: 2_010 * BN, 2035: 2_100 * BN},
      "UAH", "budget-binds"),
     ("eu_loan", NON_US_LINES, True, {2026: 15 * BN, 2027: 15 * BN}, "EUR", "funding"),
     ("purl", "procurement_us", False,
@@ -1253,7 +1253,7 @@ def courses_sheets() -> tuple[Rows, Rows]:
 #: accepts smaller floors from 2027 (min_units x AUSTERE_FLOOR): the plan then chooses
 #: which units to give up.
 AUSTERE_FLOOR = 0.7
-AUSTERE_MONEY = 0.8  # every source from 2027 (the 2026 budget is law)
+AUSTERE_MONEY = 0.7  # every source from 2027 (the 2026 budget is law)
 
 
 def unit_sheets(austere: bool = False) -> tuple[Rows, Rows, Rows, Rows]:

@@ -26,6 +26,7 @@ from typing import Any
 
 from forceplan.errors import ForceplanError
 from forceplan.plan_reader import Plan, read_plan  # read_plan: the shared plan reader
+from forceplan.plan_reader import as_number as _number
 from forceplan.plan_reader import is_blank as _is_blank
 
 REL_TOL = 1e-9
@@ -117,16 +118,6 @@ def _words(plan: Plan) -> tuple[str, str]:
     """(objective, currency) of a plan, for the price sentences."""
     objective = str(plan.run.get("objective") or "min_cost")
     return objective, str(plan.run.get("currency") or "")
-
-
-def _number(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return None
-    return x if math.isfinite(x) else None
 
 
 def same(x: Any, y: Any) -> bool:
@@ -394,7 +385,8 @@ def write_comparison(result: Comparison, output: Path, overwrite: bool = False) 
     from openpyxl import Workbook
 
     from forceplan.workbook.atomic import atomic_write, check_target
-    from forceplan.workbook.write import FMT_SHARE, table_sheet
+    from forceplan.workbook.styles import FMT_SHARE
+    from forceplan.workbook.tables import table_sheet
 
     output = Path(output)
     for plan in (result.a, result.b):

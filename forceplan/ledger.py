@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from forceplan import run_record
 from forceplan.errors import ForceplanError
 
 GENESIS = "0" * 64
@@ -97,18 +98,9 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
-#: Plan_Run keys (pipeline.run_rows) that go into a record's `options` and `versions`.
-OPTION_KEYS = ("objective", "elastic", "integer_units", "time_limit", "mip_gap", "threads")
-VERSION_KEYS = (
-    "tool",
-    "solver",
-    "pyomo",
-    "pandas",
-    "openpyxl",
-    "python-calamine",
-    "numpy",
-    "python",
-)
+#: Plan_Run keys (forceplan.run_record) that go into a record's `options` and `versions`.
+OPTION_KEYS = run_record.ledger_keys("options")
+VERSION_KEYS = run_record.ledger_keys("versions")
 
 
 def default_path() -> Path:
@@ -133,10 +125,9 @@ def record_hash(record: dict[str, Any]) -> str:
 
 def record_from_run(run: Any) -> dict[str, Any]:
     """A ledger record (without id, prev_hash, hash) for a finished `SolveRun`."""
-    from forceplan.pipeline import run_rows
     from forceplan.provenance import file_sha256
 
-    rows = dict(run_rows(run))
+    rows = dict(run.record())
     output = Path(run.output) if run.output else None
     return {
         "time": str(rows.get("date")),

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from forceplan import __version__
-from forceplan.errors import ExitCode, InputError, Issue
+from forceplan import __version__, run_record
+from forceplan.errors import ExitCode, Issue
 from forceplan.provenance import (
     CONTENT_HASH_METHOD,
     content_hash,
@@ -75,6 +75,10 @@ class SolveRun:
             shortfalls = len(self.tables.tables["Plan_Shortfalls"])
         return plan_status(self.outcome.status if self.outcome else None, shortfalls)
 
+    def record(self) -> list[tuple[str, Any]]:
+        """This run's Plan_Run rows (forceplan.run_record), computed once."""
+        return run_rows(self)
+
     @property
     def exit_code(self) -> ExitCode:
         status = self.outcome.status if self.outcome else "error"
@@ -103,11 +107,8 @@ def _timed(run: SolveRun, phase: str, progress: Progress) -> Iterator[None]:
 
 def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> SolveRun:
     """Solve one workbook. Raises InputError (with every issue) if the workbook is invalid."""
-    from forceplan.model.build import build_model
-    from forceplan.model.data import build_data
+    from forceplan.load import ModelOptions, load_checked
     from forceplan.model.solve import SolveOptions, solve
-    from forceplan.workbook.load import load_workbook
-    from forceplan.workbook.validate import check_inputs, sort_issues
     from forceplan.workbook.write import plan_target
 
     run = SolveRun(request)
@@ -116,26 +117,19 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
     target = plan_target(request.workbook, request.output, request.force)
     if request.write:
         target.check()  # before any work: an existing file is refused, a default name moved
-    with _timed(run, "read", progress):
-        run.inputs, issues = load_workbook(request.workbook)
-        warm_start, cold_reason = _stored_basis(request)
-    with _timed(run, "validate", progress):
-        issues += check_inputs(run.inputs)
-        if request.objective == "custom" and not len(run.inputs["Objective"]):
-            issues.append(
-                Issue(
-                    "error",
-                    "Objective",
-                    "",
-                    "--objective custom needs weights on the Objective sheet (metric, weight)",
-                )
-            )
-        run.issues = sort_issues(issues, run.inputs)
-    if any(i.severity == "error" for i in run.issues):
-        raise InputError(run.issues)
-    with _timed(run, "build", progress):
-        run.data = build_data(run.inputs, request.objective, request.elastic, request.integer_units)
-        run.built = build_model(run.data)
+    options = ModelOptions(request.objective, request.elastic, request.integer_units)
+    loaded = load_checked(
+        request.workbook,
+        options,
+        build_model=True,
+        phase=lambda name: _timed(run, name, progress),
+    )
+    run.inputs, run.issues, run.data, run.built = (
+        loaded.inputs,
+        loaded.issues,
+        loaded.data,
+        loaded.built,
+    )
     # the input package is scanned for the plan workbook in a thread while HiGHS solves
     preparing: list[Future[Any]] = []
 
@@ -144,6 +138,7 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
             preparing.append(_start_preparing(request.workbook))
 
     with _timed(run, "solve", progress):
+        warm_start, cold_reason = _stored_basis(request)
         run.outcome = solve(
             run.built,
             SolveOptions(
@@ -326,12 +321,14 @@ def run_rows(run: SolveRun) -> list[tuple[str, Any]]:
 
 
 def _run_rows(run: SolveRun) -> list[tuple[str, Any]]:
+    """The values of forceplan.run_record's keys for this run."""
     import highspy
     import openpyxl
     import pandas
     import pyomo
 
     req, outcome = run.request, run.outcome
+    STAGE, INPUT_HASH, TIME = run_record.STAGE, run_record.INPUT_HASH, run_record.TIME
     rows: list[tuple[str, Any]] = [
         ("input_file", str(req.workbook.name)),
         ("input_sha256", file_sha256(req.workbook)),
@@ -363,11 +360,11 @@ def _run_rows(run: SolveRun) -> list[tuple[str, Any]]:
         ("start", outcome.start),  # MODEL.md §8.9: "warm start from <hash>" or "cold start"
         ("structure_hash", outcome.structure_hash),
     ]
-    rows += [(f"stage_{k}", text) for k, text in enumerate(outcome.stage_report, 1)]
+    rows += [(STAGE.key(k), text) for k, text in enumerate(outcome.stage_report, 1)]
     # per-sheet content hashes: `forceplan audit` names the input sheets edited after solving
-    rows += [(f"input_hash:{name}", h) for name, h in sheet_hashes(run.inputs).items()]
+    rows += [(INPUT_HASH.key(name), h) for name, h in sheet_hashes(run.inputs).items()]
     # the sheets no contract reader sees (Sources, About): an edit after solving is named too
-    rows += [(f"input_hash:{n}", h) for n, h in extra_sheet_hashes(req.workbook).items()]
+    rows += [(INPUT_HASH.key(n), h) for n, h in extra_sheet_hashes(req.workbook).items()]
     if req.ledger is not None:
         # the ledger's head before this run's record: `forceplan audit PLAN` sees a ledger
         # truncated or wiped after this plan was written
@@ -379,12 +376,12 @@ def _run_rows(run: SolveRun) -> list[tuple[str, Any]]:
             ("ledger_prev_hash", prev),
             ("ledger_records", count),
         ]
-    rows += [(f"time_{phase}_s", round(sec, 4)) for phase, sec in run.timings.items()]
+    rows += [(TIME.key(phase), round(sec, 4)) for phase, sec in run.timings.items()]
     rows += [
         ("time_compile_s", round(outcome.compile_seconds, 4)),  # within time_solve_s
         ("time_highs_s", round(outcome.highs_seconds, 4)),  # HiGHS's own, within time_solve_s
     ]
-    return rows
+    return run_record.rows(dict(rows))  # in the declared order; an undeclared key is a bug
 
 
 def _highs_version(highspy: Any) -> tuple[int, int, int]:

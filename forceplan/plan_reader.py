@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from forceplan import output_schema
 from forceplan.errors import ForceplanError, InputError, Issue
 
-#: Free-layout output sheets: not tables, never read back as such.
-FREE_LAYOUT = ("Plan_Summary", "Plan_Charts")
+#: Free-layout output sheets (output registry): not tables, never read back as such.
+FREE_LAYOUT = output_schema.FREE_LAYOUT
 
 
 @dataclass
@@ -26,6 +27,9 @@ class Plan:
     path: Path
     run: dict[str, Any]  # Plan_Run key -> value (blank cells are None)
     tables: dict[str, Any]  # Plan_ sheet -> DataFrame
+
+    def table(self, name: str) -> Any:
+        return table(self, name)
 
     def number(self, key: str) -> float | None:
         """A Plan_Run value as a finite float (None if blank or not a number)."""
@@ -93,6 +97,13 @@ def read_plan(path: Path) -> Plan:
             if isinstance(key, str) and key not in run:
                 run[key] = None if is_blank(value) else value
     return Plan(path, run, tables)
+
+
+def table(plan: Any, name: str) -> Any:
+    """The Plan_ table `name` of `plan` (anything with a `tables` dict); None when the plan
+    has none (an optional sheet, or a plan from an older forceplan). `name` must be one the
+    output registry declares: a misspelt name is a bug, not a missing sheet."""
+    return plan.tables.get(output_schema.table_sheet(name).name)
 
 
 def is_blank(value: Any) -> bool:

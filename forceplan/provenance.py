@@ -20,6 +20,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from forceplan import output_schema
+
 #: Name of the canonical form, recorded next to the hash on Plan_Run.
 CONTENT_HASH_METHOD = "forceplan-content-v1: sha256 of sorted JSON of typed registry values"
 
@@ -187,12 +189,9 @@ def _plan_rows(path: Path) -> list[tuple[str, list[list[Any]]]]:
     return out
 
 
-FREE_LAYOUT = ("Plan_Summary", "Plan_Charts")
-
-
 def _plan_sheet_digest(name: str, rows: list[list[Any]], columns: list[str] | None) -> list[Any]:
     trimmed = _trim(rows)
-    if name in FREE_LAYOUT or not trimmed:
+    if name in output_schema.FREE_LAYOUT or not trimmed:
         return [_digest(trimmed), None]
     header = [str(h) if h is not None else "" for h in trimmed[0]]
     if columns is None:

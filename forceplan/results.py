@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import pyomo.core as pyo
 
-from forceplan import schema
+from forceplan import output_schema
 from forceplan.model.build import BuiltModel, Family
 from forceplan.model.courseload import instructor_terms, profile
 from forceplan.model.sensitivity import Sensitivity
@@ -583,7 +583,7 @@ def shortfalls_table(built: BuiltModel) -> pd.DataFrame:
                         "penalty": d.penalties[kind] * amount,
                     }
                 )
-    return pd.DataFrame(rows, columns=["kind", "constraint", "where", "year", "amount", "penalty"])
+    return _frame(rows, "Plan_Shortfalls")
 
 
 _SHORTFALL_IDS = {
@@ -622,19 +622,10 @@ def _shortfall_where(built: BuiltModel, name: str, index: Any) -> tuple[str, int
     return f"{index[0]} spending not covered by any funding source", index[1]
 
 
-#: Columns forceplan adds after the contract's columns (MODEL.md §6 allows more).
-EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
-    "Plan_Equipment": ("arrival_year", "attrition"),
-    "Plan_Budget": ("funding_gap",),
-    "Plan_Funding": ("currency",),
-    "Plan_Constraints": ("kind",),
-}
-
-
 def _frame(rows: list[dict[str, Any]], sheet: str) -> pd.DataFrame:
-    """A table with the contract's columns then ours, also when it has no rows."""
-    columns = list(schema.PLAN_COLUMNS[sheet]) + list(EXTRA_COLUMNS.get(sheet, ()))
-    return pd.DataFrame(rows, columns=columns)
+    """A Plan_ table with the registry's columns in sheet order, also when it has no rows; a
+    column not declared in forceplan.output_schema is an error, not a silent drop."""
+    return pd.DataFrame(rows, columns=output_schema.table_columns(sheet, rows))
 
 
 def build_tables(built: BuiltModel, outcome: SolveOutcome) -> PlanTables:

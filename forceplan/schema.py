@@ -1,7 +1,8 @@
 """The sheet registry: every input sheet and column of the workbook contract, declared once.
 
-The template, the reader, validation messages, output headers and the docs are generated
-from these declarations; nothing else in the package lists input columns.
+The template, the reader, validation messages and the docs are generated from these
+declarations; nothing else in the package lists input columns. The output sheets (Plan_)
+are declared the same way in `forceplan.output_schema`.
 Keep this module free of heavy imports: the CLI imports it for `--help`.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from forceplan import output_schema
 
 INF = math.inf
 
@@ -879,87 +882,10 @@ OUTPUT_PREFIX = "Plan_"
 #: replaces it on every write and never reads it as an input table.
 BASIS_SHEET = "_forceplan_basis"
 
-#: Output sheet columns (MODEL.md §6); more columns may follow these.
-PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
-    "Plan_Personnel": (
-        "trade",
-        "grade",
-        "year",
-        "strength",
-        "accessions",
-        "separations",
-        "moves_in",
-        "moves_out",
-        "attrition",
-        "limited_duty",
-        "training_load",
-        "requirement",
-        "overstrength",
-        "shortfall",
-    ),
-    "Plan_Transitions": (
-        "from_trade",
-        "from_grade",
-        "to_trade",
-        "to_grade",
-        "year",
-        "moved",
-        "lost",
-    ),
-    "Plan_Cohorts": ("trade", "grade", "years_served", "year", "strength", "leaving"),
-    "Plan_Training": ("course", "year", "trainees", "capacity", "expansion", "utilisation"),
-    "Plan_Units": ("unit_type", "year", "units", "activations", "disbandments", "shortfall"),
-    "Plan_Equipment": (
-        "equipment",
-        "year",
-        "stock",
-        "orders",
-        "deliveries",
-        "donations",
-        "disposals",
-        "requirement",
-        "shortfall",
-    ),
-    "Plan_Budget": ("line", "year", "spend", "discounted_spend", "committed_after_horizon"),
-    "Plan_Funding": (
-        "source",
-        "year",
-        "available",
-        "spent",
-        "unspent",
-        "carried_out",
-        "lapsed",
-        "rate",
-        "available_own",
-        "spent_own",
-        "unspent_own",
-        "carried_out_own",
-        "lapsed_own",
-    ),
-    "Plan_Allocation": ("source", "line", "year", "amount"),
-    "Plan_Constraints": (
-        "id",
-        "index",
-        "value",
-        "lower",
-        "upper",
-        "slack",
-        "shadow_price",
-        "binding",
-        "source_cells",
-        # MODEL.md §8.8: which side the price is for, where it holds, what it means
-        "side",
-        "valid_from",
-        "valid_to",
-        "price_note",
-    ),
-    "Plan_Run": ("key", "value"),
-}
-
-
-#: Plan_ sheets written only when the inputs call for them (MODEL.md §8.2: classes with
-#: max_service_years); every other PLAN_COLUMNS sheet is in every plan.
-OPTIONAL_PLAN_SHEETS = ("Plan_Cohorts",)
+# The Plan_ sheets and their columns are declared in the output registry beside this one;
+# these views of it keep their old names here.
+PLAN_COLUMNS = output_schema.PLAN_COLUMNS  # MODEL.md §6 columns of each contract table
+OPTIONAL_PLAN_SHEETS = output_schema.OPTIONAL_PLAN_SHEETS  # written only when inputs call
 
 
 def is_output_sheet(name: str) -> bool:

@@ -17,27 +17,15 @@ from typing import Any
 from clirun import forceplan
 from randomwb import CAREERS, random_workbook
 
+from forceplan import run_record
 from forceplan.plan_reader import read_plan
 
 GOLDEN = Path(__file__).parent / "golden"
 ROOT = Path(__file__).parent.parent
 
-#: Plan_Run keys that differ between two runs of the same plan (time, place, versions).
-VOLATILE_RUN_KEYS = {
-    "date",
-    "input_sha256",  # file bytes: openpyxl stamps the time in a written workbook
-    "ledger",
-    "ledger_prev_hash",
-    "ledger_records",
-    "numpy",
-    "openpyxl",
-    "pandas",
-    "pyomo",
-    "python",
-    "python-calamine",
-    "solver",
-    "tool",
-}
+#: Plan_Run keys that differ between two runs of the same plan (time, place, versions):
+#: declared in forceplan.run_record (tests/test_run_record.py pins which they are).
+VOLATILE_RUN_KEYS = {k.name for k in run_record.KEYS if k.volatile and not k.many}
 
 
 def _example(tmp: Path) -> Path:
@@ -90,9 +78,7 @@ def plan_values(name: str, tmp: Path) -> dict[str, Any]:
         rows = [[_plain(v) for v in row] for row in frame.itertuples(index=False)]
         sheets[title] = {"columns": [str(c) for c in frame.columns], "rows": rows}
     sheets["Plan_Run"] = {
-        k: _plain(v)
-        for k, v in sorted(plan.run.items())
-        if k not in VOLATILE_RUN_KEYS and not k.startswith("time_")
+        k: _plain(v) for k, v in sorted(plan.run.items()) if not run_record.is_volatile(k)
     }
     return sheets
 

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 import python_calamine
 
-from forceplan.workbook.write import save_book, table_sheet
+from forceplan.workbook.tables import table_sheet
+from forceplan.workbook.write import save_book
 
 TRICKY = [
     '=HYPERLINK("http://x","y")',

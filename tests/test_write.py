@@ -28,6 +28,7 @@ from forceplan import schema
 from forceplan.errors import ForceplanError, InputError
 from forceplan.pipeline import SolveRequest, run_solve
 from forceplan.provenance import content_hash, file_sha256
+from forceplan.workbook import styles
 from forceplan.workbook import write as writer
 from forceplan.workbook.load import load_workbook as load_inputs
 from forceplan.workbook.template import write_template
@@ -231,13 +232,13 @@ def test_plan_tables_are_formatted_excel_tables_with_header_in_row_1(plan) -> No
         header = [c.value for c in ws[1]]
         assert header[: len(columns)] == list(columns), name
         assert ws.freeze_panes == "A2", name
-        assert ws.sheet_properties.tabColor.rgb.endswith(writer.OUTPUT_TAB_COLOR), name
+        assert ws.sheet_properties.tabColor.rgb.endswith(styles.OUTPUT_TAB_COLOR), name
         assert ws.print_title_rows == "$1:$1", name
         rows = ws.max_row - 1
         if rows:
             (table,) = ws.tables.values()
             assert table.ref.startswith("A1:") and table.ref.endswith(str(rows + 1)), name
-            assert table.tableStyleInfo.name == writer.TABLE_STYLE
+            assert table.tableStyleInfo.name == styles.TABLE_STYLE
         if name != "Plan_Run":
             assert rows == len(run.tables.tables[name]), name
     # the first rows are data, not a banner: other tools read these sheets as tables

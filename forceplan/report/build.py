@@ -29,6 +29,7 @@ from typing import Any
 
 from forceplan import __version__
 from forceplan.errors import ForceplanError
+from forceplan.plan_reader import table as plan_table
 from forceplan.report import charts
 from forceplan.report.families import FAMILIES, KINDS, describe
 
@@ -36,40 +37,6 @@ from forceplan.report.families import FAMILIES, KINDS, describe
 PRICES_PER_KIND = 3
 PRICES_TOP = 15
 PRICE_EPS = 1e-9
-
-#: Plan_Run keys by provenance group (anything else goes to "other").
-RUN_GROUPS: dict[str, tuple[str, ...]] = {
-    "Inputs": ("input_file", "input_sha256", "input_content_hash", "content_hash_method"),
-    "Tool, solver and libraries": (
-        "tool",
-        "solver",
-        "pyomo",
-        "pandas",
-        "openpyxl",
-        "python-calamine",
-        "numpy",
-        "python",
-    ),
-    "Run": (
-        "date",
-        "user",
-        "host",
-        "status",
-        "solver_status",
-        "objective_value",
-        "gap",
-        "solve_stages",
-    ),
-    "Options": (
-        "objective",
-        "currency",
-        "elastic",
-        "integer_units",
-        "time_limit",
-        "mip_gap",
-        "threads",
-    ),
-}
 
 
 @dataclass
@@ -159,7 +126,7 @@ def _by_year(frame: Any, value: str, years: list[int]) -> list[float]:
 
 
 def _strength_section(plan: Any, inputs: Any, years: list[int]) -> dict[str, Any]:
-    personnel = plan.tables.get("Plan_Personnel")
+    personnel = plan_table(plan, "Plan_Personnel")
     reserve = {
         (r["trade"], r["grade"])
         for r in inputs.tables["Personnel"]
@@ -226,8 +193,8 @@ def _column_total(table: Any, column: str) -> float:
 
 
 def _money_section(plan: Any, years: list[int]) -> dict[str, Any]:
-    budget = plan.tables.get("Plan_Budget")
-    funding = plan.tables.get("Plan_Funding")
+    budget = plan_table(plan, "Plan_Budget")
+    funding = plan_table(plan, "Plan_Funding")
     spend = _by_year(budget, "spend", years)
     discounted = _by_year(budget, "discounted_spend", years)
     has_funding = funding is not None and len(funding) > 0
@@ -282,7 +249,7 @@ def _money_section(plan: Any, years: list[int]) -> dict[str, Any]:
 
 
 def _personnel_charts(plan: Any, years: list[int]) -> dict[str, Any]:
-    pp = plan.tables.get("Plan_Personnel")
+    pp = plan_table(plan, "Plan_Personnel")
     labels = [str(y) for y in years]
     out: dict[str, Any] = {}
     out["by_trade"] = charts.bar_chart(
@@ -319,7 +286,7 @@ def _personnel_charts(plan: Any, years: list[int]) -> dict[str, Any]:
 def _cohort_chart(plan: Any, years: list[int]) -> dict[str, Any]:
     """Plan_Cohorts (MODEL.md §8.2): strength of the service-limited classes by years served,
     stacked per year, with those at the limit (who leave the next year) as a line."""
-    pk = plan.tables.get("Plan_Cohorts")
+    pk = plan_table(plan, "Plan_Cohorts")
     if pk is None or not len(pk):
         return {"cohorts": None}
     served = sorted({int(k) for k in pk["years_served"]})
@@ -392,7 +359,7 @@ def _value(rows: Any, year: int, column: str) -> float | None:
 
 
 def _units_chart(plan: Any, years: list[int]) -> Any:
-    units = _series_by(plan.tables.get("Plan_Units"), "unit_type", "units", years)
+    units = _series_by(plan_table(plan, "Plan_Units"), "unit_type", "units", years)
     if not units:
         return None
     return charts.line_chart(
@@ -405,7 +372,7 @@ def _units_chart(plan: Any, years: list[int]) -> Any:
 
 
 def _shortfalls(plan: Any) -> list[dict[str, Any]]:
-    frame = plan.tables.get("Plan_Shortfalls")
+    frame = plan_table(plan, "Plan_Shortfalls")
     if frame is None or not len(frame):
         return []
     return frame.to_dict("records")
@@ -425,7 +392,7 @@ def price_sentence(row: dict[str, Any], objective: str, currency: str) -> str:
 def _constraints_section(plan: Any, objective: str, currency: str) -> dict[str, Any]:
     import pandas as pd
 
-    frame = plan.tables.get("Plan_Constraints")
+    frame = plan_table(plan, "Plan_Constraints")
     if frame is None:
         frame = pd.DataFrame(columns=["id", "index", "kind", "binding", "shadow_price"])
     if "kind" not in frame:
@@ -568,21 +535,20 @@ def _truthy(value: Any) -> bool:
 
 
 def _provenance(plan: Any, plan_sha: str) -> dict[str, Any]:
+    """Plan_Run's rows by the groups of forceplan.run_record (undeclared keys: "Other")."""
+    from forceplan.run_record import INPUT_HASH, REPORT_GROUPS, Group, names, of_group
+
     run = plan.run
-    groups = []
-    used: set[str] = {"classification"}
-    for title, keys in RUN_GROUPS.items():
-        groups.append({"title": title, "rows": [(k, run.get(k)) for k in keys if k in run]})
-        used |= set(keys)
-    sheets = [(k.split(":", 1)[1], v) for k, v in run.items() if k.startswith("input_hash:")]
-    timings = [(k, v) for k, v in run.items() if k.startswith("time_")]
-    used |= {k for k in run if k.startswith(("input_hash:", "time_"))}
-    other = [(k, v) for k, v in run.items() if k not in used]
+    groups = [
+        {"title": g.value, "rows": [(k, run[k]) for k in names(g) if k in run]}
+        for g in REPORT_GROUPS
+    ]
+    sheets = [(INPUT_HASH.part(k), v) for k, v in of_group(run, Group.SHEETS)]
     return {
         "groups": groups,
         "sheets": sheets,
-        "timings": timings,
-        "other": other,
+        "timings": of_group(run, Group.TIMINGS),
+        "other": of_group(run, Group.OTHER),
         "plan_sha256": plan_sha,
     }
 
@@ -634,12 +600,12 @@ def build_context(path: Path) -> dict[str, Any]:
     issues = raw_issues + issues
     audit = audit_workbook(path, plan=plan, loaded=(inputs, issues))
     settings = inputs.settings
-    personnel = plan.tables.get("Plan_Personnel")
+    personnel = plan_table(plan, "Plan_Personnel")
     years = _years(personnel) or list(inputs.years)
     currency = str(settings.get("currency") or "")
     objective = str(plan.run.get("objective") or settings.get("objective") or "min_cost")
     money = _money_section(plan, years)
-    units = plan.tables.get("Plan_Units")
+    units = plan_table(plan, "Plan_Units")
     scores = {str(r["unit_type"]): float(r["capability_score"] or 0.0) for r in inputs["UnitTypes"]}
     capability = 0.0
     if units is not None and len(units):
@@ -650,7 +616,7 @@ def build_context(path: Path) -> dict[str, Any]:
             )
         )
     shortfalls = _shortfalls(plan)
-    equipment = plan.tables.get("Plan_Equipment")
+    equipment = plan_table(plan, "Plan_Equipment")
     pipeline = 0.0
     if equipment is not None and "arrival_year" in equipment and len(equipment):
         late = equipment[(equipment["arrival_year"] > years[-1]) & (equipment["orders"] > 0)]
@@ -676,8 +642,8 @@ def build_context(path: Path) -> dict[str, Any]:
         "integer_units": plan.flag("integer_units"),
         "discount_rate": settings.get("discount_rate"),
         "pipeline_orders": pipeline,
-        "committed": _column_total(plan.tables.get("Plan_Budget"), "committed_after_horizon"),
-        "lapsed": _column_total(plan.tables.get("Plan_Funding"), "lapsed"),
+        "committed": _column_total(plan_table(plan, "Plan_Budget"), "committed_after_horizon"),
+        "lapsed": _column_total(plan_table(plan, "Plan_Funding"), "lapsed"),
         "first_year": years[0] if years else None,
         "last_year": years[-1] if years else None,
     }
@@ -692,7 +658,7 @@ def build_context(path: Path) -> dict[str, Any]:
         "money": money,
         "personnel": _personnel_charts(plan, years),
         "training": _small_multiples(
-            plan.tables.get("Plan_Training"),
+            plan_table(plan, "Plan_Training"),
             "course",
             ("trainees", "trainees"),
             ("capacity", "capacity"),

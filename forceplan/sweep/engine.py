@@ -71,25 +71,16 @@ class Prepared:
 
 def prepare(workbook: Path, spec_texts: list[str], options: SweepOptions) -> Prepared:
     """Read and validate the workbook, parse and match the specs (InputError/SpecError)."""
-    from forceplan.errors import InputError, Issue
-    from forceplan.model.data import build_data
-    from forceplan.workbook.load import load_workbook
-    from forceplan.workbook.validate import check_inputs, sort_issues
+    from forceplan.load import ModelOptions, load_checked
 
     if not spec_texts:
         raise SpecError("give at least one --vary SPEC")
     specs = [parse_spec(t) for t in spec_texts]
-    inputs, issues = load_workbook(workbook)
-    issues += check_inputs(inputs)
-    if options.objective == "custom" and not len(inputs["Objective"]):
-        issues.append(Issue("error", "Objective", "", "--objective custom needs weights"))
-    issues = sort_issues(issues, inputs)
-    if any(i.severity == "error" for i in issues):
-        raise InputError(issues)
-    data = build_data(inputs, options.objective, options.elastic, options.integer_units)
-    matched = match_specs(specs, inputs)
-    _check_structure(specs, matched, data)
-    return Prepared(specs, inputs, data, matched, issues)
+    model = ModelOptions(options.objective, options.elastic, options.integer_units)
+    loaded = load_checked(workbook, model)
+    matched = match_specs(specs, loaded.inputs)
+    _check_structure(specs, matched, loaded.data)
+    return Prepared(specs, loaded.inputs, loaded.data, matched, loaded.issues)
 
 
 def _check_structure(specs: list[VarySpec], matched: list[list[Cell]], data: Any) -> None:

@@ -11,14 +11,13 @@ from typing import Any
 
 from forceplan.sweep.scenarios import Cell
 from forceplan.sweep.spec import VarySpec
+from forceplan.workbook.styles import FMT_COUNT, FMT_MONEY
 
 SUMMARY_SHEET = "Sweep"
 CHART_SHEET = "Sweep_Chart"
 INPUTS_SHEET = "Sweep_Inputs"
 
 FMT_FACTOR = "0.000"
-FMT_MONEY = "#,##0"
-FMT_COUNT = "#,##0"
 
 
 def checkpoint_path(output: Path) -> Path:
@@ -151,7 +150,7 @@ def write_summary(
     import openpyxl
 
     from forceplan.workbook.atomic import atomic_write
-    from forceplan.workbook.write import table_sheet
+    from forceplan.workbook.tables import table_sheet
 
     frame = summary_frame(specs, rows, years)
     labels = _labels(specs)
@@ -177,9 +176,9 @@ def write_summary(
 def _chart_sheet(book: Any, data_ws: Any, frame: Any, labels: list[str], specs, classification):
     from openpyxl.chart import Reference, ScatterChart, Series
 
-    from forceplan.workbook.write import _output_sheet, banner
+    from forceplan.workbook.styles import banner, output_sheet
 
-    ws = _output_sheet(book, CHART_SHEET, classification)
+    ws = output_sheet(book, CHART_SHEET, classification)
     banner(ws, classification, 12)
     n = len(frame)
     if not n or not labels:
@@ -215,7 +214,7 @@ def _chart_sheet(book: Any, data_ws: Any, frame: Any, labels: list[str], specs, 
 def _inputs_sheet(book, specs, matched, base, meta, classification, taken) -> None:
     import pandas as pd
 
-    from forceplan.workbook.write import table_sheet
+    from forceplan.workbook.tables import table_sheet
 
     base_rows = [("workbook", meta.get("workbook")), ("input_sha256", meta.get("sha256"))]
     for key in ("scenarios", "samples", "seed", "workers", "scheduler", "tool"):

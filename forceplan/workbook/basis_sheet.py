@@ -44,7 +44,7 @@ def add_basis_sheet(book: Any, basis: Basis, classification: str) -> None:
     """Append the hidden basis sheet to an openpyxl workbook, set up to print like every
     sheet forceplan writes (classification in header and footer, one page wide, header row
     repeated), in case someone unhides and prints it."""
-    from forceplan.workbook.write import print_setup, set_cell
+    from forceplan.workbook.styles import print_setup, set_cell
 
     cols, rows = basis.encode()
     ws = book.create_sheet(schema.BASIS_SHEET)

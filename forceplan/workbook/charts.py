@@ -21,6 +21,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from forceplan.workbook.styles import (
+    FMT_COUNT,
+    FMT_YEAR,
+    HEADER_FILL,
+    banner,
+    font,
+    output_sheet,
+    set_cell,
+)
+
 TOP_EQUIPMENT = 4
 TOP_COURSES = 6
 CHART_WIDTH_CM = 17.0
@@ -51,10 +61,8 @@ def add_charts_sheet(book: Any, tables: dict[str, Any], classification: str, inp
     from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
 
-    from forceplan.workbook.write import _output_sheet, banner, font, set_cell
-
     index = book.sheetnames.index("Plan_Summary") + 1 if "Plan_Summary" in book else None
-    ws = _output_sheet(book, "Plan_Charts", classification, index)
+    ws = output_sheet(book, "Plan_Charts", classification, index)
     blocks = [
         b
         for b in (
@@ -73,7 +81,7 @@ def add_charts_sheet(book: Any, tables: dict[str, Any], classification: str, inp
         "Charts of the plan. The tables below are the data they draw (from the Plan_ sheets).",
     )
     chart_col = width + 2
-    bold, fill = font(book, bold=True), PatternFill("solid", fgColor="DDEBF7")
+    bold, fill = font(book, bold=True), PatternFill("solid", fgColor=HEADER_FILL)
     row = FIRST_ROW
     for block in blocks:
         set_cell(ws.cell(row=row, column=1), block.title)
@@ -134,8 +142,6 @@ def _num(x: Any) -> float | None:
 def _strength_block(
     tables: dict[str, Any], band: dict[int, Any], reserve: set[tuple[str, str]] | None = None
 ) -> Block | None:
-    from forceplan.workbook.write import FMT_COUNT, FMT_YEAR
-
     frame = tables.get("Plan_Personnel")
     if frame is None or not len(frame):
         return None
@@ -177,8 +183,6 @@ def _pivot(frame: Any, index: str, columns: str, values: str, years: list[int]) 
 
 
 def _spending_block(tables: dict[str, Any]) -> Block | None:
-    from forceplan.workbook.write import FMT_YEAR
-
     budget, years = tables.get("Plan_Budget"), _years(tables)
     if budget is None or not len(budget) or not years:
         return None
@@ -226,8 +230,6 @@ def _spending_block(tables: dict[str, Any]) -> Block | None:
 
 
 def _funding_block(tables: dict[str, Any]) -> Block | None:
-    from forceplan.workbook.write import FMT_YEAR
-
     funding, years = tables.get("Plan_Funding"), _years(tables)
     if funding is None or not len(funding) or not years:
         return None
@@ -261,8 +263,6 @@ def _funding_block(tables: dict[str, Any]) -> Block | None:
 
 
 def _equipment_block(tables: dict[str, Any], prices: dict[str, float] | None) -> Block | None:
-    from forceplan.workbook.write import FMT_COUNT, FMT_YEAR
-
     frame, years = tables.get("Plan_Equipment"), _years(tables)
     if frame is None or not len(frame) or not years:
         return None
@@ -314,8 +314,6 @@ def _equipment_chart(item: str, col: int) -> ChartMaker:
 
 
 def _training_block(tables: dict[str, Any]) -> Block | None:
-    from forceplan.workbook.write import FMT_COUNT
-
     frame = tables.get("Plan_Training")
     if frame is None or not len(frame):
         return None

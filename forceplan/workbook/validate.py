@@ -19,7 +19,8 @@ import difflib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,15 @@ from forceplan.workbook.load import load_workbook
 from forceplan.workbook.validate_careers import check_careers
 from forceplan.workbook.validate_cohorts import check_cohorts
 from forceplan.workbook.validate_money import check_money
+
+#: `phase(name)` -> a context manager around one step (see `validate_workbook`).
+Phase = Callable[[str], AbstractContextManager[Any]]
+
+
+def untimed(_phase: str) -> AbstractContextManager[Any]:
+    """The `phase` hook of callers that neither time nor show the steps."""
+    return nullcontext()
+
 
 #: Longest planning horizon accepted, in years.
 MAX_HORIZON_YEARS = 100
@@ -55,15 +65,30 @@ _ENTITY_WORDS = {
 }
 
 
-def validate_workbook(path: Path) -> tuple[Inputs, list[Issue]]:
+def validate_workbook(
+    path: Path, objective: str | None = None, phase: Phase = untimed
+) -> tuple[Inputs, list[Issue]]:
     """Read `path` and check it: every problem found, errors first, in sheet and row order.
 
-    Files that cannot be read at all (missing, not an .xlsx, damaged) raise InputError from
-    the reader; everything else is returned as issues.
+    `objective`: the command's --objective, checked against the inputs too. `phase(name)`
+    wraps the "read" and the "validate" step (solve times and shows them). Files that
+    cannot be read at all (missing, not an .xlsx, damaged) raise InputError from the
+    reader; everything else is returned as issues. Commands read input through
+    `forceplan.load.load_checked`, which calls this.
     """
-    inputs, issues = load_workbook(path)
-    issues = issues + check_inputs(inputs)
-    return inputs, sort_issues(issues, inputs)
+    with phase("read"):
+        inputs, issues = load_workbook(path)
+    with phase("validate"):
+        issues = issues + check_inputs(inputs) + check_options(inputs, objective)
+        return inputs, sort_issues(issues, inputs)
+
+
+def check_options(inputs: Inputs, objective: str | None) -> list[Issue]:
+    """The command's options against the inputs (the Settings sheet is `check_inputs`')."""
+    if objective == "custom" and not len(inputs["Objective"]):
+        message = "--objective custom needs weights on the Objective sheet (metric, weight)"
+        return [Issue("error", "Objective", "", message)]
+    return []
 
 
 def check_inputs(inputs: Inputs) -> list[Issue]:

@@ -25,7 +25,6 @@ as it was.
 from __future__ import annotations
 
 import io
-import math
 import posixpath
 import re
 import warnings
@@ -36,69 +35,23 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
-from forceplan import schema
+from forceplan import output_schema, schema
 from forceplan.errors import ForceplanError, Issue
 from forceplan.workbook.atomic import OutputTarget, Written, write_output
-from forceplan.workbook.fastrows import ILLEGAL_XML, template_value
+from forceplan.workbook.charts import add_charts_sheet
+from forceplan.workbook.styles import (
+    FMT_COUNT,
+    FMT_YEAR,
+    HEADER_FILL,
+    banner,
+    font,
+    output_sheet,
+    print_setup,
+    set_cell,
+)
+from forceplan.workbook.tables import sheet_money_unit, table_sheet
 
-#: Tab colour of every output sheet (input sheets keep their own).
-OUTPUT_TAB_COLOR = "1F4E79"
-#: Excel table style of the Plan_ tables.
-TABLE_STYLE = "TableStyleMedium2"
 MAX_SHEET_NAME = 31
-
-FMT_COUNT = "#,##0"  # persons, equipment: thousands separators
-FMT_UNITS = "#,##0.0"  # unit counts: fractions of a unit matter
-FMT_MONEY = "#,##0"  # money in the workbook's currency
-FMT_SHARE = "0.0%"
-FMT_YEAR = "0"
-FMT_PLAIN = "General"
-FMT_PRICE = "#,##0.00##"  # prices and their ranges: whole money and small per-unit prices
-
-_SHEET_FORMAT = {
-    "Plan_Personnel": FMT_COUNT,
-    "Plan_Cohorts": FMT_COUNT,
-    "Plan_Transitions": FMT_COUNT,
-    "Plan_Training": FMT_COUNT,
-    "Plan_Units": FMT_UNITS,
-    "Plan_Equipment": FMT_COUNT,
-    "Plan_Budget": FMT_MONEY,
-    "Plan_Funding": FMT_MONEY,
-    "Plan_Allocation": FMT_MONEY,
-    "Plan_Shortfalls": FMT_UNITS,
-    "Plan_Constraints": "General",
-}
-_COLUMN_FORMAT = {
-    "year": FMT_YEAR,
-    "arrival_year": FMT_YEAR,
-    "utilisation": FMT_SHARE,
-    "rate": "#,##0.0000",  # Plan_Funding: base units per unit of the source's currency
-    "penalty": FMT_MONEY,
-    "shadow_price": FMT_PRICE,
-    "valid_from": FMT_PRICE,
-    "valid_to": FMT_PRICE,
-}
-_SHEET_HELP = {
-    "Plan_Summary": "headline figures",
-    "Plan_Charts": "strength, money, equipment and training charts",
-    "Plan_Personnel": "strength and flows by trade, grade and year",
-    "Plan_Cohorts": "strength by years served of classes with a service limit; leaving = "
-    "those who must leave the class next year",
-    "Plan_Transitions": "promotions and cross-training moves by year",
-    "Plan_Training": "trainees against course capacity by year",
-    "Plan_Units": "units by type and year",
-    "Plan_Equipment": "stock, orders and deliveries by item and year",
-    "Plan_Budget": "spending by budget line and year",
-    "Plan_BudgetGrid": "spending laid out line × year, with totals and funding available",
-    "Plan_Funding": "money available, spent, carried and lapsed by source and year (base "
-    "currency; *_own columns in the source's currency)",
-    "Plan_Allocation": "which source pays for which line",
-    "Plan_Shortfalls": "requirements not met (elastic mode)",
-    "Plan_Constraints": "every limit: value, slack, shadow price, input cells",
-    "Plan_Run": "provenance: input hashes, versions, options, timings",
-}
-_HEADER_FILL = "DDEBF7"
-_BANNER_FILL = "1F4E79"
 
 
 # --- output path checks ----------------------------------------------------------------
@@ -198,8 +151,6 @@ def write_plan(
     (MODEL.md §8.9). Returns warnings: features of the input that the copy loses, and the
     backup made of a file that was replaced.
     """
-    from forceplan.workbook.charts import add_charts_sheet
-
     notes: list[Issue] = []
     scan = scan if scan is not None else scan_input(input_path)
     book, lost = _load_for_copy(input_path, scan)
@@ -219,13 +170,14 @@ def write_plan(
     add_charts_sheet(book, sheets, classification, charts)
     streamed: dict[str, Any] = {}  # sheet -> frame whose rows are written by fastrows
     for name, frame in sheets.items():
+        check_registered(name, frame.columns)
         table_sheet(book, name, frame, classification, taken, deferred=streamed, currency=currency)
         if name == "Plan_Budget" and grid is not None:
             _grid_sheet(book, grid, classification, taken, currency)
     run_rows = [*run_rows, *(("lost_feature", i.where + ": " + i.message) for i in lost)]
-    run_sheet = table_sheet(
-        book, "Plan_Run", _key_value_frame(run_rows, classification), classification, taken
-    )
+    run_frame = _key_value_frame(run_rows, classification)
+    check_registered("Plan_Run", run_frame.columns)
+    run_sheet = table_sheet(book, "Plan_Run", run_frame, classification, taken)
     _format_run_values(run_sheet)
     if basis is not None:
         from forceplan.workbook.basis_sheet import add_basis_sheet
@@ -300,94 +252,6 @@ def _names_in_use(book: Any) -> set[str]:
 # --- cell writing ----------------------------------------------------------------------
 
 
-def set_cell(cell: Any, value: Any) -> None:
-    """Write a value; text stays text (no formula injection), inf/nan/NA become blank."""
-    if value is None:
-        return
-    if isinstance(value, bool):
-        cell.value = value
-    elif isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return
-        cell.value = value
-    elif isinstance(value, int):
-        cell.value = value
-    elif type(value).__name__ in ("NAType", "NaTType"):
-        return
-    elif hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
-        set_cell(cell, value.item())
-    else:
-        cell.value = ILLEGAL_XML.sub("", str(value))  # control characters XML cannot hold
-        cell.data_type = "s"
-
-
-def _mark_classification(ws: Any, classification: str) -> None:
-    """Print the classification at the top and bottom of every printed page."""
-    for part in (
-        ws.oddHeader,
-        ws.evenHeader,
-        ws.firstHeader,
-        ws.oddFooter,
-        ws.evenFooter,
-        ws.firstFooter,
-    ):
-        part.center.text = _header_text(classification)
-        part.center.font = "Arial,Bold"
-    for part in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
-        part.left.text = "&A"  # sheet name
-    for part in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
-        part.right.text = "Page &P of &N"
-
-
-def print_setup(ws: Any, classification: str) -> None:
-    """Print settings for a sheet that has none (input sheets copied into the plan): one
-    page wide, header row repeated on every page, the classification in the header and
-    footer, landscape when the sheet is wide. A sheet the user set up to print (fit to
-    page, a print area or repeated rows) keeps its own settings."""
-    from openpyxl.utils import get_column_letter
-
-    props = ws.sheet_properties.pageSetUpPr
-    own = (props is not None and props.fitToPage) or ws.print_area or ws.print_title_rows
-    if not ws.oddHeader.center.text and not ws.oddFooter.center.text:
-        _mark_classification(ws, classification)
-    if own:
-        return
-    ws.page_setup.orientation = orientation(ws)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if ws.max_row > 1 and _has_header(ws):
-        ws.print_title_rows = "1:1"
-        if not ws.auto_filter.ref and not ws.tables:
-            last = get_column_letter(ws.max_column)
-            ws.auto_filter.ref = f"A1:{last}{ws.max_row}"
-
-
-#: Widest sheet (in characters) printed portrait. Fitted to the page width, a portrait
-#: page holds more rows than a landscape one (fewer pages), down to a font scale of about
-#: 70 %; wider sheets print landscape so the text stays readable.
-PORTRAIT_MAX_CHARS = 140
-
-
-def orientation(ws: Any) -> str:
-    from openpyxl.utils import get_column_letter
-
-    width = sum(
-        (ws.column_dimensions[get_column_letter(j)].width or 9.0)
-        for j in range(1, max(1, ws.max_column) + 1)
-    )
-    return "portrait" if width <= PORTRAIT_MAX_CHARS else "landscape"
-
-
-def _has_header(ws: Any) -> bool:
-    """Row 1 is a table header: text in every used cell and a contract sheet's shape."""
-    from forceplan import schema
-
-    if ws.title not in {sheet.name for sheet in schema.SHEETS}:
-        return False
-    return all(isinstance(c.value, str) for c in ws[1] if c.value is not None)
-
-
 def _format_run_values(ws: Any) -> None:
     """Plan_Run values are of many kinds: big numbers get separators, small ones stay."""
     for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
@@ -396,210 +260,6 @@ def _format_run_values(ws: Any) -> None:
             key = ws.cell(row=cell.row, column=1).value
             if abs(value) >= 1000 and not str(key).endswith("year"):
                 cell.number_format = "#,##0.00"
-
-
-def _header_text(text: str) -> str:
-    """Header/footer text: `&` starts a code there, so a literal one is doubled."""
-    return text.replace("&", "&&")[:200]
-
-
-def _output_sheet(book: Any, name: str, classification: str, index: int | None = None) -> Any:
-    ws = book.create_sheet(name, index)
-    if ws.title != name:
-        raise ForceplanError(
-            f"the workbook has a sheet named like {name!r} (sheet names ignore case): "
-            "rename it, since Plan_ sheets are written by forceplan"
-        )
-    ws.sheet_properties.tabColor = OUTPUT_TAB_COLOR
-    _mark_classification(ws, classification)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return ws
-
-
-def banner(ws: Any, classification: str, width: int) -> None:
-    """The classification as the first row of a free-layout output sheet."""
-    from openpyxl.styles import Alignment, PatternFill
-
-    fill = PatternFill("solid", fgColor=_BANNER_FILL)
-    for col in range(1, width + 1):
-        cell = ws.cell(row=1, column=col)
-        cell.fill = fill
-    first = ws.cell(row=1, column=1)
-    set_cell(first, classification)
-    first.font = font(ws.parent, bold=True, color="FFFFFF", size=12)
-    first.alignment = Alignment(horizontal="left")
-
-
-def _number_format(sheet: str, column: str, money_unit: str = "") -> str:
-    """The output column registry's format (forceplan.output_columns), else the defaults."""
-    from forceplan import output_columns
-    from forceplan.fmt import excel_money_format
-
-    col = output_columns.column(sheet, column)
-    if col is not None and col.kind in output_columns.MONEY_KINDS:
-        return excel_money_format(money_unit)
-    if col is not None and col.kind in output_columns.KIND_FORMAT:
-        return output_columns.KIND_FORMAT[col.kind]
-    return _COLUMN_FORMAT.get(column, _SHEET_FORMAT.get(sheet, FMT_PLAIN))
-
-
-def sheet_money_unit(sheet: str, frame: Any) -> str:
-    """'mn' when the sheet's money reaches millions (then every money column of the sheet
-    reads in millions, so columns compare at a glance), else '' (currency units)."""
-    from forceplan import output_columns
-
-    biggest = 0.0
-    for name in frame.columns:
-        col = output_columns.column(sheet, str(name))
-        if col is None or col.kind not in output_columns.MONEY_KINDS:
-            continue
-        values = frame[name].dropna()
-        if len(values) and values.dtype.kind in "if":
-            biggest = max(biggest, float(values.abs().max()))
-    return "mn" if math.isfinite(biggest) and biggest >= 1e6 else ""
-
-
-def header_comments(ws: Any, sheet: str, columns: list[str], currency: str, unit: str) -> None:
-    """A comment with meaning and unit on each header cell (MODEL.md §8.9)."""
-    from openpyxl.comments import Comment
-
-    from forceplan.output_columns import header_comment
-
-    for j, col in enumerate(columns, start=1):
-        text = header_comment(sheet, col, currency, unit)
-        if text:
-            comment = Comment(text, "forceplan")
-            comment.width, comment.height = 260, 90
-            ws.cell(row=1, column=j).comment = comment
-
-
-def table_sheet(
-    book: Any,
-    name: str,
-    frame: Any,
-    classification: str,
-    taken: set[str],
-    number_formats: dict[str, str] | None = None,
-    deferred: dict[str, Any] | None = None,
-    currency: str | None = None,
-) -> Any:
-    """One output table: header in row 1, an Excel table with filters, formats, widths.
-
-    Numeric columns get `number_formats[column]`, else the format of the Plan_ sheet.
-    With `deferred`, only a template data row is written and the frame is put in
-    `deferred[sheet]`: `save_book` then streams its rows (fast for large tables).
-    """
-    from openpyxl.styles import Alignment, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.filters import AutoFilter
-    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
-
-    ws = _output_sheet(book, name, classification)
-    columns = [str(c) for c in frame.columns]
-    header_font, header_fill = font(book, bold=True), PatternFill("solid", fgColor=_HEADER_FILL)
-    for j, col in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=j)
-        set_cell(cell, col)
-        cell.font = header_font
-        cell.fill = header_fill
-        cell.alignment = Alignment(horizontal="center")
-    unit = sheet_money_unit(name, frame)
-    formats = [_column_format(name, col, frame[col], number_formats, unit) for col in frame.columns]
-    if currency is not None:
-        header_comments(ws, name, columns, currency, unit)
-    if deferred is not None and len(frame):
-        deferred[ws.title] = frame
-        records: Iterable[tuple[Any, ...]] = [
-            tuple(template_value(fmt is not None) for fmt in formats)
-        ]
-    else:
-        records = frame.itertuples(index=False, name=None)
-    for i, record in enumerate(records, start=2):
-        for j, value in enumerate(record, start=1):
-            cell = ws.cell(row=i, column=j)
-            set_cell(cell, value)
-            if formats[j - 1] and cell.value is not None:
-                cell.number_format = formats[j - 1]
-    for j, col in enumerate(frame.columns, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = _width(col, frame[col], formats[j - 1])
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = orientation(ws)
-    last = get_column_letter(max(1, len(columns)))
-    if len(frame) and columns and len(set(columns)) == len(columns):
-        table = Table(displayName=_table_name(name, taken), ref=f"A1:{last}{len(frame) + 1}")
-        table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
-        # name the columns here: otherwise openpyxl reads the header through ws[ref], which
-        # creates an empty cell for every cell of the table
-        table.tableColumns = [TableColumn(id=j, name=col) for j, col in enumerate(columns, 1)]
-        table.autoFilter = AutoFilter(ref=table.ref)
-        ws.add_table(table)
-    elif columns:
-        ws.auto_filter.ref = f"A1:{last}1"
-    return ws
-
-
-def _column_format(
-    sheet: str, column: Any, series: Any, overrides: dict[str, str] | None, unit: str = ""
-) -> str | None:
-    """Number format for a numeric column; None for text and TRUE/FALSE columns."""
-    import pandas as pd
-
-    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
-        return None
-    if overrides and str(column) in overrides:
-        return overrides[str(column)]
-    return _number_format(sheet, str(column), unit)
-
-
-def font(book: Any, **changes: Any) -> Any:
-    """The workbook's default font (its Normal style) with `changes`, e.g. bold=True."""
-    from copy import copy
-
-    from openpyxl.styles import DEFAULT_FONT
-
-    try:
-        base = book._fonts[0]  # the font of the Normal style
-    except (AttributeError, IndexError):
-        base = DEFAULT_FONT
-    new = copy(base)
-    for key, value in changes.items():
-        setattr(new, key, value)
-    return new
-
-
-def _width(column: Any, series: Any, fmt: str | None) -> float:
-    """Column width from the header and the longest shown value (8 to 60 characters)."""
-    longest = len(str(column)) + 3  # room for the filter button
-    values = series.dropna()
-    if len(values):
-        if fmt in (FMT_COUNT, FMT_MONEY) or (fmt and fmt.endswith('mn"')):
-            biggest = float(values.abs().max()) if values.dtype.kind in "if" else 0.0
-            if fmt.endswith('mn"'):
-                shown = len(f"{biggest / 1e6:,.1f} mn") + 2 if math.isfinite(biggest) else 12
-            else:
-                shown = len(f"{biggest:,.0f}") + 2 if math.isfinite(biggest) else 12
-        elif fmt in (FMT_SHARE, FMT_YEAR):
-            shown = 7
-        elif fmt:
-            shown = 14
-        else:
-            shown = int(values.astype(str).str.len().max()) + 1
-        longest = max(longest, shown)
-    return float(min(60, max(8, longest)))
-
-
-def _table_name(sheet: str, taken: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9_]", "_", sheet)
-    name, n = base, 1
-    while name.lower() in taken:
-        n += 1
-        name = f"{base}_{n}"
-    taken.add(name.lower())
-    return name
 
 
 def _key_value_frame(rows: Iterable[tuple[str, Any]], classification: str) -> Any:
@@ -625,10 +285,10 @@ def _summary_sheet(
 
     from forceplan.fmt import excel_money_format
 
-    ws = _output_sheet(book, "Plan_Summary", classification)
+    ws = output_sheet(book, "Plan_Summary", classification)
     banner(ws, classification, 6)
     bold = font(book, bold=True)
-    fill = PatternFill("solid", fgColor=_HEADER_FILL)
+    fill = PatternFill("solid", fgColor=HEADER_FILL)
 
     def header(row: int, names: Iterable[str]) -> None:
         for j, text in enumerate(names, start=1):
@@ -668,7 +328,7 @@ def _summary_sheet(
         set_cell(cell, name)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1")
         cell.font = font(book, color="0563C1", underline="single")
-        set_cell(ws.cell(row=row, column=2), _SHEET_HELP.get(name, ""))
+        set_cell(ws.cell(row=row, column=2), _sheet_help(name))
     for letter, width in zip("ABCDEF", (24, 20, 14, 14, 16, 18), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
@@ -748,17 +408,14 @@ def _grid_sheet(book: Any, grid: Any, classification: str, taken: set[str], curr
     """Write Plan_BudgetGrid: money in mn (the cells hold exact amounts), bold totals."""
     from openpyxl.comments import Comment
 
-    from forceplan.fmt import excel_money_format
-
-    money = excel_money_format(sheet_money_unit_values(grid))
-    formats = {c: money for c in grid.columns if c != "line"}
-    ws = table_sheet(book, "Plan_BudgetGrid", grid, classification, taken, formats)
+    check_registered("Plan_BudgetGrid", grid.columns)
+    ws = table_sheet(book, "Plan_BudgetGrid", grid, classification, taken)
     bold = font(book, bold=True)
     for r in range(2, len(grid) + 2):
         if ws.cell(row=r, column=1).value in ("total spending", "funding available"):
             for c in range(1, len(grid.columns) + 1):
                 ws.cell(row=r, column=c).font = bold
-    unit = "millions (mn)" if money.endswith('mn"') else "currency units"
+    unit = "millions (mn)" if sheet_money_unit("Plan_BudgetGrid", grid) else "currency units"
     ws["A1"].comment = Comment(
         f"Spending by budget line (rows) and year (columns), undiscounted, in {currency}, "
         f"shown in {unit}; the cells hold the exact amounts. The same figures as "
@@ -768,10 +425,20 @@ def _grid_sheet(book: Any, grid: Any, classification: str, taken: set[str], curr
     return ws
 
 
-def sheet_money_unit_values(frame: Any) -> str:
-    numbers = frame.select_dtypes("number")
-    biggest = float(numbers.abs().max().max()) if numbers.size else 0.0
-    return "mn" if math.isfinite(biggest) and biggest >= 1e6 else ""
+def check_registered(sheet: str, columns: Iterable[Any]) -> None:
+    """Refuse a Plan_ table with a sheet or column the output registry does not declare."""
+    found = output_schema.sheet(sheet)
+    unknown = [str(c) for c in columns if found is None or found.column(str(c)) is None]
+    if found is None or found.layout != "table" or unknown:
+        raise output_schema.UnregisteredOutput(
+            f"{sheet}: not declared in forceplan/output_schema.py"
+            + (f" (columns {', '.join(unknown)})" if found is not None else "")
+        )
+
+
+def _sheet_help(name: str) -> str:
+    found = output_schema.sheet(name)
+    return "" if found is None else found.help
 
 
 # --- stored formula results ------------------------------------------------------------

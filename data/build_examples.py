@@ -194,6 +194,9 @@ ASSUMPTIONS: dict[str, str] = {
     "as a junior officer",
     "overstrength": "career personnel without a post still cost housing and administration; "
     "mobilised personnel above establishment cost nothing extra (they are the draw-down pool)",
+    "overstrength-max": "career soldiers without a post (in transit, awaiting a unit) "
+    "are capped at 10% of a class's end-2025 strength + 500: the plan cannot hold 800,000 "
+    "soldiers and disband the units they serve in",
     "attrition": "annual losses (killed, wounded not returning, AWOL, end of contract, "
     "retirement); AWOL alone ran at ~190,000 a year in 2025, so wartime classes get the "
     "highest rates; lower for career grades",
@@ -294,11 +297,17 @@ ASSUMPTIONS: dict[str, str] = {
     "national budget last (Funding.priority 1/2/2/3)",
     "integer": "whole units (integer_units) and whole major items (Equipment.integer: "
     "tanks, IFVs, howitzers, launchers, fire units, aircraft)",
-    "budget-binds": "the national budget after the war: the Armed Forces' share falls from "
-    "~1.6 tn UAH in 2026 to a peacetime level chosen so that money, not people, limits "
-    "capability (what a minister must choose); nominal, grows with the price index",
+    "budget-binds": "the Armed Forces' share of the national budget (0.92 tn UAH in 2026 "
+    "beside 0.72 tn of EU loan, 1.7-2.1 tn from 2029; nominal): set so that the "
+    "cheapest plan that keeps the unit floors and the 800,000 army fits in 78% of it (the "
+    "floors stay affordable at 0.8x of all money) and every extra hryvnia buys capability "
+    "(heavy brigades, aircraft): money, not people, limits capability - what a minister "
+    "must choose",
     "heavy-brigade": "a mechanised brigade re-equipped with Western IFVs and tanks (CV90, "
-    "Leopard 2): same people as a contract brigade, more capability, much more money",
+    "Leopard 2): same people as a contract brigade, more capability, much more money; "
+    "every mechanised brigade may be re-equipped by 2033 (mech_brigade floor 0 from 2033, "
+    "heavy_brigade up to 60), as fast as Leopard 2 (300 a year) and CV90 (400 a year) "
+    "production allows",
 }
 
 # Conversion rates: UAH per unit of foreign currency in 2026 (tag "fx"), and the yearly
@@ -422,6 +431,9 @@ GRADE_FLOWS = {
 }
 
 OVERSTRENGTH_COST = (60_000, "overstrength")  # career personnel without a post (housing, admin)
+#: career personnel without a post: at most this share of end-2025 strength + a floor
+#: (tag "overstrength-max"), so that 800,000 soldiers need 800,000 posts' worth of units
+OVERSTRENGTH_MAX = (0.10, 500)
 LIMITED_DUTY = {
     # extra cost per head-year (rehabilitation), availability, cap as share of 2025 strength
     "cost": (20_000, "limited-duty"),
@@ -1095,6 +1107,11 @@ def personnel_sheets() -> tuple[Rows, Rows]:
                     "accession_courses": courses,
                     "separation_cost": sep_cost,
                     "overstrength_cost": 0 if grade == "mobilised" else OVERSTRENGTH_COST[0],
+                    "overstrength_max": (
+                        None
+                        if grade == "mobilised"
+                        else int(round(OVERSTRENGTH_MAX[0] * s0, -1)) + OVERSTRENGTH_MAX[1]
+                    ),
                     "limited_duty_max": int(round(s0 * LIMITED_DUTY["cap_share"][0], -1)),
                     "limited_duty_availability": LIMITED_DUTY["availability"][0],
                     "limited_duty_cost": LIMITED_DUTY["cost"][0],
@@ -1129,7 +1146,7 @@ def personnel_sheets() -> tuple[Rows, Rows]:
         table(
             "trade grade component initial_strength attrition_rate first_year_attrition_rate "
             "annual_cost accession_cost accession_max accession_courses separation_cost "
-            "overstrength_cost limited_duty_max limited_duty_availability limited_duty_cost "
+            "overstrength_cost overstrength_max limited_duty_max limited_duty_availability limited_duty_cost "
             "limited_duty_share_min move_eligible_share accession_step_max max_service_years",
             classes,
         ),
@@ -1682,6 +1699,12 @@ def sources_sheet() -> Rows:
         OVERSTRENGTH_COST[0],
         "UAH/person-year",
         "0 for mobilised (they are the draw-down pool)",
+    )
+    src(
+        "overstrength-max",
+        "overstrength_max (career classes)",
+        f"{OVERSTRENGTH_MAX[0]:.0%} of end-2025 strength + {OVERSTRENGTH_MAX[1]}",
+        "persons",
     )
     src("wounded", "wounded returning to duty", "about half", "")
     for key, (value, tag) in LIMITED_DUTY.items():

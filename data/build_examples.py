@@ -1146,8 +1146,9 @@ def personnel_sheets() -> tuple[Rows, Rows]:
         table(
             "trade grade component initial_strength attrition_rate first_year_attrition_rate "
             "annual_cost accession_cost accession_max accession_courses separation_cost "
-            "overstrength_cost overstrength_max limited_duty_max limited_duty_availability limited_duty_cost "
-            "limited_duty_share_min move_eligible_share accession_step_max max_service_years",
+            "overstrength_cost overstrength_max limited_duty_max limited_duty_availability "
+            "limited_duty_cost limited_duty_share_min move_eligible_share accession_step_max "
+            "max_service_years",
             classes,
         ),
         table("trade grade year requirement accession_max annual_cost attrition_rate", years),

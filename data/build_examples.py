@@ -314,9 +314,10 @@ ASSUMPTIONS: dict[str, str] = {
 # fall of the hryvnia after it (tag "fx-path").
 FX = {"UAH": 1.0, "USD": 42.0, "EUR": 48.0}
 FX_DRIFT = 0.03
-# Whole units and whole major items (tag "integer") make the model a MIP that HiGHS needs
-# 98 s (integer_units) to minutes (with Equipment.integer) to solve on 2 cores, against
-# 3-18 s for the LP: off in the bundled example; set True here to try.
+# Whole units and whole major items (tag "integer") make the model a MIP: measured
+# 2026-11-28 on the loaded 2-core box, min_cost with integer_units took 379 s against 33 s
+# for the LP (11.5x; the optimum 0.003% dearer); whole items too found no solution in
+# 60 s. Off in the bundled example; set True here to try.
 INTEGER = False
 
 
@@ -478,23 +479,23 @@ UNIT_TYPES = [
      "career", 10, 1.5 * BN, 3.0 * BN, 0.3 * BN, 15),
     ("heavy_brigade", "heavy mechanised brigade (CV90, Leopard 2): a contract brigade "
      "re-equipped", "career", 15, 3.0 * BN, 4.0 * BN, 0.3 * BN, 10),
-    ("tank_brigade", "tank brigade", "career", 12, 1.8 * BN, 3.0 * BN, 0.3 * BN, 2),
+    ("tank_brigade", "tank brigade", "career", 12, 1.8 * BN, 3.0 * BN, 0.3 * BN, 3),
     ("artillery_brigade", "artillery brigade (tube and rocket)",
-     "career", 10, 1.2 * BN, 2.0 * BN, 0.2 * BN, 3),
-    ("air_assault_brigade", "air-assault brigade", "career", 11, 1.5 * BN, 3.0 * BN, 0.3 * BN, 3),
+     "career", 10, 1.2 * BN, 2.0 * BN, 0.2 * BN, 5),
+    ("air_assault_brigade", "air-assault brigade", "career", 11, 1.5 * BN, 3.0 * BN, 0.3 * BN, 4),
     ("marine_brigade", "marine (naval infantry) brigade",
      "career", 10, 1.5 * BN, 3.0 * BN, 0.3 * BN, 2),
     ("unmanned_regiment", "unmanned systems regiment",
-     "career", 9, 0.8 * BN, 1.0 * BN, 0.1 * BN, 6),
+     "career", 9, 0.8 * BN, 1.0 * BN, 0.1 * BN, 8),
     ("air_defence_regiment", "air defence regiment (short/medium range, drone interceptors)",
-     "career", 8, 1.0 * BN, 1.5 * BN, 0.1 * BN, 4),
+     "career", 8, 1.0 * BN, 1.5 * BN, 0.1 * BN, 6),
     ("territorial_brigade", "territorial defence brigade (mobilised-heavy)",
      "territorial", 4, 0.4 * BN, 0, 0.1 * BN, 0),
     ("support_brigade", "corps support / logistics brigade",
-     "career", 3, 1.0 * BN, 1.5 * BN, 0.2 * BN, 3),
+     "career", 3, 1.0 * BN, 1.5 * BN, 0.2 * BN, 4),
     ("aviation_brigade", "tactical aviation brigade",
-     "aviation", 12, 3.0 * BN, 5.0 * BN, 0.5 * BN, 2),
-    ("sof_regiment", "special operations regiment", "sof", 6, 0.6 * BN, 1.0 * BN, 0.1 * BN, 1),
+     "aviation", 12, 3.0 * BN, 5.0 * BN, 0.5 * BN, 3),
+    ("sof_regiment", "special operations regiment", "sof", 6, 0.6 * BN, 1.0 * BN, 0.1 * BN, 2),
 ]
 
 #: Unit O&M without training ammunition and drones, now the equipment's peacetime use
@@ -574,22 +575,22 @@ STRUCTURE = {
                          2030: (24, 70), 2031: (16, 72), 2032: (8, 72), 2033: (0, 72)}),
     "heavy_brigade": (0, {2026: (0, 0), 2027: (0, 6), 2028: (0, 14), 2029: (0, 22),
                           2030: (0, 30), 2031: (0, 40), 2032: (0, 50), 2033: (0, 60)}),
-    "tank_brigade": (5, {2026: (5, 6), 2027: (6, 7), 2028: (7, 8), 2029: (8, 10)}),
-    "artillery_brigade": (14, {2026: (14, 16), 2027: (16, 19), 2028: (18, 22), 2029: (20, 25),
-                               2030: (22, 28)}),
-    "air_assault_brigade": (12, {2026: (12, 14), 2027: (14, 16), 2028: (16, 18),
-                                 2029: (18, 20)}),
+    "tank_brigade": (5, {2026: (5, 6), 2027: (6, 8), 2028: (7, 10), 2029: (8, 12)}),
+    "artillery_brigade": (14, {2026: (14, 16), 2027: (16, 21), 2028: (18, 26), 2029: (20, 30),
+                               2030: (22, 34)}),
+    "air_assault_brigade": (12, {2026: (12, 14), 2027: (14, 17), 2028: (16, 20),
+                                 2029: (18, 22)}),
     "marine_brigade": (5, {2026: (5, 6), 2027: (6, 7), 2028: (7, 8), 2029: (8, 9)}),
-    "unmanned_regiment": (12, {2026: (12, 18), 2027: (18, 25), 2028: (24, 32), 2029: (30, 38),
-                               2030: (36, 44)}),
-    "air_defence_regiment": (16, {2026: (16, 20), 2027: (19, 24), 2028: (22, 28),
-                                  2029: (26, 32), 2030: (30, 36)}),
+    "unmanned_regiment": (12, {2026: (12, 18), 2027: (18, 26), 2028: (24, 34), 2029: (30, 42),
+                               2030: (36, 50), 2031: (36, 56)}),
+    "air_defence_regiment": (16, {2026: (16, 20), 2027: (19, 25), 2028: (22, 30),
+                                  2029: (26, 36), 2030: (30, 42)}),
     "territorial_brigade": (30, {2026: (30, 30), 2027: (20, 22), 2028: (0, 12), 2029: (0, 0)}),
     "support_brigade": (14, {2026: (14, 16), 2027: (16, 19), 2028: (18, 22), 2029: (21, 25),
                              2030: (24, 28)}),
     "aviation_brigade": (5, {2026: (5, 6), 2027: (5, 7), 2028: (6, 9), 2030: (7, 12),
-                             2032: (8, 16)}),
-    "sof_regiment": (8, {2026: (8, 9), 2027: (8, 10), 2028: (9, 11), 2029: (10, 12)}),
+                             2032: (8, 16), 2034: (8, 20)}),
+    "sof_regiment": (8, {2026: (8, 9), 2027: (8, 10), 2028: (9, 12), 2029: (10, 14)}),
 }
 
 #: Posts outside units (HQs, training base, recruiting, hospitals, depots, air bases), by
@@ -650,7 +651,7 @@ COURSES = [
     ("spec_medical", 6_000, 120_000, 0.20, ("medical", "junior_officer"), 10,
      250_000, 1_000, "courses"),
     ("spec_aviation", 2_500, 800_000, 0.50, ("aviation", "junior_officer"), 4,
-     2_000_000, 200, "courses"),
+     2_000_000, 1_000, "courses"),
     ("spec_marines", 5_000, 80_000, 0.10, ("marines", "nco"), 8, 200_000, 500, "courses"),
     ("spec_sof", 2_000, 500_000, 0.50, ("special_ops", "nco"), 4, 1_000_000, 100, "courses"),
     ("spec_intelligence", 2_000, 150_000, 0.20, ("intelligence", "junior_officer"), 8,
@@ -766,7 +767,7 @@ EQUIPMENT = [
     ("engineer_vehicle", "engineer / demining vehicle", 1 * M, "USD", "equipment-price",
      0.04, 0.08, 1, 150, "procurement", 700),
     ("fighter", "multirole fighter (F-16 and legacy fleet; new buys at an assumed Gripen E "
-     "price)", 100 * M, "EUR", "equipment-price", 0.08, 0.05, 3, 36, "procurement", 80),
+     "price)", 100 * M, "EUR", "equipment-price", 0.08, 0.05, 3, 48, "procurement", 80),
     ("helicopter", "utility / attack helicopter", 15 * M, "USD", "equipment-price",
      0.06, 0.05, 2, 12, "procurement", 45),
 ]
@@ -1913,7 +1914,7 @@ def sources_sheet() -> Rows:
         "integer_units / Equipment.integer",
         INTEGER,
         "",
-        "MIP solve 98 s (integer_units) vs 3-18 s LP, measured 2026-11-28",
+        "off: min_cost MIP with integer_units 379 s vs 33 s LP (11.5x), measured 2026-11-28",
     )
 
     # money

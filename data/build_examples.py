@@ -1272,7 +1272,7 @@ def courses_sheets() -> tuple[Rows, Rows]:
 #: accepts smaller floors from 2027 (min_units x AUSTERE_FLOOR): the plan then chooses
 #: which units to give up.
 AUSTERE_FLOOR = 0.7
-AUSTERE_MONEY = 0.7  # every source from 2027 (the 2026 budget is law)
+AUSTERE_MONEY = 0.8  # every source from 2027 (the 2026 budget is law)
 
 
 def unit_sheets(austere: bool = False) -> tuple[Rows, Rows, Rows, Rows]:

@@ -2050,9 +2050,20 @@ def workbook_bytes(sheets: dict[str, Rows]) -> bytes:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
         ws.freeze_panes = "A2"
+        wrapped = set()
         for i in range(len(rows[0])):
             longest = max(len(str(r[i])) for r in rows if i < len(r) and r[i] is not None)
             ws.column_dimensions[get_column_letter(i + 1)].width = min(max(10, longest + 2), 60)
+            if longest + 2 > 60:  # long text wraps in its column instead of running off
+                wrapped.add(i + 1)  # the printed page (the PDF's scale)
+        for row in ws.iter_rows(min_row=2):
+            lines = 1
+            for cell in row:
+                if cell.column in wrapped and isinstance(cell.value, str):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    lines = max(lines, -(-len(cell.value) // 55))
+            if lines > 1:  # explicit heights, as on About
+                ws.row_dimensions[row[0].row].height = 15 * lines
         header = [str(c.value or "") for c in ws[1]]
         for row in ws.iter_rows(min_row=2):
             for cell in row:

@@ -64,8 +64,9 @@ def test_solve_fits_80_columns_with_readable_money(example_plans) -> None:
     out = example_plans["solve"].stdout
     assert_fits(out)
     assert "bn UAH" in out  # money in a readable unit, with the currency
-    # personnel 2026 in bn (issue 18's v2 example: 942,129,605,xxx UAH; was 940.1)
-    assert "942.1" in out
+    # personnel 2026 in bn (issue 18's v2 example: 943.8 since its second part - cohorts,
+    # officer academy, overstrength cap; 942.1 after its first part; was 940.1)
+    assert "943.8" in out
     assert "optimal — proven optimal; every requirement is met" in out
 
 
@@ -327,8 +328,10 @@ def test_report_says_what_the_plan_decides(example_plans, tmp_path: Path) -> Non
     assert cli("report", str(example_plans["cost"]), "-o", str(report)).returncode == 0
     html = report.read_text(encoding="utf-8")
     decided = html.split('id="decisions"')[1].split("</ul>")[0]
-    # issue 18's v2 example stands up 34 mech brigades (was 58: lower floors, heavy brigades)
-    assert "34 mech brigades" in decided and "stood up" in decided
+    # issue 18's v2 example stands up 34.9 mech brigades (34 after its first part; was 58:
+    # lower floors, heavy brigades; since its second part the wartime brigades convert
+    # faster and the plan must keep units for its soldiers)
+    assert "34.9 mech brigades" in decided and "stood up" in decided
     assert "30 territorial brigades disbanded" in decided
     assert "every requirement is met" in decided
     assert '<td class="id"' in html  # the ID column does not wrap

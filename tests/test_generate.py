@@ -57,6 +57,22 @@ def test_careers_flag_adds_v2_columns_and_still_solves(tmp_path, size):
     assert run.outcome.status == "optimal"
 
 
+def test_careers_and_cohorts_together_solve(tmp_path):
+    """--careers --cohorts 3 (the v2 careers of the Ukraine example, issue 18): service
+    limits on the entry grades beside the reserve class and the smoothing columns."""
+    size = Size(4, 3, 4, 3, 4, careers=True, cohorts=3)
+    sheets = generate_sheets(size, 2)
+    header = sheets["Personnel"][0]
+    assert {"component", "max_service_years"} <= set(header) and "PersonnelCohorts" in sheets
+    path = tmp_path / "v2.xlsx"
+    generate_workbook(path, size, 2)
+    _inputs, issues = validate_workbook(path)
+    assert not [str(i) for i in issues if i.severity == "error"]
+    run = run_solve(SolveRequest(path, write=False))
+    assert run.outcome.status == "optimal"
+    assert len(run.tables.tables["Plan_Cohorts"])
+
+
 def test_integer_orders_make_a_milp_that_solves(tmp_path):
     path = tmp_path / "milp.xlsx"
     generate_workbook(path, Size(3, 2, 3, 2, 3, integer_orders=True), seed=1)

@@ -42,9 +42,30 @@ STANDARD_LINES = (
 OBJECTIVES = ("min_cost", "max_capability", "custom")
 OBJECTIVE_METRICS = ("cost", "separations", "accessions", "overstrength", "capability", "shortfall")
 PENALTY_KINDS = ("end_strength", "manning", "equipment", "units", "funding", "ratio")
+#: MODEL.md §7.7 defaults of the elastic penalties (per unit of shortfall per year) where
+#: the Penalties sheet gives none: a price per currency unit of funding gap, and a multiple
+#: of the costliest person, item and unit for the others. The model and the audit each
+#: work out those three costs from the inputs; the rule that turns them into penalties is
+#: this one (`default_penalties`).
+PENALTY_FUNDING = 100.0
+PENALTY_MULTIPLE = 1000.0
 COMPONENTS = ("active", "reserve")  # Personnel.component (MODEL.md §8.4)
 END_STRENGTH_COMPONENTS = ("active", "reserve", "all")  # EndStrength.component
 TERMINAL_RULES = ("none", "steady")  # Settings.terminal (MODEL.md §8.5)
+
+
+def default_penalties(c_person: float, c_equip: float, c_unit: float) -> dict[str, float]:
+    """MODEL.md §7.7: penalty per kind from the costliest person (c_person), equipment item
+    (c_equip) and unit type (c_unit), as §8.6 amends their reading."""
+    person = PENALTY_MULTIPLE * max(1.0, c_person)
+    return {
+        "funding": PENALTY_FUNDING,
+        "end_strength": person,
+        "manning": person,
+        "ratio": person,
+        "equipment": PENALTY_MULTIPLE * max(1.0, c_equip),
+        "units": PENALTY_MULTIPLE * max(1.0, c_unit),
+    }
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from forceplan import schema
 from forceplan.inputs import Inputs, Record, Table
 
 Class = tuple[str, str]  # (trade, grade)
@@ -701,13 +702,5 @@ def penalties(data: ModelData, given: dict[str, float]) -> dict[str, float]:
         ),
         default=0.0,
     )
-    person = 1000.0 * max(1.0, c_person)
-    defaults = {
-        "funding": 100.0,
-        "end_strength": person,
-        "manning": person,
-        "ratio": person,
-        "equipment": 1000.0 * max(1.0, c_equip),
-        "units": 1000.0 * max(1.0, c_unit),
-    }
+    defaults = schema.default_penalties(c_person, c_equip, c_unit)
     return defaults | {k: float(v) for k, v in given.items()}

@@ -1,8 +1,6 @@
-"""The rest of the plan workbook re-checked: the columns and sheets `forceplan.audit`'s
+"""The plan workbook's own sheets re-checked: the headline figures and the sheets the
 constraint families do not reach.
 
-- `D:Plan_Budget` funding_gap (= spend − Σ allocation in elastic mode, 0 otherwise),
-  `D:Plan_Equipment` arrival_year and attrition, `D:Plan_Shortfalls` penalty and kind;
 - SHEETS: every Plan_ sheet `solve` writes is present (a deleted sheet fails);
 - STATUS: Plan_Run.status is a status `solve` writes, agrees with Plan_Summary, and is
   re-derived where the audit can: a plan with shortfalls is "optimal with shortfalls",
@@ -22,6 +20,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from forceplan.audit.context import col_letter
+from forceplan.audit.objective import discounted_cost, shortfalls
+from forceplan.audit.verdict import FamilyResult
 
 #: The status word for an optimal elastic plan that misses some requirement (shared with
 #: the CLI and report vocabulary).
@@ -55,120 +57,16 @@ REQUIRED_SHEETS = (
     "Plan_Constraints",
     "Plan_Run",
 )
-SHORTFALL_KINDS = {
-    "P2": "manning",
-    "P7": "end_strength",
-    "P8": "ratio",
-    "U1": "units",
-    "E2": "equipment",
-    "B2": "funding",
-}
+# --- headline figures (called from audit_plan) -------------------------------------------
 
 
-def col_letter(i: int) -> str:
-    """0-based column number -> Excel letters."""
-    text = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        text = chr(65 + r) + text
-    return text
-
-
-def _cells(frame: pd.DataFrame, sheet: str, column: str, columns: list[str]) -> pd.Series:
-    letter = col_letter(columns.index(column)) if column in columns else "?"
-    rows = frame["_plan_row"].map(lambda r: "?" if pd.isna(r) else str(int(r)))
-    return f"{sheet}!{letter}" + rows
-
-
-# --- table columns (called from audit_plan) ---------------------------------------------
-
-
-def check_extras(ctx: Any, checks: Any, tables: dict[str, pd.DataFrame]) -> list[str]:
-    from forceplan import audit as a
-
-    notes: list[str] = []
-    pb = ctx.pb
-    budget = tables.get("Plan_Budget")
-    if budget is not None and "funding_gap" in budget:
-        pb_cols = [str(c) for c in budget.columns]
-        if ctx.elastic and ctx.funding is not None and "paid" in pb:
-            want = (pb["spend"] - pb["paid"]).to_numpy(dtype=float)
-        else:
-            want = np.zeros(len(pb))
-        labels = _cells(pb, "Plan_Budget", "funding_gap", pb_cols) + (
-            " funding_gap (spend not paid by any source): " + a._label(pb, "line", "year")
-        )
-        a._same(checks, "D:Plan_Budget", labels, pb, "funding_gap", want, pb["spend"])
-    pe = ctx.pe
-    equipment = tables.get("Plan_Equipment")
-    if equipment is not None and len(pe):
-        cols = [str(c) for c in equipment.columns]
-        lab = a._label(pe, "equipment", "year")
-        for col, want in (
-            ("arrival_year", pe["year"] + pe["lead"]),
-            ("attrition", pe["attr"] * pe["prev"]),
-        ):
-            if col in equipment and col in pe:
-                a._same(
-                    checks,
-                    "D:Plan_Equipment",
-                    _cells(pe, "Plan_Equipment", col, cols) + f" {col}: " + lab,
-                    pe.assign(**{col: pd.to_numeric(pe[col], errors="coerce")}),
-                    col,
-                    want.to_numpy(dtype=float),
-                )
-    _shortfall_penalties(ctx, checks, tables.get("Plan_Shortfalls"))
-    ctx.facts = _facts(ctx)
-    return notes
-
-
-def _shortfall_penalties(ctx: Any, checks: Any, listing: pd.DataFrame | None) -> None:
-    fid = "D:Plan_Shortfalls"
-    checks.touch(fid)
-    if listing is None or not len(listing):
-        checks.passed(fid, ["Plan_Shortfalls: no rows"])
-        return
-    if not ctx.elastic:
-        rows = [
-            f"Plan_Shortfalls row {r}: a shortfall outside elastic mode"
-            for r in range(2, len(listing) + 2)
-        ]
-        checks.flag(fid, rows)
-        return
-    frame = listing.reset_index(drop=True)
-    rows = (frame.index + 2).astype(str)
-    cols = [str(c) for c in frame.columns]
-    amount = pd.to_numeric(frame.get("amount"), errors="coerce").to_numpy(dtype=float)
-    penalty = pd.to_numeric(frame.get("penalty"), errors="coerce").to_numpy(dtype=float)
-    kinds = frame.get("kind", pd.Series([""] * len(frame))).astype(str).to_numpy()
-    ids = frame.get("constraint", pd.Series([""] * len(frame))).astype(str).to_numpy()
-    want = np.array([ctx.penalties.get(k, np.nan) for k in kinds], dtype=float) * np.asarray(amount)
-    letter = col_letter(cols.index("penalty")) if "penalty" in cols else "?"
-    labels = np.array([f"Plan_Shortfalls!{letter}{r} penalty = rate × amount" for r in rows])
-    checks.add(fid, labels, penalty, "==", want)
-    letter = col_letter(cols.index("kind")) if "kind" in cols else "?"
-    wrong = np.array([SHORTFALL_KINDS.get(c) != k for c, k in zip(ids, kinds, strict=True)])
-    checks.add(
-        fid,
-        np.array([f"Plan_Shortfalls!{letter}{r} kind does not match its constraint" for r in rows]),
-        wrong.astype(float),
-        "<=",
-        0.0,
-    )
-
-
-def _facts(ctx: Any) -> dict[str, Any]:
+def headline_facts(ctx: Any) -> dict[str, Any]:
     """Headline figures recomputed from the audited tables (for Plan_Summary, Plan_Charts)."""
-    from forceplan import audit as a
-
     pb, pp, pu = ctx.pb, ctx.pp, ctx.pu
-    rate = float(ctx.settings.get("discount_rate") or 0.0)
-    discount = (1.0 + rate) ** -(pb["year"].astype(float) - ctx.y0)
-    amounts = a._shortfalls(ctx)
+    amounts = shortfalls(ctx)
     return {
         "objective": getattr(ctx, "objective_value", None),
-        "cost": float((discount * pb["spend"]).sum()),
+        "cost": discounted_cost(ctx),  # with payments after the horizon at df_T (§8.7)
         "capability": float((pu["capability"] * pu["units"]).sum()) if len(pu) else 0.0,
         "penalty": float(sum(ctx.penalties.get(k, 0.0) * v for k, v in amounts.items())),
         "shortfall_amounts": amounts,
@@ -200,8 +98,6 @@ def check_sheets(
     names: list[str], run: dict[str, Any], summary: pd.DataFrame | None, facts: dict[str, Any]
 ) -> list[Any]:
     """SHEETS and STATUS families (FamilyResult rows)."""
-    from forceplan.audit import FamilyResult
-
     out = []
     listed = _listed_sheets(summary) if summary is not None else []
     missing = [n for n in dict.fromkeys([*REQUIRED_SHEETS, *listed]) if n not in names]
@@ -293,8 +189,6 @@ def check_summary(
     rtol: float,
 ) -> tuple[Any, list[str]]:
     """D:Plan_Summary: every headline figure recomputed."""
-    from forceplan.audit import FamilyResult
-
     fid = "D:Plan_Summary"
     if grid is None or not facts:
         return FamilyResult(fid, 0, 0.0, "", 0.0), []
@@ -302,9 +196,7 @@ def check_summary(
     problems: list[str] = []
     notes: list[str] = []
     checked = 0
-    band = {}
-    for rec in inputs.tables["EndStrength"]:
-        band[int(rec["year"])] = (rec.get("min_total"), rec.get("max_total"))
+    band = {y: (r.get("min_total"), r.get("max_total")) for y, r in _active_band(inputs).items()}
 
     def number(key: str, want: float | None, scale: float = 0.0) -> None:
         nonlocal checked
@@ -356,6 +248,17 @@ def check_summary(
     return _family(FamilyResult, fid, checked, problems), notes
 
 
+def _active_band(inputs: Any) -> dict[int, Any]:
+    """Year -> the EndStrength row of the active component (blank = active, MODEL.md
+    §8.4): the band Plan_Summary and Plan_Charts show; reserve and all-component bands
+    are P7 rows only."""
+    return {
+        int(r["year"]): r
+        for r in inputs.tables["EndStrength"]
+        if (r.get("component") or "active") == "active"
+    }
+
+
 def _year_table(grid: pd.DataFrame, facts: dict[str, Any], inputs: Any, rtol: float) -> list[str]:
     """Plan_Summary's "Year by year" table: strength, band, spend, money available."""
     values = grid.astype(object).where(grid.notna(), None).values.tolist()
@@ -363,7 +266,7 @@ def _year_table(grid: pd.DataFrame, facts: dict[str, Any], inputs: Any, rtol: fl
     if start is None or start + 1 >= len(values):
         return []
     header = [h for h in values[start + 1] if h is not None]
-    band = {int(r["year"]): r for r in inputs.tables["EndStrength"]}
+    band = _active_band(inputs)
     problems = []
     k = start + 2
     while k < len(values) and values[k] and values[k][0] is not None:
@@ -396,8 +299,6 @@ def _year_table(grid: pd.DataFrame, facts: dict[str, Any], inputs: Any, rtol: fl
 def check_budget_grid(tables: dict[str, pd.DataFrame], rtol: float) -> Any:
     """D:Plan_BudgetGrid: spending line × year, totals and money available, from
     Plan_Budget and Plan_Funding (header row 1: line, the years, total)."""
-    from forceplan.audit import FamilyResult
-
     fid = "D:Plan_BudgetGrid"
     grid = tables.get("Plan_BudgetGrid")
     pb, pf = tables.get("Plan_Budget"), tables.get("Plan_Funding")
@@ -470,8 +371,6 @@ def check_charts(
     grid: pd.DataFrame | None, tables: dict[str, pd.DataFrame], inputs: Any, rtol: float
 ) -> Any:
     """D:Plan_Charts: every number of the chart data tables, from the Plan_ tables."""
-    from forceplan.audit import FamilyResult
-
     fid = "D:Plan_Charts"
     if grid is None:
         return FamilyResult(fid, 0, 0.0, "", 0.0)
@@ -546,12 +445,30 @@ def _chart_values(tables: dict[str, pd.DataFrame], inputs: Any) -> dict[str, Any
     def num(frame, col):
         return pd.to_numeric(frame[col], errors="coerce")
 
-    band = {int(r["year"]): r for r in inputs.tables["EndStrength"]}
+    band = _active_band(inputs)
+    reserve = {
+        (str(r["trade"]), str(r["grade"]))
+        for r in inputs.tables["Personnel"]
+        if (r.get("component") or "active") != "active"
+    }
+    active = (  # a missing Plan_Personnel is reported by each chart cell (below)
+        None
+        if pp is None or not {"trade", "grade"} <= set(pp.columns)
+        else pd.Series(
+            [
+                (str(t), str(g)) not in reserve
+                for t, g in zip(pp["trade"], pp["grade"], strict=True)
+            ],
+            index=pp.index,
+            dtype=bool,
+        )
+    )
 
     def strength(key, col):
         y = int(key)
-        if col == "strength":
-            return float(num(pp, "strength")[num(pp, "year") == y].sum())
+        if col == "strength":  # the active total: the one the band bounds (§8.4)
+            rows = (num(pp, "year") == y) & (True if active is None else active)
+            return float(num(pp, "strength")[rows].sum())
         if col in ("min_total", "max_total"):
             rec = band.get(y)
             v = None if rec is None else rec.get(col)
@@ -603,8 +520,6 @@ def _chart_values(tables: dict[str, pd.DataFrame], inputs: Any) -> dict[str, Any
 
 def check_run(run: dict[str, Any], inputs: Any, objective_name: str) -> Any:
     """D:Plan_Run: options that decide what the plan means, against the inputs."""
-    from forceplan.audit import FamilyResult
-
     problems = []
     recorded = run.get("objective")
     setting = inputs.settings.get("objective")
@@ -629,89 +544,3 @@ def read_free_layout(path: Any) -> tuple[list[str], dict[str, pd.DataFrame]]:
         wanted = [n for n in FREE_LAYOUT if n in names]
         grids = pd.read_excel(book, sheet_name=wanted, header=None) if wanted else {}
     return names, grids
-
-
-# --- naming the edited cell ---------------------------------------------------------------
-
-#: family -> (context frame, Plan_ sheet, key columns, columns of that row a failing row
-#: reads, columns of the previous year's row it reads)
-_INVOLVES: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "P1": (
-        "pp",
-        "Plan_Personnel",
-        ("trade", "grade"),
-        ("strength", "accessions", "separations"),
-        ("strength",),
-    ),
-    "P2": (
-        "pp",
-        "Plan_Personnel",
-        ("trade", "grade"),
-        ("strength", "overstrength", "limited_duty", "shortfall", "accessions"),
-        (),
-    ),
-    "P3": ("pp", "Plan_Personnel", ("trade", "grade"), ("overstrength",), ()),
-    "P4": ("pp", "Plan_Personnel", ("trade", "grade"), ("accessions",), ()),
-    "P5": ("pp", "Plan_Personnel", ("trade", "grade"), ("separations",), ()),
-    "P6": ("pp", "Plan_Personnel", ("trade", "grade"), ("strength", "limited_duty"), ()),
-    "U1": (
-        "pu",
-        "Plan_Units",
-        ("unit_type",),
-        ("units", "activations", "disbandments", "shortfall"),
-        ("units",),
-    ),
-    "E1": (
-        "pe",
-        "Plan_Equipment",
-        ("equipment",),
-        ("stock", "orders", "donations", "disposals"),
-        ("stock",),
-    ),
-    "E2": ("pe", "Plan_Equipment", ("equipment",), ("stock", "shortfall"), ()),
-    "C1": ("pc", "Plan_Training", ("course",), ("trainees", "expansion"), ()),
-    "B1": ("pb", "Plan_Budget", ("line",), ("spend",), ()),
-    "B3": ("pb", "Plan_Budget", ("line",), ("spend",), ()),
-}
-
-
-def locate(ctx: Any, tables: dict[str, pd.DataFrame], failures: list[Any]) -> list[str]:
-    """The plan cells most likely edited: each failing row of a family votes for the cells
-    it reads; the cells with most votes are named (with the families they break)."""
-    from forceplan import audit as a
-
-    votes: dict[str, set[str]] = {}
-    for fam in failures:
-        spec = _INVOLVES.get(fam.id)
-        if spec is None:
-            continue
-        attr, sheet, keys, same, before = spec
-        frame = getattr(ctx, attr, None)
-        table = tables.get(sheet)
-        if frame is None or table is None or not len(frame):
-            continue
-        cols = [str(c) for c in table.columns]
-        labels = a._label(frame, *keys, "year")
-        rows = dict(zip(labels, frame["_plan_row"], strict=False))
-        prev_key = dict(
-            zip(labels, a._label(frame.assign(year=frame["year"] - 1), *keys, "year"), strict=False)
-        )
-        for text in fam.failing_rows:
-            label = text.split(":")[0]
-            if label not in rows:
-                continue
-            for key, names in ((label, same), (prev_key.get(label), before)):
-                r = rows.get(key)
-                if r is None or pd.isna(r):
-                    continue
-                for col in names:
-                    if col in cols:
-                        cell = f"{sheet}!{col_letter(cols.index(col))}{int(r)} ({col}, {key})"
-                        votes.setdefault(cell, set()).add(f"{fam.id} {label}")
-    if not votes:
-        return []
-    best = max(len(v) for v in votes.values())
-    if best < 2:
-        return []
-    top = [c for c, v in votes.items() if len(v) == best][:3]
-    return [f"{c}: breaks {', '.join(sorted(votes[c]))}" for c in top]

@@ -25,12 +25,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from forceplan.audit.verdict import FamilyResult
+
 
 def check_ledger(
     plan_path: Path, run: dict[str, Any], ledger: Path | None
 ) -> tuple[Any, list[str]]:
     """(LEDGER FamilyResult or None, notes)."""
-    from forceplan.audit import FamilyResult
     from forceplan.errors import ForceplanError
     from forceplan.ledger import GENESIS, default_path, read_records, verify
     from forceplan.provenance import plan_sheet_hashes_like

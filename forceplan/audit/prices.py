@@ -3,13 +3,13 @@
 Part of `forceplan.audit` (numpy/pandas only; it never imports the model). Three kinds of
 checks, all in the family `D:Plan_Constraints`:
 
-1. **Re-derived rows.** For every constraint family whose algebra the audit knows (the
-   MODEL.md §3 families P1-P8, T1, C1, U1, E1, E2, B1-B3, in the form the model hands to
-   the solver: variables on the left, constants moved into the bounds), each row's `value`,
-   `lower` and `upper` are recomputed from the inputs and the plan's decisions and compared
-   with the sheet (a row may be stored negated: `-upper <= -value <= -lower` is the same
-   row). Rows of families the audit does not know (added by later versions) are counted
-   and named in a note; they still get checks 2 and 3.
+1. **Re-derived rows.** Each family's audit module rebuilds its rows (`constraint_rows`:
+   the MODEL.md §3 rows in the form the model hands to the solver: variables on the left,
+   constants moved into the bounds): each row's `value`, `lower` and `upper` are
+   recomputed from the inputs and the plan's decisions and compared with the sheet (a row
+   may be stored negated: `-upper <= -value <= -lower` is the same row). Rows no family
+   module rebuilds (added by later versions) are counted and named in a note; they still
+   get checks 2 and 3.
 2. **Row arithmetic.** `slack` = min(value - lower, upper - value); `binding` is true when
    the slack is zero (to 1e-7 relative, as the writer decides it) and false when it is
    clearly positive.
@@ -30,7 +30,9 @@ needs the solver's basis.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -43,33 +45,14 @@ NOT_BINDING_RTOL = 1e-5
 RTOL = 1e-6
 SHEET = "Plan_Constraints"
 
-#: Families whose constants (fixed spending, payments of earlier orders, money of the
-#: year) may sit in the body or in the bounds: compared up to that constant (the row's
-#: distance to each bound), which an edited value or bound still changes.
-SHIFT_INVARIANT = {("B1", "spending"), ("B2", "spending covered"), ("B2", "source money")}
-
-#: (id, kind) -> True for bound families (rows are a variable's own bounds).
-BOUND_FAMILIES = {
-    ("P3", "class cap"),
-    ("P4", "class limits"),
-    ("P5", "class limits"),
-    ("P6", "strength limits"),
-    ("P6", "limited-duty cap"),
-    ("T1", "per-year cap"),
-    ("C1", "expansion cap"),
-    ("U1", "unit limits"),
-    ("U1", "activation cap"),
-    ("E1", "order cap"),
-    ("E1", "donations on offer"),
-    ("B3", "line limits"),
-}
-
 
 def _blank(x: Any) -> Any:
     return np.where(np.isfinite(np.asarray(x, dtype=float)), x, np.nan)
 
 
-def _rows(labels: Any, value: Any, lower: Any, upper: Any, scale: Any = 0.0) -> pd.DataFrame:
+def rebuilt(labels: Any, value: Any, lower: Any, upper: Any, scale: Any = 0.0) -> pd.DataFrame:
+    """Rebuilt Plan_Constraints rows: index label, value, lower, upper (blank: none) and the
+    size of the quantities the row is a difference of (its tolerance)."""
     n = len(labels)
     frame = pd.DataFrame(
         {
@@ -83,232 +66,52 @@ def _rows(labels: Any, value: Any, lower: Any, upper: Any, scale: Any = 0.0) -> 
     return frame
 
 
-def _nz(x: pd.Series) -> pd.Series:
+def nz(x: pd.Series) -> pd.Series:
     """Lower bounds of 0 are sign restrictions: the writer leaves them blank."""
     x = pd.to_numeric(x, errors="coerce").astype(float)
     return x.where(x.fillna(0.0) != 0.0, np.nan)
 
 
-def expected_rows(ctx: Any) -> dict[tuple[str, str], pd.DataFrame]:
-    """Per (id, kind): the rows the audit can rebuild (index label, value, lower, upper)."""
-    from forceplan import audit as a
+@dataclass(frozen=True)
+class Rebuild:
+    """What the family modules say about Plan_Constraints: the rows they rebuild, which of
+    them are bound rows and shift-invariant, and a hook naming integer columns' rows."""
 
+    rows: dict[tuple[str, str], pd.DataFrame]
+    bounds: frozenset[tuple[str, str]]
+    shifted: frozenset[tuple[str, str]]
+    integer: tuple[Callable[[Any, pd.DataFrame], np.ndarray], ...]
+
+
+def rebuild(ctx: Any, modules: Sequence[ModuleType]) -> Rebuild:
+    """Per (id, kind): the rows the family modules can rebuild (index label, value, lower,
+    upper), from each module's `constraint_rows(ctx)`."""
     out: dict[tuple[str, str], pd.DataFrame] = {}
-    pp, pt, pc, pu, pe, pb = ctx.pp, ctx.pt, ctx.pc, ctx.pu, ctx.pe, ctx.pb
-    elastic = ctx.elastic
-    cls = a._label(pp, *a.CLASS, "year")
-    s = pp["strength"]
-    # bound families: the value is a plan decision, the bounds are input limits
-    out[("P3", "class cap")] = _rows(cls, pp["overstrength"], np.nan, pp["overstrength_max"])
-    out[("P4", "class limits")] = _rows(cls, pp["accessions"], _nz(pp["acc_min"]), pp["acc_max"])
-    out[("P5", "class limits")] = _rows(cls, pp["separations"], _nz(pp["sep_min"]), pp["sep_max"])
-    out[("P6", "strength limits")] = _rows(cls, s, _nz(pp["min_strength"]), pp["max_strength"])
-    out[("P6", "limited-duty cap")] = _rows(  # §8.4: limited_duty_min is L's lower bound
-        cls, pp["limited_duty"], _nz(pp["ld_min"]), pp["ld_max"]
-    )
-    # P1: S - (1-attr) S[y-1] - (1-fyattr) A - moves in + moves out + X = (1-attr) initial
-    first = (pp["year"] == ctx.y0).to_numpy()
-    carried = np.where(first, 0.0, (1 - pp["attr"]) * pp["prev"])
-    base = np.where(first, (1 - pp["attr"]) * pp["init"], 0.0)
-    body = (
-        s
-        - carried
-        - (1 - pp["fyattr"]) * pp["accessions"]
-        - pp["calc_moves_in"]
-        + pp["calc_moves_out"]
-        + pp["separations"]
-    )
-    out[("P1", "balance")] = _rows(cls, body, base, base, s)
-    # P2: S - O - (1-avail) L - training load - unit and instructor posts (+SH) = direct posts
-    body = (
-        s
-        - pp["overstrength"]
-        - (1 - pp["ld_avail"].fillna(0.5)) * pp["limited_duty"].fillna(0.0)
-        - pp["calc_training_load"]
-        - pp["unit_posts"]
-        - pp["instructor_posts"]
-        + (pp["shortfall"].fillna(0.0) if elastic else 0.0)
-    )
-    out[("P2", "manning")] = _rows(cls, body, pp["req_direct"], pp["req_direct"], s)
-    years = sorted(set(pp["year"]))
-    totals = [f"all classes {y}" for y in years]
-    for fid, col, key in (
-        ("P3", "overstrength", "overstrength_max_total"),
-        ("P4", "accessions", "accession_max_total"),
-        ("P5", "separations", "separation_max_total"),
-    ):
-        cap = float(ctx.settings.get(key, math.inf) or math.inf)
-        sums = pp.groupby("year")[col].sum().reindex(years).to_numpy()
-        out[(fid, "total cap")] = _rows(totals, sums, np.nan, cap)
-    ld = pp["limited_duty"].fillna(0.0)
-    out[("P6", "limited duty ≤ strength")] = _rows(cls, ld - s, np.nan, 0.0, s)
-    # P7, P8 (elastic: the implied shortfalls, as the audit's SH family uses them)
-    # §8.4: a band per (year, component); implied P7 rows follow the EndStrength records
-    p7 = ctx.implied.get("P7")
-    if p7 is not None and len(p7):
-        records = list(a._records(ctx.inputs, "EndStrength").itertuples())
-        totals = {c: a._total_strength(ctx, c) for c in ("active", "reserve", "all")}
-        words = {"active": "total", "reserve": "reserve total", "all": "all components total"}
-        size = max(float(totals["all"].max()), 1.0)
-        labels, lo_v, lo_b, hi_v, hi_b = [], [], [], [], []
-        for rec, r in zip(records, p7.itertuples(index=False), strict=False):
-            y, comp = int(r.year), getattr(rec, "component", None) or "active"
-            t = float(totals[comp].get(y, 0.0))
-            labels.append(f"{words[comp]} {y}")
-            lo_v.append(t + (r.under if elastic else 0.0))
-            lo_b.append(float(rec.min_total or 0.0))
-            hi_v.append(t - (r.over if elastic else 0.0))
-            hi_b.append(math.inf if rec.max_total is None else float(rec.max_total))
-        out[("P7", "minimum")] = _rows(labels, lo_v, lo_b, np.inf, size)
-        out[("P7", "maximum")] = _rows(labels, hi_v, -np.inf, hi_b, size)
-    _ratio_rows(ctx, out)
-    # T1 share: M - share · S[destination] <= 0
-    if len(pt):
-        arcs = a._arc_label(pt)
-        out[("T1", "per-year cap")] = _rows(arcs, pt["moved"], np.nan, pt["max_per_year"])
-        dest = (
-            pt[["to_trade", "to_grade", "year"]]
-            .merge(
-                pp[[*a.CLASS, "year", "strength"]],
-                left_on=["to_trade", "to_grade", "year"],
-                right_on=[*a.CLASS, "year"],
-                how="left",
-            )["strength"]
-            .to_numpy()
-        )
-        share = pt["max_share"].fillna(np.inf).to_numpy()
-        with np.errstate(invalid="ignore"):
-            body = pt["moved"].to_numpy() - np.where(np.isfinite(share), share * dest, 0.0)
-        out[("T1", "share of destination")] = _rows(arcs, body, np.nan, 0.0, dest)
-    if len(pc):
-        lab = a._label(pc, "course", "year")
-        out[("C1", "expansion cap")] = _rows(lab, pc["expansion"], np.nan, pc["expansion_max"])
-        out[("C1", "trainees")] = _rows(
-            lab, pc["trainees"] - pc["calc_trainees"], 0.0, 0.0, pc["trainees"]
-        )
-        out[("C1", "capacity")] = _rows(  # C2 (§8.3): everyone on the course that year
-            lab, pc["on_course"] - pc["added"], np.nan, pc["capacity_in"], pc["on_course"]
-        )
-    if len(pu):
-        lab = a._label(pu, "unit_type", "year")
-        first = (pu["year"] == ctx.y0).to_numpy()
-        floor = np.nan if elastic else _nz(pu["min_units"])
-        out[("U1", "unit limits")] = _rows(lab, pu["units"], floor, pu["max_units"])
-        out[("U1", "activation cap")] = _rows(lab, pu["activations"], np.nan, pu["activation_max"])
-        prev = np.where(first, 0.0, pu["prev"])
-        base = np.where(first, pu["init"], 0.0)
-        body = pu["units"] - prev - pu["activations"] + pu["disbandments"]
-        out[("U1", "balance")] = _rows(lab, body, base, base, pu["units"])
-        if elastic:
-            have = pu["units"] + pu["shortfall"].fillna(0.0)
-            out[("U1", "minimum (elastic)")] = _rows(lab, have, pu["min_units"], np.inf)
-    if len(pe):
-        lab = a._label(pe, "equipment", "year")
-        first = (pe["year"] == ctx.y0).to_numpy()
-        out[("E1", "order cap")] = _rows(lab, pe["orders"], np.nan, pe["proc_max"])
-        out[("E1", "donations on offer")] = _rows(lab, pe["donations"], np.nan, pe["don_max"])
-        prev = np.where(first, 0.0, (1 - pe["attr"]) * pe["prev"])
-        base = np.where(first, (1 - pe["attr"]) * pe["init"], 0.0) + pe["scheduled"]
-        body = pe["stock"] - prev - pe["arriving"] - pe["donations"] + pe["disposals"]
-        out[("E1", "balance")] = _rows(lab, body, base, base, pe["stock"])
-        have = pe["stock"] + (pe["shortfall"].fillna(0.0) if elastic else 0.0)
-        out[("E2", "stock ≥ requirement")] = _rows(
-            lab, have - pe["unit_need"], pe["req_direct"], np.inf, pe["stock"]
-        )
-    lab = a._label(pb, "line", "year")
-    limits = a._records(ctx.inputs, "LineLimits")
-    lo = pd.Series(0.0, index=pb.index)
-    hi = pd.Series(np.inf, index=pb.index)
-    if len(limits):
-        keyed = pb[["line", "year"]].merge(
-            limits.assign(year=limits["year"].astype(int)), on=["line", "year"], how="left"
-        )
-        lo = pd.to_numeric(keyed["min_amount"], errors="coerce").fillna(0.0)
-        hi = pd.to_numeric(keyed["max_amount"], errors="coerce").fillna(np.inf)
-    out[("B3", "line limits")] = _rows(lab, pb["spend"], _nz(lo), hi)
-    if "calc_spend" in pb:
-        out[("B1", "spending")] = _rows(lab, pb["spend"] - pb["calc_spend"], 0.0, 0.0, pb["spend"])
-    if ctx.funding is not None and "paid" in pb:
-        gap = pb["funding_gap"].fillna(0.0) if elastic and "funding_gap" in pb else 0.0
-        out[("B2", "spending covered")] = _rows(
-            lab, pb["paid"] + gap - pb["spend"], 0.0, 0.0, pb["spend"]
-        )
-        _source_rows(ctx, out)
-    return {k: v for k, v in out.items() if len(v)}
-
-
-def _ratio_rows(ctx: Any, out: dict[tuple[str, str], pd.DataFrame]) -> None:
-    from forceplan import audit as a
-
-    pp, elastic = ctx.pp, ctx.elastic
-    implied = ctx.implied.get("P8")
-    short = {}
-    if implied is not None:
-        short = {(r.name, int(r.year)): (r.low, r.high) for r in implied.itertuples(index=False)}
-    rows: dict[str, list[tuple[str, float, float]]] = {"minimum": [], "maximum": []}
-    for rec in a._records(ctx.inputs, "Ratios").itertuples(index=False):
-        num_mask = a._ratio_classes(ctx, rec, "numerator")
-        den_mask = a._ratio_classes(ctx, rec, "denominator")
-        num = pp["strength"].where(num_mask, 0.0).groupby(pp["year"]).sum()
-        den = pp["strength"].where(den_mask, 0.0).groupby(pp["year"]).sum()
-        for kind, col, sign in (("minimum", "min_ratio", 1.0), ("maximum", "max_ratio", -1.0)):
-            r = getattr(rec, col)
-            if r is None or pd.isna(r) or math.isinf(float(r)):
-                continue
-            for y in a._ratio_years(ctx, rec):
-                low, high = short.get((rec.name, y), (0.0, 0.0))
-                extra = (low if sign > 0 else high) if elastic else 0.0
-                value = float(num.get(y, 0.0)) - float(r) * float(den.get(y, 0.0)) + sign * extra
-                rows[kind].append((f"{rec.name} {y}", value, float(num.get(y, 0.0))))
-    for kind, items in rows.items():
-        if items:
-            labels, values, scales = zip(*items, strict=True)
-            lo, hi = (0.0, np.inf) if kind == "minimum" else (-np.inf, 0.0)
-            out[("P8", kind)] = _rows(list(labels), list(values), lo, hi, list(scales))
-
-
-def _source_rows(ctx: Any, out: dict[tuple[str, str], pd.DataFrame]) -> None:
-    pf = ctx.funding
-    labels, values, lowers, uppers, scales = [], [], [], [], []
-    prev_carry: dict[str, float] = {}
-    skipped: list[str] = []
-    for r in pf.itertuples(index=False):
-        src = ctx.sources[r.source]
-        base = str(ctx.settings.get("currency") or "")
-        if src.get("expires") is not None or str(src.get("currency") or base) not in ("", base):
-            # vintages and foreign money (MODEL.md §8.6-8.7): rows of another form, checked
-            # in the audit's B2 family; here their arithmetic and prices only
-            skipped.append(f"{r.source} {int(r.year)}")
-            continue
-        amount = float(src["amount"].get(int(r.year), 0.0))
-        spent = float(r.calc_spent)
-        carry = float(r.carried_out) if not pd.isna(r.carried_out) else 0.0
-        label = f"{r.source} {int(r.year)}"
-        if src["carryover"] and int(r.year) >= src["first_year"]:
-            carried_in = prev_carry.get(r.source, 0.0)
-            labels.append(label)
-            values.append(carry - carried_in + spent)
-            lowers.append(amount)
-            uppers.append(amount)
-            scales.append(max(amount, spent, carry))
-        else:
-            labels.append(label)
-            values.append(spent)
-            lowers.append(np.nan)
-            uppers.append(amount)
-            scales.append(max(amount, spent))
-        prev_carry[r.source] = carry
-    if labels or skipped:
-        frame = _rows(labels, values, lowers, uppers, scales)
-        skip = _rows(skipped, np.nan, np.nan, np.nan).assign(e_skip=True)
-        out[("B2", "source money")] = pd.concat([frame.assign(e_skip=False), skip])
+    bounds: set[tuple[str, str]] = set()
+    shifted: set[tuple[str, str]] = set()
+    integer = []
+    for module in modules:
+        make = getattr(module, "constraint_rows", None)
+        if make is not None:
+            out.update(make(ctx))
+        bounds |= set(getattr(module, "BOUND_KINDS", ()))
+        shifted |= set(getattr(module, "SHIFT_INVARIANT", ()))
+        if hasattr(module, "integer_rows"):
+            integer.append(module.integer_rows)
+    rows = {k: v for k, v in out.items() if len(v)}
+    return Rebuild(rows, frozenset(bounds), frozenset(shifted), tuple(integer))
 
 
 # --- the checks -------------------------------------------------------------------------
 
 
 def check_constraints(
-    ctx: Any, checks: Any, frame: pd.DataFrame | None, sense: str, letters: dict[str, str]
+    ctx: Any,
+    checks: Any,
+    frame: pd.DataFrame | None,
+    sense: str,
+    letters: dict[str, str],
+    modules: Sequence[ModuleType],
 ) -> list[str]:
     """Add the `D:Plan_Constraints` rows to `checks`; returns notes for the report."""
     fid = "D:Plan_Constraints"
@@ -334,15 +137,16 @@ def check_constraints(
             cache[col] = (f"{SHEET}!{letters.get(col, '?')}" + rows).astype(object)
         return cache[col]
 
-    _rederive(ctx, checks, pc, where, cell, notes)
+    known = rebuild(ctx, modules)
+    _rederive(known, checks, pc, where, cell, notes)
     _arithmetic(checks, pc, where, cell)
-    _prices(checks, pc, where, cell, sense, _integer_rows(ctx, pc))
+    _prices(checks, pc, where, cell, sense, known, _integer_rows(ctx, pc, known))
     return notes
 
 
-def _rederive(ctx, checks, pc, where, cell, notes) -> None:
+def _rederive(families: Rebuild, checks, pc, where, cell, notes) -> None:
     fid = "D:Plan_Constraints"
-    expected = expected_rows(ctx)
+    expected = families.rows
     unknown: dict[str, int] = {}
     for (cid, kind), rows in pc.groupby(["id", "kind"], sort=False):
         exp = expected.get((cid, kind))
@@ -374,12 +178,12 @@ def _rederive(ctx, checks, pc, where, cell, notes) -> None:
         ids = idx[known]
         got = m[["value", "lower", "upper"]].to_numpy(dtype=float).copy()
         want = m[["e_value", "e_lower", "e_upper"]].to_numpy(dtype=float).copy()
-        if (cid, kind) in BOUND_FAMILIES:
+        if (cid, kind) in families.bounds:
             # a lower bound of 0 is the sign restriction x >= 0: written blank, or as 0 when
             # the maximum is 0 too (the writer's choice, issue 12); either is the same row
             for arr in (got, want):
                 arr[:, 1] = np.where(arr[:, 1] == 0.0, np.nan, arr[:, 1])
-        if (cid, kind) in SHIFT_INVARIANT:
+        if (cid, kind) in families.shifted:
             got, want = _shifted(got), _shifted(want)
         flipped = -want[:, [0, 2, 1]]
         scale = np.maximum.reduce(
@@ -490,26 +294,18 @@ def _truth(x: Any) -> bool | None:
     return {"true": True, "false": False, "1": True, "0": False}.get(text)
 
 
-def _integer_rows(ctx: Any, pc: pd.DataFrame) -> np.ndarray:
+def _integer_rows(ctx: Any, pc: pd.DataFrame, known: Rebuild) -> np.ndarray:
     """Bound rows of integer columns (whole units, whole orders): in a MIP their price is
     the reduced cost of a column fixed at its value, which may have either sign."""
-    from forceplan import audit as a
-
     mask = np.zeros(len(pc), dtype=bool)
-    if getattr(ctx, "integer_units", False):
-        mask |= (pc["id"] == "U1").to_numpy() & pc["kind"].isin(
-            ["unit limits", "activation cap"]
-        ).to_numpy()
-    pe = ctx.pe
-    if len(pe) and pe["integer"].any():
-        whole = set(a._label(pe[pe["integer"]], "equipment", "year"))
-        mask |= ((pc["id"] == "E1") & (pc["kind"] == "order cap")).to_numpy() & pc["index"].isin(
-            whole
-        ).to_numpy()
+    for rows in known.integer:
+        mask |= rows(ctx, pc)
     return mask
 
 
-def _prices(checks, pc, where, cell, sense: str, integer: np.ndarray | None = None) -> None:
+def _prices(
+    checks, pc, where, cell, sense: str, known: Rebuild, integer: np.ndarray | None = None
+) -> None:
     """Complementary slackness and the sign of each price (dual feasibility)."""
     fid = "D:Plan_Constraints"
     price = pc["shadow_price"].to_numpy()
@@ -527,7 +323,7 @@ def _prices(checks, pc, where, cell, sense: str, integer: np.ndarray | None = No
         np.isnan(lo)
         & (np.abs(v) <= near)
         & pc.apply(
-            lambda r: (r["id"], r["kind"]) in BOUND_FAMILIES or r["kind"] == "nan", axis=1
+            lambda r: (r["id"], r["kind"]) in known.bounds or r["kind"] == "nan", axis=1
         ).to_numpy(dtype=bool)
     )
     top = float(np.nanmax(np.abs(price))) if has.any() else 0.0

@@ -1,9 +1,6 @@
-"""Audit of service limits (P10 cohorts, MODEL.md §8.2) and courses that take years (C2,
-§8.3), re-derived from the inputs and the Plan_ tables alone (never from forceplan.model).
+"""Service limits (P10 cohorts, MODEL.md §8.2), re-derived from the inputs and the Plan_
+tables alone (never from forceplan.model).
 
-- C2: the training load, instructor posts and seats of a year count entrants of earlier
-  years: `load(d)` is the share of each year after entry, `lagged` sums a column of earlier
-  years of the same key with those shares.
 - P10: Plan_Cohorts must list every cohort (class with max_service_years × years served ×
   year); the cohorts sum to the class strength, cohort 0 is the year's arrivals, a cohort
   never grows as it ages (P9 per cohort), the year's leavers are the leaving cohort plus
@@ -13,49 +10,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-CLASS = ["trade", "grade"]
+from forceplan.audit.context import CLASS, Context
+from forceplan.audit.verdict import Checks
 
-
-def load(duration: float) -> tuple[float, ...]:
-    """Share of the j-th year after entry spent on a course of `duration` years."""
-    if not duration > 1 or math.isinf(duration):
-        return (duration,)
-    return tuple(min(max(duration - j, 0.0), 1.0) for j in range(math.ceil(duration)))
-
-
-def profile(durations: dict[str, float], courses: Iterable[str]) -> tuple[float, ...]:
-    """Load per year after entry of a person taking `courses`, each spread on its own."""
-    loads = [load(durations.get(c, 0.0)) for c in courses]
-    width = max((len(x) for x in loads), default=1)
-    return tuple(sum(x[j] for x in loads if j < len(x)) for j in range(width))
-
-
-def seat_years(duration: float) -> int:
-    return max(1, math.ceil(duration)) if math.isfinite(duration) else 1
-
-
-def lagged(
-    frame: pd.DataFrame, keys: list[str], value: str, coefs: Sequence[tuple[float, ...]]
-) -> np.ndarray:
-    """Σ_j coefs[row][j] · value of the same key j years earlier (frames list every year of
-    a key in year order; before first_year: 0). With one coefficient: coef × value."""
-    width = max((len(t) for t in coefs), default=1)
-    total = np.zeros(len(frame))
-    grouped = frame.groupby(keys, sort=False)[value] if width > 1 else None
-    for j in range(width):
-        coef = np.array([t[j] if j < len(t) else 0.0 for t in coefs], dtype=float)
-        if j == 0:
-            total = total + coef * frame[value].to_numpy(dtype=float)
-        elif coef.any():
-            past = grouped.shift(j).fillna(0.0).to_numpy(dtype=float)
-            total = total + coef * past
-    return total
+REPORTS = ("P10", "D:Plan_Cohorts")  # and P9 per cohort (reported with careers)
 
 
 # --- P10 ---------------------------------------------------------------------------------
@@ -80,13 +43,10 @@ def _limits(inputs: Any) -> dict[tuple[str, str], tuple[int, list[float]]]:
     return out
 
 
-def cohort_classes(inputs: Any) -> set[tuple[str, str]]:
-    return set(_limits(inputs))
-
-
-def check(ctx: Any, checks: Any, tables: dict[str, pd.DataFrame]) -> None:
+def check(ctx: Context, checks: Checks) -> None:
     """P10 and P9 per cohort; `ctx.pp` is the audit's class × year frame (with the plan's
     strength, accessions, separations and the derived moves)."""
+    tables = ctx.tables
     limits = _limits(ctx.inputs)
     checks.touch("P10")
     checks.touch("D:Plan_Cohorts")

@@ -1,6 +1,6 @@
 """The audit's view of the money of MODEL.md §8.6-8.7, from the inputs alone.
 
-Like `forceplan.audit` (which uses it), this never imports the model: it re-derives the
+Like the rest of `forceplan.audit`, this never imports the model: it re-derives the
 price index, exchange rates, fixed spending, payment profiles, commitments after the
 horizon and the vintages of expiring money directly from the typed inputs, so that an
 error in the model's reading of them shows up as a failed audit row.
@@ -70,6 +70,11 @@ def profile(value: Any) -> tuple[float, ...]:
     parts = value if isinstance(value, tuple | list) else str(value).split(",")
     shares = tuple(float(p) for p in parts if str(p).strip())
     return shares or (1.0,)
+
+
+def terms(frame: pd.DataFrame, line: Any, amount: pd.Series) -> pd.DataFrame:
+    """Cost terms as (line, year, amount) rows: a family's part of the B1 ledger."""
+    return pd.DataFrame({"line": line, "year": frame["year"], "amount": amount})
 
 
 def index_terms(money: Money, terms: pd.DataFrame) -> pd.DataFrame:

@@ -295,7 +295,9 @@ def test_example_years_have_no_thousands_separator() -> None:
 
 
 #: The whole plan of the example printed by LibreOffice: 302 pages before issue 19.
-MAX_PAGES = 200
+#: 250 since issue 18's second part: the v2 example has cohorts (Plan_Cohorts, 1,200 rows,
+#: and the P9/P10 cohort rows of Plan_Constraints): 239 pages measured.
+MAX_PAGES = 250
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -332,7 +334,9 @@ def test_report_says_what_the_plan_decides(example_plans, tmp_path: Path) -> Non
     # lower floors, heavy brigades; since its second part the wartime brigades convert
     # faster and the plan must keep units for its soldiers)
     assert "34.9 mech brigades" in decided and "stood up" in decided
-    assert "30 territorial brigades disbanded" in decided
+    # (since issue 18's second part the list of disbanded units goes on: "70 mech brigades
+    # (wartime), 30 territorial brigades, 4.9 mech brigades and … disbanded")
+    assert "30 territorial brigades" in decided and "disbanded" in decided
     assert "every requirement is met" in decided
     assert '<td class="id"' in html  # the ID column does not wrap
 

@@ -41,7 +41,8 @@ def measure(workbook: str, output: str, compare: bool) -> dict:
     from forceplan.pipeline import SolveRequest, run_solve
 
     started = time.perf_counter()
-    run = run_solve(SolveRequest(Path(workbook), output=Path(output), force=True))
+    request = SolveRequest(Path(workbook), output=Path(output), force=True, release_solver=True)
+    run = run_solve(request)  # as the `solve` command runs it (HiGHS released: peak memory)
     total = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lp = run.outcome.lp
@@ -53,9 +54,9 @@ def measure(workbook: str, output: str, compare: bool) -> dict:
         "highs": run.outcome.highs_seconds,
         "compile": run.outcome.compile_seconds,
         "solver_wall": run.outcome.solver_seconds,
-        "variables": lp.highs.getNumCol(),
-        "constraints": lp.highs.getNumRow(),
-        "nonzeros": lp.highs.getNumNz(),
+        "variables": lp.shape[0],
+        "constraints": lp.shape[1],
+        "nonzeros": lp.shape[2],
         "peak_rss_mib": peak,
         "plan_mib": Path(output).stat().st_size / 1024**2,
     }

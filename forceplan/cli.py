@@ -165,7 +165,8 @@ def _solve_request(workbook: Path, **options: object):
     log = options.get("solver_log")
     if isinstance(log, Path):
         _check_log_path(log)
-    return SolveRequest(workbook, started=STARTED, **options)  # type: ignore[arg-type]
+    # release_solver: the command re-solves nothing after the solve (peak memory at L)
+    return SolveRequest(workbook, started=STARTED, release_solver=True, **options)  # type: ignore[arg-type]
 
 
 def _check_log_path(log: Path) -> None:
@@ -558,6 +559,14 @@ def sweep(
         bool,
         typer.Option("--force", help="Overwrite an existing -o file (and start a sweep over)."),
     ] = False,
+    fractional_units: Annotated[
+        bool,
+        typer.Option(
+            "--fractional-units",
+            help="Solve the LP relaxation of a workbook with whole units or whole equipment "
+            "orders: much faster per scenario; counts may be fractional.",
+        ),
+    ] = False,
     resume: Annotated[
         bool,
         typer.Option(
@@ -585,6 +594,7 @@ def sweep(
         time_limit=time_limit,
         force=force,
         resume=resume,
+        fractional_units=fractional_units,
     )
     raise typer.Exit(run_sweep_command(request, ui, json))
 

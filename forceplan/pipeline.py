@@ -45,6 +45,10 @@ class SolveRequest:
     cold: bool = False  # ignore the basis a plan workbook stores (MODEL.md §8.9)
     ledger: Path | None = None  # the run ledger this solve is recorded in (Plan_Run says so)
     started: float | None = None  # time.perf_counter() when the command started
+    #: free the HiGHS instance once a plan is found, before the tables are built (peak
+    #: memory at L; the `solve` command does): outcome.lp keeps what the tables read, but
+    #: re-solves (tests' finite differences, PersistentLP) need the instance
+    release_solver: bool = False
 
 
 @dataclass
@@ -152,6 +156,8 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
             ),
             on_compiled=start_preparing,
         )
+    if run.outcome.has_solution and run.outcome.lp is not None and request.release_solver:
+        run.outcome.lp.release()  # HiGHS's memory (~0.7 GiB at L), before tables and writing
     if run.outcome.has_solution:
         from forceplan.results import build_tables
 

@@ -76,3 +76,22 @@ def test_read_only_readers_see_every_row() -> None:
     assert ws.max_row == 3001  # the <dimension> is rewritten, not left at the template row
     values = [row[1] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert values == [i / 7 for i in range(3000)]
+
+
+def _sheet_xml(package: bytes) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(package)) as z:
+        return z.read("xl/worksheets/sheet1.xml")
+
+
+def test_rows_formatted_in_blocks_give_the_same_sheet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large tables are formatted a block of rows at a time (bounded memory at L)."""
+    from forceplan.workbook import fastrows
+
+    data = pd.concat([frame()] * 3, ignore_index=True)  # 15 rows; texts repeat over blocks
+    whole = _sheet_xml(saved(data, True))
+    monkeypatch.setattr(fastrows, "_BLOCK_ROWS", 4)
+    blocks = _sheet_xml(saved(data, True))
+    assert blocks == whole and blocks.count(b"<row ") == 16
+    assert b'<c r="A16"' in blocks and b'<c r="A17"' not in blocks

@@ -4,6 +4,7 @@ models whose rows and optimum can be written down by hand."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pyomo.environ as pyo
 import pytest
@@ -105,3 +106,34 @@ def test_coefficients_below_highs_cutoff_are_dropped_not_fatal() -> None:
     run = lp.run({})
     assert run.status == "optimal"
     assert run.objective == pytest.approx(2.0)
+
+
+class _Recorder:
+    """A HiGHS instance that records the time limits it is given."""
+
+    def __init__(self, highs: Any) -> None:
+        self.highs, self.limits = highs, []
+
+    def setOptionValue(self, key: str, value: Any) -> Any:
+        if key == "time_limit" and value != math.inf:
+            self.limits.append(value)
+        return self.highs.setOptionValue(key, value)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.highs, name)
+
+
+@pytest.mark.parametrize("mip", [False, True])
+def test_time_limit_counts_from_this_run_for_a_mip_and_overall_for_an_lp(mip: bool) -> None:
+    """HiGHS's simplex checks its run clock, summed over the runs of the instance; its MIP
+    solver checks a clock started by each run (a MIP stage once overran --time-limit by
+    the time of the stages before it)."""
+    m = small_model()
+    if mip:
+        m.x.domain = pyo.Integers
+    lp = HighsLP(m)
+    lp.run({})
+    lp.highs = recorder = _Recorder(lp.highs)
+    used = recorder.getRunTime()
+    lp.run({}, 5.0)
+    assert recorder.limits == [pytest.approx(5.0 if mip else used + 5.0)]

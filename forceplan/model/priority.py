@@ -44,6 +44,12 @@ def run_priority_stage(built: BuiltModel, lp: Any, run_once: Any, outcome: Any) 
     an optimum (values loaded), else `outcome` with a note (the previous plan restored).
     """
     h = lp.highs
+    if int(h.getInfo().primal_solution_status) != 2:  # kSolutionStatusFeasible
+        # HiGHS no longer holds the plan (a later stage failed and its re-solve ran out of
+        # time): holding an objective read from it would add a row of nonsense bounds
+        outcome.message += "; the funding priority stage was not run (no time left)"
+        outcome.stage_report.append("funding priority: not run (no time left)")
+        return outcome
     info = h.getLp()
     cost = np.asarray(info.col_cost_, dtype=float).copy()
     offset = float(info.offset_)

@@ -35,6 +35,7 @@ class SweepRequest:
     time_limit: float | None = None
     force: bool = False
     resume: bool = False  # continue from OUTPUT.partial.jsonl
+    fractional_units: bool = False  # solve the LP relaxation of a MIP workbook
 
 
 def default_output(workbook: Path) -> Path:
@@ -77,7 +78,13 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
     ).check()
     if not request.resume:
         partial = checkpoint_path(output)  # a taken default name moved to a free one
-    options = SweepOptions(request.objective, request.elastic, None, request.time_limit)
+    options = SweepOptions(
+        request.objective,
+        request.elastic,
+        None,
+        request.time_limit,
+        fractional_units=request.fractional_units,
+    )
     try:
         prep = prepare(request.workbook, request.vary, options)
         scenarios = build_scenarios(prep.specs, request.samples, request.seed)
@@ -103,6 +110,8 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
             "objective": request.objective,
             "elastic": request.elastic,
             "time_limit": request.time_limit,
+            # only when asked: checkpoints of earlier sweeps stay resumable
+            **({"fractional_units": True} if request.fractional_units else {}),
         },
         "tool": f"forceplan {__version__}",
     }

@@ -58,6 +58,9 @@ class SweepOptions:
     integer_units: bool | None = None
     time_limit: float | None = None  # per scenario, seconds
     threads: int | None = None  # HiGHS threads per worker
+    #: `--fractional-units`: the LP relaxation of a MIP workbook (unit counts and equipment
+    #: orders fractional): every scenario a warm LP re-solve instead of a branch and bound
+    fractional_units: bool = False
 
 
 @dataclass
@@ -76,8 +79,12 @@ def prepare(workbook: Path, spec_texts: list[str], options: SweepOptions) -> Pre
     if not spec_texts:
         raise SpecError("give at least one --vary SPEC")
     specs = [parse_spec(t) for t in spec_texts]
-    model = ModelOptions(options.objective, options.elastic, options.integer_units)
+    integer_units = False if options.fractional_units else options.integer_units
+    model = ModelOptions(options.objective, options.elastic, integer_units)
     loaded = load_checked(workbook, model)
+    if options.fractional_units:
+        for equipment in loaded.data.equipment.values():
+            equipment.integer = False  # whole orders too: the LP relaxation
     matched = match_specs(specs, loaded.inputs)
     _check_structure(specs, matched, loaded.data)
     return Prepared(specs, loaded.inputs, loaded.data, matched, loaded.issues)

@@ -226,6 +226,7 @@ def _inputs_sheet(book, specs, matched, base, meta, classification, taken) -> No
     base_rows += [
         ("objective_name", base.get("objective_name")),
         ("elastic", base.get("elastic")),
+        ("mip", base.get("mip")),  # whole units; False also under --fractional-units
         ("money_scale", base.get("money_scale")),
         ("model rows", base.get("rows")),
         ("model columns", base.get("columns")),

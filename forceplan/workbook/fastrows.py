@@ -26,6 +26,9 @@ _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 # characters XML 1.0 cannot hold (openpyxl refuses them too)
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CHUNK_ROWS = 2000
+#: Rows formatted at a time (a column at a time within them): the cells of a whole L
+#: Plan_Constraints sheet held as strings at once took ~0.6 GiB.
+_BLOCK_ROWS = 20_000
 STREAMED_DEFLATE_LEVEL = 1
 
 
@@ -58,31 +61,38 @@ def stream_sheet(xml: bytes, frame: Any, out: BinaryIO) -> None:
     out.write(b"<sheetData>")
     if header is not None:
         out.write(header.group(0))
-    columns = [
-        _column_cells(frame.iloc[:, j], column_letter(j), styles.get(column_letter(j)))
-        for j in range(width)
-    ]
-    for chunk in _row_chunks(columns, len(frame)):
-        out.write(chunk.encode("utf-8"))
+    letters = [column_letter(j) for j in range(width)]
+    tails: list[dict[str, str]] = [{} for _ in range(width)]  # per column, over the blocks
+    for low in range(0, len(frame), _BLOCK_ROWS):
+        block = frame.iloc[low : low + _BLOCK_ROWS]
+        columns = [
+            _column_cells(block.iloc[:, j], letters[j], styles.get(letters[j]), low + 2, tails[j])
+            for j in range(width)
+        ]
+        for chunk in _row_chunks(columns, len(block), low + 2):
+            out.write(chunk.encode("utf-8"))
     out.write(b"</sheetData>")
     out.write(xml[match.end() :])
 
 
-def _row_chunks(columns: list[list[str]], n: int) -> Iterator[str]:
+def _row_chunks(columns: list[list[str]], n: int, start: int = 2) -> Iterator[str]:
     parts: list[str] = []
-    for r, cells in enumerate(zip(*columns, strict=True), start=2):
+    for r, cells in enumerate(zip(*columns, strict=True), start=start):
         parts.append(f'<row r="{r}">{"".join(cells)}</row>')
         if len(parts) >= _CHUNK_ROWS:
             yield "".join(parts)
             parts = []
     if not columns:
-        parts = [f'<row r="{r}"></row>' for r in range(2, n + 2)]
+        parts = [f'<row r="{r}"></row>' for r in range(start, start + n)]
     if parts:
         yield "".join(parts)
 
 
-def _column_cells(series: Any, letter: str, style: str | None) -> list[str]:
-    """The `<c>` element of every row of one column (empty string for a blank cell).
+def _column_cells(
+    series: Any, letter: str, style: str | None, start: int = 2, tails: dict[str, str] | None = None
+) -> list[str]:
+    """The `<c>` element of every row of one column (empty string for a blank cell); the
+    first is Excel row `start`. `tails`: the escaped text of strings already seen.
 
     Formatting a column at a time decides the value type once per column for numeric
     columns, which is most of the cells of a plan."""
@@ -90,7 +100,6 @@ def _column_cells(series: Any, letter: str, style: str | None) -> list[str]:
 
     s = f' s="{style}"' if style else ""
     values = series.to_numpy()
-    start = 2
     kind = values.dtype.kind
     if kind == "f":
         finite = np.isfinite(values)
@@ -112,7 +121,7 @@ def _column_cells(series: Any, letter: str, style: str | None) -> list[str]:
         ]
     # text (labels, IDs, cell lists) repeats a lot: escape each distinct string once
     write = _cell_writer(letter, style)
-    tails: dict[str, str] = {}
+    tails = {} if tails is None else tails
     out = []
     for r, v in zip(range(start, start + len(values)), values, strict=True):
         if type(v) is str:

@@ -21,7 +21,7 @@ EXAMPLE := data/ukraine-2026-2035.xlsx
 demo: $(STAMP)
 	$(BIN)/forceplan validate $(EXAMPLE)
 	mkdir -p out
-	$(BIN)/forceplan solve $(EXAMPLE) -o out/ukraine-2026-2035.plan.xlsx
+	$(BIN)/forceplan solve $(EXAMPLE) -o out/ukraine-2026-2035.plan.xlsx --force
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

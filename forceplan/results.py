@@ -1,13 +1,10 @@
 """The solved model turned into plain pandas tables, one per `Plan_` sheet.
 
 This is the only view of a solution that writers, reports, comparisons and the audit see.
-Definitions (also in models/FORMULATION.md):
-- Plan_Personnel.moves_in counts arrivals net of the arc's loss_rate; attrition is
-  attr·S[y-1] + first_year_attr·A[y]; so strength = previous + accessions + moves_in
-  - moves_out - separations - attrition holds row by row.
-- Plan_Equipment.deliveries = orders arriving that year + scheduled deliveries;
-  orders arriving after last_year are listed in `arrival_year` and on Plan_Summary.
-- Plan_Training.capacity is the year's capacity plus all seats added so far (blank = no limit).
+Each family module (schema.FAMILIES) contributes the rows of the sheets it owns
+(`plan_rows`, definitions there and in models/FORMULATION.md); this module adds what every
+family shares: Plan_Constraints (each registered row with its price and cells),
+Plan_Shortfalls (each registered shortfall) and the headline figures.
 """
 
 from __future__ import annotations
@@ -20,8 +17,9 @@ import pandas as pd
 import pyomo.core as pyo
 
 from forceplan import output_schema
-from forceplan.model.build import BuiltModel, Family
-from forceplan.model.courseload import instructor_terms, profile
+from forceplan.model.build import BuiltModel, Family, family_modules
+from forceplan.model.core import clean as _clean
+from forceplan.model.core import value as _v
 from forceplan.model.sensitivity import Sensitivity
 from forceplan.model.solve import SolveOutcome, row_activities
 from forceplan.prices import (
@@ -47,282 +45,6 @@ class PlanTables:
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
-
-
-def _clean(x: float) -> float:
-    """Round away solver noise (|x| < 1e-9) so tables do not show -0.0 or 1e-13."""
-    return 0.0 if abs(x) < 1e-9 else x
-
-
-def _v(var: Any) -> float:
-    value = var.value
-    return 0.0 if value is None else _clean(float(value))
-
-
-def _money(var: Any, built: BuiltModel) -> float:
-    """A money variable (spend, F, CARRY, GAP) in currency units."""
-    return _v(var) * built.data.money_scale
-
-
-def _finite_or_none(x: float) -> float | None:
-    return None if math.isinf(x) else x
-
-
-def personnel_table(built: BuiltModel) -> pd.DataFrame:
-    d, m = built.data, built.model
-    classes, arcs = built.classes, built.arcs
-    fill = float(d.settings["unit_fill_rate"])
-    ids = built.class_ids
-    arcs_in: dict[int, list[int]] = {i: [] for i in range(len(classes))}
-    arcs_out: dict[int, list[int]] = {i: [] for i in range(len(classes))}
-    for k, (src, dst) in enumerate(arcs):
-        arcs_out[ids[src]].append(k)
-        arcs_in[ids[dst]].append(k)
-    posts: dict[int, list[tuple[str, float]]] = {i: [] for i in range(len(classes))}
-    for u, unit in d.units.items():
-        for p, qty in unit.manning:
-            posts[ids[p]].append((u, fill * qty))
-    teaching = instructor_terms(d)  # C2 (§8.3): per year after entry j
-    acc_load = [profile(d, d.classes[p].courses) for p in classes]
-    arc_load = [profile(d, d.arcs[a].courses) for a in arcs]
-    y0 = d.first_year
-
-    def earlier(var: Any, key: Any, y: int) -> float:
-        return _v(var[key, y]) if y >= y0 else 0.0
-
-    direct = d.class_years["requirement"]
-    rows = []
-    for i, y in m.PY:
-        p = classes[i]
-        c = d.classes[p]
-        prev = c.init if y == d.first_year else _v(m.S[i, y - 1])
-        acc = _v(m.A[i, y])
-        moved_in = [(k, _v(m.M[k, y])) for k in arcs_in[i]]
-        requirement = direct.get((p, y), 0.0)
-        requirement += sum(q * _v(m.N[u, y]) for u, q in posts[i])
-        requirement += sum(r * earlier(m.TR, cname, y - j) for cname, j, r in teaching[p])
-        rows.append(
-            {
-                "trade": p[0],
-                "grade": p[1],
-                "year": y,
-                "strength": _v(m.S[i, y]),
-                "accessions": acc,
-                "separations": _v(m.X[i, y]),
-                "moves_in": sum((1 - d.arcs[arcs[k]].loss) * v for k, v in moved_in),
-                "moves_out": sum(_v(m.M[k, y]) for k in arcs_out[i]),
-                "attrition": d.class_years["attr"][(p, y)] * prev
-                + d.class_years["fyattr"][(p, y)] * acc,
-                "limited_duty": _v(m.L[i, y]) if (i, y) in m.LD else 0.0,
-                "training_load": sum(
-                    share * earlier(m.A, i, y - j) for j, share in enumerate(acc_load[i])
-                )
-                + sum(
-                    share * earlier(m.M, k, y - j)
-                    for k in arcs_in[i]
-                    for j, share in enumerate(arc_load[k])
-                ),
-                "requirement": requirement,
-                "overstrength": _v(m.O[i, y]),
-                "shortfall": _v(m.SH_manning[i, y]) if d.elastic else 0.0,
-            }
-        )
-    return _frame(rows, "Plan_Personnel")
-
-
-def transitions_table(built: BuiltModel) -> pd.DataFrame:
-    d, m = built.data, built.model
-    rows = []
-    for k, y in m.AY:
-        (ft, fg), (tt, tg) = a = built.arcs[k]
-        moved = _v(m.M[k, y])
-        rows.append(
-            {
-                "from_trade": ft,
-                "from_grade": fg,
-                "to_trade": tt,
-                "to_grade": tg,
-                "year": y,
-                "moved": moved,
-                "lost": d.arcs[a].loss * moved,
-            }
-        )
-    return _frame(rows, "Plan_Transitions")
-
-
-def training_table(built: BuiltModel) -> pd.DataFrame:
-    d, m = built.data, built.model
-    rows = []
-    added: dict[str, float] = {}
-    for c, y in m.CY:
-        expansion = _v(m.EXP[c, y]) if (c, y) in m.EY else 0.0
-        added[c] = added.get(c, 0.0) + expansion
-        capacity = d.capacity[(c, y)] + added[c]
-        trainees = _v(m.TR[c, y])
-        on_course = sum(  # C2 (§8.3): entrants of the years a trainee holds a seat
-            _v(m.TR[c, y - j]) for j in range(d.courses[c].seat_years) if y - j >= d.first_year
-        )
-        rows.append(
-            {
-                "course": c,
-                "year": y,
-                "trainees": trainees,
-                "capacity": _finite_or_none(capacity),
-                "expansion": expansion,
-                "utilisation": None
-                if math.isinf(capacity)
-                else (on_course / capacity if capacity > 0 else (0.0 if on_course == 0 else None)),
-            }
-        )
-    return _frame(rows, "Plan_Training")
-
-
-def cohorts_table(built: BuiltModel) -> pd.DataFrame:
-    """Plan_Cohorts (MODEL.md §8.2): strength by years served of the classes with a service
-    limit; `leaving` = the survivors of the last cohort, who leave the class the next year."""
-    d, m = built.data, built.model
-    rows = []
-    for i, k, y in getattr(m, "PKY", ()):
-        p = built.classes[i]
-        c = d.classes[p]
-        strength = _v(m.SC[i, k, y])
-        rows.append(
-            {
-                "trade": p[0],
-                "grade": p[1],
-                "years_served": k,
-                "year": y,
-                "strength": strength,
-                "leaving": strength if k == c.max_service - 1 else 0.0,
-            }
-        )
-    return _frame(rows, "Plan_Cohorts")
-
-
-def units_table(built: BuiltModel) -> pd.DataFrame:
-    d, m = built.data, built.model
-    rows = [
-        {
-            "unit_type": u,
-            "year": y,
-            "units": _v(m.N[u, y]),
-            "activations": _v(m.ACT[u, y]),
-            "disbandments": _v(m.DIS[u, y]),
-            "shortfall": _v(m.SH_units[u, y]) if d.elastic else 0.0,
-        }
-        for (u, y) in m.UY
-    ]
-    return _frame(rows, "Plan_Units")
-
-
-def equipment_table(built: BuiltModel) -> pd.DataFrame:
-    d, m = built.data, built.model
-    ey = d.equipment_years
-    fill = float(d.settings["equipment_fill_rate"])
-    rows = []
-    for e, y in m.QY:
-        item = d.equipment[e]
-        arriving = _v(m.ORD[e, y - item.lead]) if y - item.lead >= d.first_year else 0.0
-        need = ey["requirement"].get((e, y), 0.0) + sum(
-            fill * q * _v(m.N[u, y])
-            for u, unit in d.units.items()
-            for eq, q in unit.equipping
-            if eq == e
-        )
-        rows.append(
-            {
-                "equipment": e,
-                "year": y,
-                "stock": _v(m.Q[e, y]),
-                "orders": _v(m.ORD[e, y]),
-                "deliveries": arriving + ey["scheduled"].get((e, y), 0.0),
-                "donations": _v(m.DON[e, y]),
-                "disposals": _v(m.DSP[e, y]),
-                "requirement": need,
-                "shortfall": _v(m.SH_equipment[e, y]) if d.elastic else 0.0,
-                "arrival_year": y + item.lead,
-                "attrition": ey["attr"][(e, y)]
-                * (item.init if y == d.first_year else _v(m.Q[e, y - 1])),
-            }
-        )
-    return _frame(rows, "Plan_Equipment")
-
-
-def budget_table(built: BuiltModel) -> pd.DataFrame:
-    d, m = built.data, built.model
-    committed = getattr(m, "COMMIT", {})  # payments after the horizon of orders placed in y
-    rows = [
-        {
-            "line": b,
-            "year": y,
-            "spend": _money(m.spend[b, y], built),
-            "discounted_spend": d.discount[y] * _money(m.spend[b, y], built),
-            "committed_after_horizon": _money(committed[b, y], built)
-            if (b, y) in committed
-            else 0.0,
-            "funding_gap": _money(m.GAP[b, y], built)
-            if d.elastic and d.funding is not None
-            else 0.0,
-        }
-        for (b, y) in m.BY
-    ]
-    return _frame(rows, "Plan_Budget")
-
-
-def funding_tables(built: BuiltModel) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Plan_Funding and Plan_Allocation, money in base currency (§8.6): a foreign source's
-    own-currency figures (`*_own`) times the year's `rate`; unspent = carried_out + lapsed."""
-    d, m = built.data, built.model
-    funding_rows, allocation_rows = [], []
-    if d.funding is not None:
-        spent: dict[tuple[str, int], float] = {}  # own currency
-        for s, line, y in m.F_index:
-            own = _money(m.F[s, line, y], built)
-            rate = d.rate(d.funding[s].currency, y)
-            allocation_rows.append({"source": s, "line": line, "year": y, "amount": own * rate})
-            spent[(s, y)] = spent.get((s, y), 0.0) + own
-        for s, src in d.funding.items():
-            carried_in = 0.0
-            for y in d.years:
-                available = src.amount.get(y, 0.0) + carried_in
-                used = spent.get((s, y), 0.0)
-                carried = _carried_out(built, s, y)
-                rate = d.rate(src.currency, y)
-                own = {
-                    "available_own": available,
-                    "spent_own": used,
-                    "unspent_own": available - used,
-                    "carried_out_own": carried,
-                    "lapsed_own": _noise(available - used - carried, available),
-                }
-                funding_rows.append(
-                    {"source": s, "year": y}
-                    | {k.removesuffix("_own"): v * rate for k, v in own.items()}
-                    | {"rate": rate}
-                    | own
-                    | {"currency": src.currency or str(d.settings.get("currency") or "")}
-                )
-                carried_in = carried
-    return (_frame(funding_rows, "Plan_Funding"), _frame(allocation_rows, "Plan_Allocation"))
-
-
-def _noise(x: float, size: float) -> float:
-    """A difference of large values: solver noise (1e-9 of their size) reads as 0."""
-    return 0.0 if abs(x) <= 1e-9 * max(1.0, abs(size)) else x
-
-
-def _carried_out(built: BuiltModel, s: str, y: int) -> float:
-    """Money of source s (own currency) still spendable after year y."""
-    d, m = built.data, built.model
-    src = d.funding[s]
-    if not src.vintaged:
-        return _money(m.CARRY[s, y], built) if (s, y) in m.CY_carry else 0.0
-    left = 0.0
-    for v in range(y - (src.expires or 0) + 1, y + 1):  # vintages that live on after y
-        if src.amount.get(v, 0.0) > 0:
-            used = sum(_money(m.U[s, v, t], built) for t in range(v, y + 1) if (s, v, t) in m.UV)
-            left += src.amount[v] - used
-    return _clean(left)
 
 
 def _unit_factors(built: BuiltModel, fam: Family) -> tuple[float, float]:
@@ -564,62 +286,25 @@ def _nearest_side(
 
 def shortfalls_table(built: BuiltModel) -> pd.DataFrame:
     """Every non-zero shortfall of elastic mode: kind, where, year, amount, penalty."""
-    d = built.data
     rows = []
-    for kind, variables in built.shortfalls.items():
-        for var in variables:
-            for index, v in var.items():
-                amount = _money(v, built) if kind == "funding" else _v(v)
+    for kind, group in built.shortfalls.items():
+        for shortfall in group:
+            for index, v in shortfall.var.items():
+                amount = built.money(v) if shortfall.money else _v(v)
                 if amount <= 1e-7:
                     continue
-                where, year = _shortfall_where(built, var.local_name, index)
+                where, year = shortfall.where(index)
                 rows.append(
                     {
                         "kind": kind,
-                        "constraint": _SHORTFALL_IDS[var.local_name],
+                        "constraint": shortfall.id,
                         "where": where,
                         "year": year,
                         "amount": amount,
-                        "penalty": d.penalties[kind] * amount,
+                        "penalty": shortfall.penalty * amount,
                     }
                 )
     return _frame(rows, "Plan_Shortfalls")
-
-
-_SHORTFALL_IDS = {
-    "SH_manning": "P2",
-    "SH_under": "P7",
-    "SH_over": "P7",
-    "SH_under_other": "P7",
-    "SH_over_other": "P7",
-    "SH_ratio_low": "P8",
-    "SH_ratio_high": "P8",
-    "SH_units": "U1",
-    "SH_equipment": "E2",
-    "GAP": "B2",
-}
-
-
-def _shortfall_where(built: BuiltModel, name: str, index: Any) -> tuple[str, int]:
-    d = built.data
-    if name == "SH_manning":
-        p = built.classes[index[0]]
-        return f"{p[0]}/{p[1]} manning below requirement", index[1]
-    if name in ("SH_under_other", "SH_over_other"):
-        side = "below EndStrength.min_total" if name == "SH_under_other" else "above max_total"
-        return f"{index[0]} strength {side}", index[1]
-    if name == "SH_under":
-        return "total strength below EndStrength.min_total", index
-    if name == "SH_over":
-        return "total strength above EndStrength.max_total", index
-    if name in ("SH_ratio_low", "SH_ratio_high"):
-        side = "below min_ratio" if name == "SH_ratio_low" else "above max_ratio"
-        return f"ratio {d.ratios[index[0]].name} {side}", index[1]
-    if name == "SH_units":
-        return f"{index[0]} units below min_units", index[1]
-    if name == "SH_equipment":
-        return f"{index[0]} stock below requirement", index[1]
-    return f"{index[0]} spending not covered by any funding source", index[1]
 
 
 def _frame(rows: list[dict[str, Any]], sheet: str) -> pd.DataFrame:
@@ -628,26 +313,25 @@ def _frame(rows: list[dict[str, Any]], sheet: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=output_schema.table_columns(sheet, rows))
 
 
+def family_tables(built: BuiltModel) -> dict[str, pd.DataFrame]:
+    """The Plan_ sheets the families contribute (each family module's `plan_rows`), in the
+    order of the plan workbook (forceplan.output_schema.OUTPUT_SHEETS)."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for module in family_modules():
+        contribute = getattr(module, "plan_rows", None)
+        if contribute is not None:
+            for sheet, part in contribute(built).items():
+                rows.setdefault(sheet, []).extend(part)
+    order = {sheet.name: i for i, sheet in enumerate(output_schema.OUTPUT_SHEETS)}
+    names = sorted(rows, key=lambda name: order.get(name, len(order)))
+    return {name: _frame(rows[name], name) for name in names}
+
+
 def build_tables(built: BuiltModel, outcome: SolveOutcome) -> PlanTables:
     """All Plan_ tables of a solved model (call only when the outcome has a solution)."""
-    funding, allocation = funding_tables(built)
-    budget = budget_table(built)
-    tables = {
-        "Plan_Personnel": personnel_table(built),
-        "Plan_Transitions": transitions_table(built),
-        "Plan_Training": training_table(built),
-        "Plan_Units": units_table(built),
-        "Plan_Equipment": equipment_table(built),
-        "Plan_Budget": budget,
-        "Plan_Funding": funding,
-        "Plan_Allocation": allocation,
-        "Plan_Shortfalls": shortfalls_table(built),
-        "Plan_Constraints": constraints_table(built, outcome),
-    }
-    if len(getattr(built.model, "PKY", ())):  # written only for classes with cohorts (§8.2)
-        items = list(tables.items())
-        items.insert(1, ("Plan_Cohorts", cohorts_table(built)))
-        tables = dict(items)
+    tables = family_tables(built)
+    tables["Plan_Shortfalls"] = shortfalls_table(built)
+    tables["Plan_Constraints"] = constraints_table(built, outcome)
     summary = headline(built, outcome, tables)
     return PlanTables(tables, summary)
 

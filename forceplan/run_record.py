@@ -107,8 +107,8 @@ KEYS: tuple[RunKey, ...] = (
             ("python", "Python version"),
         )
     ),
-    _key("user", _G.RUN, str, "who solved"),
-    _key("host", _G.RUN, str, "the computer it was solved on"),
+    _key("user", _G.RUN, str, "who solved", volatile=True),
+    _key("host", _G.RUN, str, "the computer it was solved on", volatile=True),
     _key("date", _G.RUN, str, "when (local time with UTC offset)", volatile=True),
     _key("objective", _G.OPTIONS, str, "objective solved for", ledger="options"),
     _key("currency", _G.OPTIONS, str, "the base currency (Settings)"),

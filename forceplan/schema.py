@@ -919,8 +919,9 @@ class FamilySpec:
     """One constraint family of the model (MODEL.md §3), declared once.
 
     The model builds the families in this order from `model_module`; the audit checks them
-    in the same order from `audit_module`. A family's module owns everything about it: its
-    variables, rows, cells, costs, shortfalls, Plan_ rows, report words and sweep levers.
+    in the same order from `audit_module`. A family's model module owns everything about
+    it on the model side: its variables, rows, cells, costs, shortfalls, Plan_ rows and
+    sweep levers; its words module (constant data, no Pyomo) what the report says of it.
     """
 
     name: str
@@ -928,6 +929,7 @@ class FamilySpec:
     title: str
     model_module: str = ""  # default: forceplan.model.<name>
     audit_module: str = ""  # default: forceplan.audit.<name>
+    words_module: str = ""  # default: forceplan.words.<name> (no Pyomo: the report reads it)
 
     @property
     def model_path(self) -> str:
@@ -936,6 +938,10 @@ class FamilySpec:
     @property
     def audit_path(self) -> str:
         return self.audit_module or f"forceplan.audit.{self.name}"
+
+    @property
+    def words_path(self) -> str:
+        return self.words_module or f"forceplan.words.{self.name}"
 
 
 #: Every constraint family, in build order (variables of all, then rows of all). The model,

@@ -14,6 +14,7 @@ import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
 from forceplan.model.core import Builder
+from forceplan.model.keys import CY, EY, Src
 from forceplan.model.personnel import _describer
 
 
@@ -48,7 +49,7 @@ def _time_in_grade(b: Builder) -> None:
     y0 = d.first_year
     _into, out = _arcs_by_class(b)
 
-    attr = d.class_years["attr"]  # the year's attrition rate (§8.6 overrides)
+    attr = d.class_years[CY.ATTR]  # the year's attrition rate (§8.6 overrides)
 
     def survivors(i: int, y: int):
         c = d.classes[classes[i]]
@@ -69,7 +70,7 @@ def _time_in_grade(b: Builder) -> None:
         "P9",
         "leavers ≤ start-of-year stock",
         m.P9_time_in_grade,
-        _describer(b, ["initial_strength", "attrition_rate"], ["attr"]),
+        _describer(b, ["initial_strength", "attrition_rate"], [CY.ATTR]),
     )
     movers = [
         (i, y)
@@ -86,7 +87,7 @@ def _time_in_grade(b: Builder) -> None:
         "P9",
         "moves ≤ eligible stock",
         m.P9_moves,
-        _describer(b, ["move_eligible_share", "initial_strength", "attrition_rate"], ["attr"]),
+        _describer(b, ["move_eligible_share", "initial_strength", "attrition_rate"], [CY.ATTR]),
     )
 
 
@@ -158,7 +159,7 @@ def _steady_classes(b: Builder) -> None:
     last = d.years[-1]
     into, out = _arcs_by_class(b)
     arcs = list(d.arcs)
-    attr, fyattr = d.class_years["attr"], d.class_years["fyattr"]  # year T's rates (§8.6)
+    attr, fyattr = d.class_years[CY.ATTR], d.class_years[CY.FYATTR]  # year T's rates (§8.6)
 
     def rule(_m, i):
         key = (classes[i], last)
@@ -171,7 +172,7 @@ def _steady_classes(b: Builder) -> None:
         return flows - attr[key] * m.S[i, last] == 0.0
 
     m.P12_steady = pyo.Constraint(range(len(classes)), rule=rule)
-    describe = _describer(b, ["attrition_rate", "first_year_attrition_rate"], ["attr"])
+    describe = _describer(b, ["attrition_rate", "first_year_attrition_rate"], [CY.ATTR])
 
     def describe_last(i):
         label, cells = describe((i, last))
@@ -185,18 +186,18 @@ def _steady_equipment(b: Builder) -> None:
     d, m = b.data, b.model
     last = d.years[-1]
     ey = d.equipment_years
-    renewing = [e for e in d.equipment if ey["attr"][(e, last)] > 0]  # year T's rate (§8.6)
+    renewing = [e for e in d.equipment if ey[EY.ATTR][(e, last)] > 0]  # year T's rate (§8.6)
 
     def rule(_m, e):
-        scheduled = ey["scheduled"].get((e, last), 0.0)
-        wear = ey["attr"][(e, last)]
+        scheduled = ey[EY.SCHEDULED].get((e, last), 0.0)
+        wear = ey[EY.ATTR][(e, last)]
         return m.ORD[e, last] + m.DON[e, last] - wear * m.Q[e, last] >= -scheduled
 
     m.E3_steady = pyo.Constraint(renewing, rule=rule)
-    cells = d.cells
+    source = d.source
 
     def describe(e):
-        src = cells.get(("equipment", e), []) + cells.get(("equipment_year", (e, last)), [])
+        src = source(Src.EQUIPMENT, e) + source(Src.EQUIPMENT_YEAR, (e, last))
         return f"{e} {last}", src + _setting_cell(b)
 
     b.family("E3", "renewal ≥ wear-out", m.E3_steady, describe)

@@ -29,7 +29,8 @@ import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
 from forceplan.model.careers import _arcs_by_class
-from forceplan.model.core import Builder
+from forceplan.model.core import Builder, BuiltModel, PlanRows, value
+from forceplan.model.keys import CY, Src
 
 
 def cohort_classes(b: Builder) -> list[int]:
@@ -58,21 +59,21 @@ def add_variables(b: Builder) -> None:
     m.MC = pyo.Var(m.PKM, domain=pyo.NonNegativeReals)
 
 
-def _describer(b: Builder, columns: list[str], params: tuple[str, ...] = ("attr",)):
+def _describer(b: Builder, columns: list[str], params: tuple[str, ...] = (CY.ATTR,)):
     """Label 'trade/grade k=served year' and the cells of the class, its cohort rows
     and its PersonnelYears overrides."""
     classes = list(b.data.classes)
-    cells = b.data.cells
+    source = b.data.source
 
     def describe(index):
         i, k, y = index if len(index) == 3 else (index[0], None, index[1])
         p = classes[i]
         src: list[str] = []
         for col in ["max_service_years", *columns]:
-            src += cells.get((f"class.{col}", p), [])
-        src += cells.get(("cohort", p), [])
+            src += source(Src.CLASS, p, col)
+        src += source(Src.COHORT, p)
         for param in params:
-            src += cells.get((f"class_year:{param}", (p, y)), [])
+            src += source(Src.CLASS_YEAR, (p, y), param)
         name = f"{p[0]}/{p[1]}" if k is None else f"{p[0]}/{p[1]} k={k}"
         return f"{name} {y}", src  # the year last: prices split it off
 
@@ -84,7 +85,7 @@ def add_constraints(b: Builder) -> None:
     classes, arcs = list(d.classes), list(d.arcs)
     y0 = d.first_year
     into, out = _arcs_by_class(b)
-    attr, fyattr = d.class_years["attr"], d.class_years["fyattr"]
+    attr, fyattr = d.class_years[CY.ATTR], d.class_years[CY.FYATTR]
     ids = cohort_classes(b)
     K = {i: d.classes[classes[i]].max_service for i in ids}
 
@@ -107,7 +108,7 @@ def add_constraints(b: Builder) -> None:
         "P10",
         "cohort 0 = arrivals",
         m.P10_enter,
-        _describer(b, ["first_year_attrition_rate"], ("fyattr",)),
+        _describer(b, ["first_year_attrition_rate"], (CY.FYATTR,)),
     )
 
     ages = [(i, k, y) for i in ids for k in range(1, K[i]) for y in d.years]
@@ -165,3 +166,28 @@ def _cohort_moves(b: Builder, out, surv, K) -> None:
 
     m.P9_cohort_total = pyo.Constraint(rows, rule=moves)
     b.family("P9", "moves ≤ eligible + leaving cohort", m.P9_cohort_total, describe)
+
+
+def plan_rows(built: BuiltModel) -> PlanRows:
+    """Plan_Cohorts (MODEL.md §8.2), only when some class has a service limit: strength by
+    years served; `leaving` = the survivors of the last cohort, who leave the class the
+    next year."""
+    d, m = built.data, built.model
+    if not len(m.PKY):
+        return {}
+    rows = []
+    for i, k, y in m.PKY:
+        p = built.classes[i]
+        c = d.classes[p]
+        strength = value(m.SC[i, k, y])
+        rows.append(
+            {
+                "trade": p[0],
+                "grade": p[1],
+                "years_served": k,
+                "year": y,
+                "strength": strength,
+                "leaving": strength if k == c.max_service - 1 else 0.0,
+            }
+        )
+    return {"Plan_Cohorts": rows}

@@ -10,7 +10,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pyomo.core as pyo
 
@@ -18,6 +18,8 @@ from forceplan.model.data import ModelData
 
 #: Label of one index of a constraint or variable, and the input cells behind it.
 Describe = Callable[[Any], tuple[str, list[str]]]
+#: Where a shortfall is (in words) and its year, from the index of its variable.
+Where = Callable[[Any], tuple[str, int]]
 
 
 @dataclass
@@ -33,6 +35,19 @@ class Family:
     #: True: the maximum is what others offer (donations): at 0 nothing is on offer and the
     #: row is no limit a planner can relax (its price is kept, but no sentence shows it)
     offer: bool = False
+
+
+@dataclass
+class Shortfall:
+    """A shortfall variable of elastic mode (MODEL.md §7.7): the constraint it relaxes and
+    how Plan_Shortfalls names each of its entries."""
+
+    kind: str  # Penalties kind: manning, end_strength, ratio, units, equipment, funding
+    id: str  # the constraint ID it relaxes (Plan_Shortfalls.constraint)
+    var: Any  # pyo.Var
+    where: Where
+    penalty: float  # per unit (Penalties sheet or MODEL.md §7.7 default; money: per currency)
+    money: bool = False  # True: in model money units (data.money_scale), like GAP
 
 
 @dataclass
@@ -86,13 +101,24 @@ class CommitLedger:
 
 
 @dataclass
+class ObjectiveParts:
+    """What the families add to the objectives (MODEL.md §4, forceplan.model.objective)."""
+
+    cost: list[Any] = field(default_factory=list)  # discounted cost, model money units
+    capability: list[Any] = field(default_factory=list)  # capability points
+    #: custom objective metrics (Objective sheet) -> their sum, before ÷ money_scale
+    metrics: dict[str, Callable[[], Any]] = field(default_factory=dict)
+
+
+@dataclass
 class Builder:
     data: ModelData
     model: pyo.ConcreteModel
     ledger: CostLedger = field(default_factory=CostLedger)
     families: list[Family] = field(default_factory=list)
-    #: shortfall kind -> list of (variable component) in elastic mode
-    shortfalls: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    objective: ObjectiveParts = field(default_factory=ObjectiveParts)
+    #: shortfall kind -> its variables (elastic mode), in registration order
+    shortfalls: dict[str, list[Shortfall]] = field(default_factory=lambda: defaultdict(list))
     #: index maps: class tuple -> int and back, arc -> int
     class_ids: dict[Any, int] = field(default_factory=dict)
     arc_ids: dict[Any, int] = field(default_factory=dict)
@@ -109,9 +135,44 @@ class Builder:
     ) -> None:
         self.families.append(Family(id, kind, component, describe, is_bound, money, offer))
 
+    def shortfall(
+        self,
+        kind: str,
+        id: str,
+        var: Any,
+        where: Where,
+        money: bool = False,
+        penalty: float | None = None,
+    ) -> None:
+        """Register a shortfall variable: penalised in the objective at `penalty` (default:
+        the Penalties price of `kind`), listed on Plan_Shortfalls under constraint `id`
+        where `where` says. All shortfalls of one kind share its penalty and unit."""
+        price = self.data.penalties[kind] if penalty is None else penalty
+        self.shortfalls[kind].append(Shortfall(kind, id, var, where, price, money))
+
     def bounded(self, value: float) -> float | None:
         """Pyomo bound from a model number: inf becomes None (unbounded)."""
         return None if math.isinf(value) else value
+
+
+def clean(x: float) -> float:
+    """Round away solver noise (|x| < 1e-9) so tables do not show -0.0 or 1e-13."""
+    return 0.0 if abs(x) < 1e-9 else x
+
+
+def value(var: Any) -> float:
+    """A solved variable's value (0 if it has none), solver noise rounded away."""
+    v = var.value
+    return 0.0 if v is None else clean(float(v))
+
+
+def item(component: Any, index: Any) -> Any:
+    """component[index], or None if the indexed Pyomo component has no such index."""
+    return component[index] if index in component else None  # noqa: SIM401 (no .get)
+
+
+#: A family's contribution to the plan: Plan_ sheet name -> its rows (column -> value).
+PlanRows = dict[str, list[dict[str, Any]]]
 
 
 @dataclass
@@ -120,13 +181,49 @@ class BuiltModel:
     data: ModelData
     ledger: CostLedger
     families: list[Family]
-    shortfalls: dict[str, list[Any]]
+    shortfalls: dict[str, list[Shortfall]]
     class_ids: dict[Any, int]
     arc_ids: dict[Any, int]
     classes: list[Any]
     arcs: list[Any]
     sense: str  # "min" or "max" of the reported objective
 
+    def money(self, var: Any) -> float:
+        """A money variable (spend, F, CARRY, GAP) in currency units."""
+        return value(var) * self.data.money_scale
+
     def shortfall_vars(self) -> list[Any]:
         """Every shortfall variable (elastic mode), kind by kind."""
-        return [v for group in self.shortfalls.values() for var in group for v in var.values()]
+        return [v for group in self.shortfalls.values() for s in group for v in s.var.values()]
+
+
+class Levers(Protocol):
+    """What a family's `sweep_levers(param, ctx)` is given (forceplan.sweep.engine): the
+    compiled LP and the built model, and the ways to tie a parameter to the LP. A lever
+    sets a bound to mult × the parameter's value; every scenario starts from the
+    workbook's values."""
+
+    lp: Any  # forceplan.model.persistent.PersistentLP: .row(con), .col(var) positions
+    built: BuiltModel
+    data: ModelData
+    may_set: bool  # a spec sets the value (not only scales it): rows may be added
+
+    def base(self, value: float) -> None:
+        """The parameter's value in the workbook."""
+
+    def row_lever(self, row: int, key_col: int, side: str, unit: float) -> Any:
+        """A bound of `row` ("lower", "upper", "both"); the sign of the row's coefficient
+        of `key_col` says which side that is in the row as written."""
+
+    def col_lever(self, col: int, side: str, unit: float) -> Any:
+        """A bound of column `col`."""
+
+    def add_row(
+        self, terms: list[tuple[int, float]], id: str, kind: str, index: Any, describe: Describe
+    ) -> int:
+        """A new free row (its bounds come from the lever) for a limit the workbook left
+        out; listed as (id, kind, describe(index)) among the binding limits."""
+
+    def coefficients(self, base: float, rows: Iterable[tuple[Any, Any, list]]) -> None:
+        """A coefficient lever: rows (Pyomo row, anchor variable, [(unit, var, factor)])
+        whose entries are rebuilt from the factors (forceplan.sweep.coefficients)."""

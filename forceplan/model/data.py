@@ -15,6 +15,7 @@ from typing import Any
 
 from forceplan import schema
 from forceplan.inputs import Inputs, Record, Table
+from forceplan.model.keys import CellKey, ClassYear, EquipmentYear, Src
 
 Class = tuple[str, str]  # (trade, grade)
 Arc = tuple[Class, Class]
@@ -155,7 +156,7 @@ class ModelData:
     integer_units: bool
     discount: dict[int, float]
     classes: dict[Class, ClassData]
-    class_years: dict[str, dict[tuple[Class, int], float]]  # acc_min, acc_max, ... per (p, y)
+    class_years: dict[ClassYear, dict[tuple[Class, int], float]]  # per (p, y)
     arcs: dict[Arc, ArcData]
     courses: dict[str, CourseData]
     capacity: dict[tuple[str, int], float]
@@ -163,7 +164,7 @@ class ModelData:
     unit_min: dict[tuple[str, int], float]
     unit_max: dict[tuple[str, int], float]
     equipment: dict[str, EquipmentData]
-    equipment_years: dict[str, dict[tuple[str, int], float]]  # price, proc_max, don_max, ...
+    equipment_years: dict[EquipmentYear, dict[tuple[str, int], float]]  # per (e, y)
     end_strength: dict[int, tuple[float, float]]  # active component (v1 rows), by year
     ratios: list[RatioData]
     funding: dict[str, SourceData] | None  # None: no Funding records, spending unconstrained
@@ -171,8 +172,9 @@ class ModelData:
     line_limits: dict[tuple[str, int], tuple[float, float]]
     objective_weights: dict[str, float]
     penalties: dict[str, float]
-    #: (entity kind, key) -> input cells, e.g. ("class", ("inf", "E1")) -> ["Personnel!A2"]
-    cells: dict[tuple[str, Any], list[str]] = field(default_factory=dict)
+    #: entity -> its input cells, e.g. CellKey(Src.CLASS, ("inf", "E1"), "trade") ->
+    #: ["Personnel!A2"]; read with `source`
+    cells: dict[CellKey, list[str]] = field(default_factory=dict)
     #: currency units per model money unit (see `money_scale`)
     money_scale: float = 1.0
     #: EndStrength rows of the reserve and all components: (component, year) -> (lo, hi)
@@ -183,6 +185,13 @@ class ModelData:
     rates: dict[tuple[str, int], float] = field(default_factory=dict)
     fixed: dict[tuple[str, int], float] = field(default_factory=dict)
     priority_stage: bool = False
+    #: the typed input tables: a family module may read its own sheet from them
+    inputs: Any = None
+
+    def source(self, src: Src, index: Any, part: str = "") -> list[str]:
+        """The input cells of one entity (and column or parameter); [] when none.
+        The list is ModelData's own: copy it before changing it."""
+        return self.cells.get(CellKey(src, index, part), [])
 
     def rate(self, currency: str | None, year: int) -> float:
         """Base units per unit of `currency` in `year` (the base currency: 1)."""
@@ -213,7 +222,7 @@ def build_data(
     years = list(inputs.years)
     y0 = years[0]
     rate = float(s["discount_rate"])
-    cells: dict[tuple[str, Any], list[str]] = defaultdict(list)
+    cells: dict[CellKey, list[str]] = defaultdict(list)
 
     classes = _classes(inputs["Personnel"], cells)
     _cohorts(inputs, classes, cells)
@@ -260,13 +269,16 @@ def build_data(
     data.penalties = penalties(
         data, {r["kind"]: r["penalty"] for r in inputs["Penalties"] if r["penalty"] is not None}
     )
+    data.inputs = inputs
     return data
 
 
-def _note(cells: dict, kind: str, key: Any, table: Table, rec: Record, *cols: str) -> None:
+def _note(
+    cells: dict, src: Src, key: Any, table: Table, rec: Record, *cols: str, part: str = ""
+) -> None:
     """Remember the input cells of `cols` (columns absent from the sheet have none)."""
     present = [c for c in cols if c in table.letters]
-    cells[(kind, key)].extend(table.where(rec, c) for c in present)
+    cells[CellKey(src, key, part)].extend(table.where(rec, c) for c in present)
 
 
 def _classes(table: Table, cells: dict) -> dict[Class, ClassData]:
@@ -293,9 +305,9 @@ def _classes(table: Table, cells: dict) -> dict[Class, ClassData]:
             step_max=_or(r.get("accession_step_max"), INF),
             max_service=None if r.get("max_service_years") is None else int(r["max_service_years"]),
         )
-        _note(cells, "class", p, table, r, "trade")
+        _note(cells, Src.CLASS, p, table, r, "trade", part="trade")
         for col in _CLASS_CELL_COLUMNS:  # each family cites the columns it comes from
-            _note(cells, f"class.{col}", p, table, r, col)
+            _note(cells, Src.CLASS, p, table, r, col, part=col)
     return out
 
 
@@ -325,7 +337,7 @@ def _cohorts(inputs: Inputs, classes: dict[Class, ClassData], cells: dict) -> No
     for r in table or ():
         p = (r["trade"], r["grade"])
         given[p][int(r["years_served"])] = r["strength"] or 0.0
-        _note(cells, "cohort", p, table, r, "strength")
+        _note(cells, Src.COHORT, p, table, r, "strength")
     for p, c in classes.items():
         if c.max_service is None:
             continue
@@ -341,25 +353,25 @@ def _or(value: Any, default: float) -> float:
 
 
 _CLASS_YEAR_COLUMNS = {  # parameter -> (PersonnelYears column, Personnel column or default)
-    "annual_cost": ("annual_cost", "annual_cost"),  # §8.6 overrides (dense, like the limits)
-    "accession_cost": ("accession_cost", "accession_cost"),
-    "attr": ("attrition_rate", "attrition_rate"),
-    "acc_min": ("accession_min", "accession_min"),
-    "acc_max": ("accession_max", "accession_max"),
-    "sep_min": ("separation_min", "separation_min"),
-    "sep_max": ("separation_max", "separation_max"),
-    "requirement": ("requirement", 0.0),
-    "min_strength": ("min_strength", 0.0),
-    "max_strength": ("max_strength", INF),
-    "ld_min": ("limited_duty_min", 0.0),
+    ClassYear.ANNUAL_COST: ("annual_cost", "annual_cost"),  # §8.6 overrides (dense)
+    ClassYear.ACCESSION_COST: ("accession_cost", "accession_cost"),
+    ClassYear.ATTR: ("attrition_rate", "attrition_rate"),
+    ClassYear.ACC_MIN: ("accession_min", "accession_min"),
+    ClassYear.ACC_MAX: ("accession_max", "accession_max"),
+    ClassYear.SEP_MIN: ("separation_min", "separation_min"),
+    ClassYear.SEP_MAX: ("separation_max", "separation_max"),
+    ClassYear.REQUIREMENT: ("requirement", 0.0),
+    ClassYear.MIN_STRENGTH: ("min_strength", 0.0),
+    ClassYear.MAX_STRENGTH: ("max_strength", INF),
+    ClassYear.LD_MIN: ("limited_duty_min", 0.0),
 }
 
 
 def _class_years(
     inputs: Inputs, classes: dict[Class, ClassData], years: list[int], cells: dict
-) -> dict[str, dict[tuple[Class, int], float]]:
+) -> dict[ClassYear, dict[tuple[Class, int], float]]:
     personnel = {(r["trade"], r["grade"]): r for r in inputs["Personnel"]}
-    out: dict[str, dict[tuple[Class, int], float]] = {}
+    out: dict[ClassYear, dict[tuple[Class, int], float]] = {}
     for param, (_col, base) in _CLASS_YEAR_COLUMNS.items():
         if isinstance(base, str):
             out[param] = {(p, y): float(personnel[p][base]) for p in classes for y in years}
@@ -371,10 +383,10 @@ def _class_years(
         for param, (col, _base) in _CLASS_YEAR_COLUMNS.items():
             if r.get(col) is not None:
                 out[param][(p, y)] = float(r[col])
-                _note(cells, f"class_year:{param}", (p, y), table, r, col)
+                _note(cells, Src.CLASS_YEAR, (p, y), table, r, col, part=param)
     # a blank first_year_attrition_rate follows the year's attrition rate (§8.6)
-    out["fyattr"] = {
-        (p, y): out["attr"][(p, y)]
+    out[ClassYear.FYATTR] = {
+        (p, y): out[ClassYear.ATTR][(p, y)]
         if personnel[p].get("_fyattr_follows")
         else float(personnel[p]["first_year_attrition_rate"])
         for p in classes
@@ -395,7 +407,7 @@ def _arcs(table: Table, cells: dict) -> dict[Arc, ArcData]:
             tuple(r["course"]),
             r["_row"],
         )
-        _note(cells, "arc", a, table, r, "from_trade")
+        _note(cells, Src.ARC, a, table, r, "from_trade")
     return out
 
 
@@ -422,12 +434,12 @@ def _courses(
         )
         for y in years:
             capacity[(c, y)] = r["capacity"]
-        _note(cells, "course", c, table, r, "capacity")
+        _note(cells, Src.COURSE, c, table, r, "capacity")
     table = inputs["CourseYears"]
     for r in table:
         if r["capacity"] is not None:
             capacity[(r["course"], r["year"])] = r["capacity"]
-            _note(cells, "course_year", (r["course"], r["year"]), table, r, "capacity")
+            _note(cells, Src.COURSE_YEAR, (r["course"], r["year"]), table, r, "capacity")
     return courses, capacity
 
 
@@ -450,7 +462,7 @@ def _units(inputs: Inputs, years: list[int], cells: dict):
         for y in years:
             umin[(u, y)], umax[(u, y)] = r["min_units"], r["max_units"]
             om[(u, y)] = r["om_cost"]
-        _note(cells, "unit", u, table, r, "unit_type")
+        _note(cells, Src.UNIT, u, table, r, "unit_type")
     table = inputs["UnitYears"]
     for r in table:
         key = (r["unit_type"], r["year"])
@@ -460,7 +472,7 @@ def _units(inputs: Inputs, years: list[int], cells: dict):
             umax[key] = r["max_units"]
         if r.get("om_cost") is not None:
             om[key] = r["om_cost"]
-        _note(cells, "unit_year", key, table, r, "unit_type")
+        _note(cells, Src.UNIT_YEAR, key, table, r, "unit_type")
     for r in inputs["Manning"]:
         if r["personnel"]:
             units[r["unit_type"]].manning.append(((r["trade"], r["grade"]), r["personnel"]))
@@ -474,15 +486,8 @@ def _units(inputs: Inputs, years: list[int], cells: dict):
 
 def _equipment(inputs: Inputs, years: list[int], cells: dict):
     equipment: dict[str, EquipmentData] = {}
-    per_year: dict[str, dict[tuple[str, int], float]] = {
-        "price": {},
-        "proc_max": {},
-        "don_max": {},
-        "scheduled": {},
-        "requirement": {},
-        "om_cost": {},  # §8.6 overrides (dense)
-        "attr": {},
-    }
+    EY = EquipmentYear
+    per_year: dict[EquipmentYear, dict[tuple[str, int], float]] = {p: {} for p in EY}
     base = _base_currency(inputs.settings)
     table = inputs["Equipment"]
     for r in table:
@@ -499,42 +504,42 @@ def _equipment(inputs: Inputs, years: list[int], cells: dict):
             payment_profile(r.get("payment_profile")) or (1.0,),
         )
         for y in years:
-            per_year["price"][(e, y)] = r["unit_price"]
-            per_year["proc_max"][(e, y)] = r["procurement_max"]
-            per_year["om_cost"][(e, y)] = r["om_cost"]
-            per_year["attr"][(e, y)] = r["attrition_rate"]
-        _note(cells, "equipment", e, table, r, "equipment")
+            per_year[EY.PRICE][(e, y)] = r["unit_price"]
+            per_year[EY.PROC_MAX][(e, y)] = r["procurement_max"]
+            per_year[EY.OM_COST][(e, y)] = r["om_cost"]  # §8.6 overrides (dense)
+            per_year[EY.ATTR][(e, y)] = r["attrition_rate"]
+        _note(cells, Src.EQUIPMENT, e, table, r, "equipment")
     table = inputs["EquipmentYears"]
     for r in table:
         key = (r["equipment"], r["year"])
         if r["unit_price"] is not None:
-            per_year["price"][key] = r["unit_price"]
+            per_year[EY.PRICE][key] = r["unit_price"]
         if r["procurement_max"] is not None:
-            per_year["proc_max"][key] = r["procurement_max"]
-        for param in ("om_cost", "attr"):
-            value = r.get("attrition_rate" if param == "attr" else param)
+            per_year[EY.PROC_MAX][key] = r["procurement_max"]
+        for param, col in ((EY.OM_COST, "om_cost"), (EY.ATTR, "attrition_rate")):
+            value = r.get(col)
             if value is not None:
                 per_year[param][key] = value
         for param, col in (
-            ("don_max", "donations_max"),
-            ("scheduled", "scheduled_deliveries"),
-            ("requirement", "requirement"),
+            (EY.DON_MAX, "donations_max"),
+            (EY.SCHEDULED, "scheduled_deliveries"),
+            (EY.REQUIREMENT, "requirement"),
         ):
             if r[col]:
                 per_year[param][key] = r[col]
-        _note(cells, "equipment_year", key, table, r, "equipment")
+        _note(cells, Src.EQUIPMENT_YEAR, key, table, r, "equipment")
     return equipment, per_year
 
 
 def _end_strength(table: Table, cells: dict, component: str) -> dict[int, tuple[float, float]]:
     """EndStrength rows of one component (blank component = active), by year."""
-    kind = "end_strength" if component == "active" else f"end_strength:{component}"
     out = {}
     for r in table:
         if (r.get("component") or "active") != component:
             continue
         out[r["year"]] = (r["min_total"] or 0.0, r["max_total"])
-        _note(cells, kind, r["year"], table, r, "min_total", "max_total", "component")
+        cols = ("min_total", "max_total", "component")
+        _note(cells, Src.END_STRENGTH, r["year"], table, r, *cols, part=component)
     return out
 
 
@@ -569,7 +574,7 @@ def _ratios(
                 row=r["_row"],
             )
         )
-        _note(cells, "ratio", r["name"], table, r, "min_ratio", "max_ratio")
+        _note(cells, Src.RATIO, r["name"], table, r, "min_ratio", "max_ratio")
     return out
 
 
@@ -593,7 +598,7 @@ def _funding(table: Table, cells: dict, base: str) -> dict[str, SourceData] | No
             )
         out[s].amount[r["year"]] = out[s].amount.get(r["year"], 0.0) + r["amount"]
         out[s].first_year = min(out[s].first_year, r["year"])
-        _note(cells, "funding", (s, r["year"]), table, r, "amount")
+        _note(cells, Src.FUNDING, (s, r["year"]), table, r, "amount")
     return out
 
 
@@ -620,17 +625,17 @@ def payment_profile(value: Any) -> tuple[float, ...] | None:
 def _money_inputs(data: ModelData, inputs: Inputs) -> None:
     """PriceIndex, ExchangeRates, FixedSpending and the priority flag (§8.6-8.7)."""
     cells = data.cells
-    for name, target, column in (
-        ("PriceIndex", data.price_index, "index"),
-        ("ExchangeRates", data.rates, "rate"),
-        ("FixedSpending", data.fixed, "amount"),
+    for name, src, target, column in (
+        ("PriceIndex", Src.PRICE_INDEX, data.price_index, "index"),
+        ("ExchangeRates", Src.EXCHANGE_RATE, data.rates, "rate"),
+        ("FixedSpending", Src.FIXED_SPENDING, data.fixed, "amount"),
     ):
         table = inputs.tables.get(name)
         for r in table or ():
             first = "currency" if name == "ExchangeRates" else "line"
             key = (r[first], r["year"])
             target[key] = float(r[column]) if r[column] is not None else 1.0
-            cells.setdefault((name, key), []).append(table.where(r, column))
+            cells.setdefault(CellKey(src, key), []).append(table.where(r, column))
     data.fixed = {k: v for k, v in data.fixed.items() if v}
     data.priority_stage = any(r.get("priority") is not None for r in inputs["Funding"])
 
@@ -639,7 +644,8 @@ def _line_limits(table: Table, cells: dict) -> dict[tuple[str, int], tuple[float
     out = {}
     for r in table:
         out[(r["line"], r["year"])] = (r["min_amount"] or 0.0, r["max_amount"])
-        _note(cells, "line_limit", (r["line"], r["year"]), table, r, "min_amount", "max_amount")
+        key = (r["line"], r["year"])
+        _note(cells, Src.LINE_LIMIT, key, table, r, "min_amount", "max_amount")
     return out
 
 
@@ -672,15 +678,16 @@ def penalties(data: ModelData, given: dict[str, float]) -> dict[str, float]:
         return max((values.get((key, y), 0.0) for y in years), default=0.0)
 
     top_price = {
-        e: top(ey["price"], e) * max((data.rate(d.currency, y) for y in years), default=1.0)
+        e: top(ey[EquipmentYear.PRICE], e)
+        * max((data.rate(d.currency, y) for y in years), default=1.0)
         for e, d in data.equipment.items()
     }
-    top_om = {e: top(ey["om_cost"], e) for e in data.equipment}
-    top_pay = {p: top(cy["annual_cost"], p) for p in data.classes}
+    top_om = {e: top(ey[EquipmentYear.OM_COST], e) for e in data.equipment}
+    top_pay = {p: top(cy[ClassYear.ANNUAL_COST], p) for p in data.classes}
     c_person = max(
         (
             top_pay[p]
-            + top(cy["accession_cost"], p)
+            + top(cy[ClassYear.ACCESSION_COST], p)
             + c.separation_cost
             + c.overstrength_cost
             + c.ld_cost

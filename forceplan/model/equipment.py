@@ -6,7 +6,8 @@ from __future__ import annotations
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.core import Builder
+from forceplan.model.core import Builder, BuiltModel, PlanRows, value
+from forceplan.model.keys import EY, Src
 
 
 def add_variables(b: Builder) -> None:
@@ -19,12 +20,12 @@ def add_variables(b: Builder) -> None:
         within=lambda _m, e, y: (
             pyo.NonNegativeIntegers if d.equipment[e].integer else pyo.NonNegativeReals
         ),
-        bounds=lambda _m, e, y: (0.0, b.bounded(ey["proc_max"][(e, y)])),
+        bounds=lambda _m, e, y: (0.0, b.bounded(ey[EY.PROC_MAX][(e, y)])),
     )
     m.DON = pyo.Var(
         m.QY,
         domain=pyo.NonNegativeReals,
-        bounds=lambda _m, e, y: (0.0, ey["don_max"].get((e, y), 0.0)),
+        bounds=lambda _m, e, y: (0.0, ey[EY.DON_MAX].get((e, y), 0.0)),
     )
     m.DSP = pyo.Var(m.QY, domain=pyo.NonNegativeReals)
     describe = _describer(b)
@@ -32,10 +33,12 @@ def add_variables(b: Builder) -> None:
     b.family("E1", "donations on offer", m.DON, describe, is_bound=True, offer=True)
     if d.elastic:
         m.SH_equipment = pyo.Var(m.QY, domain=pyo.NonNegativeReals)
-        b.shortfalls["equipment"].append(m.SH_equipment)
+        b.shortfall(
+            "equipment", "E2", m.SH_equipment, lambda i: (f"{i[0]} stock below requirement", i[1])
+        )
     for e, y in m.QY:  # orders are paid from the order year, also when they arrive after T
         _payments(b, e, y)
-        b.ledger.add("sustainment", y, ey["om_cost"][(e, y)], m.Q[e, y])
+        b.ledger.add("sustainment", y, ey[EY.OM_COST][(e, y)], m.Q[e, y])
 
 
 def _payments(b: Builder, e: str, z: int) -> None:
@@ -44,7 +47,7 @@ def _payments(b: Builder, e: str, z: int) -> None:
     otherwise (B1 converts at the payment year's rate); payments after the horizon are
     commitments, valued at the last year's index or rate."""
     d, m = b.data, b.model
-    item, price = d.equipment[e], d.equipment_years["price"][(e, z)]
+    item, price = d.equipment[e], d.equipment_years[EY.PRICE][(e, z)]
     last = d.years[-1]
     for i, share in enumerate(item.profile):
         if share and price:
@@ -56,13 +59,11 @@ def _payments(b: Builder, e: str, z: int) -> None:
 
 
 def _describer(b: Builder):
-    cells = b.data.cells
+    source = b.data.source
 
     def describe(index):
         e, y = index
-        return f"{e} {y}", cells.get(("equipment", e), []) + cells.get(
-            ("equipment_year", (e, y)), []
-        )
+        return f"{e} {y}", source(Src.EQUIPMENT, e) + source(Src.EQUIPMENT_YEAR, (e, y))
 
     return describe
 
@@ -75,13 +76,13 @@ def add_constraints(b: Builder) -> None:
     def balance(_m, e, y):  # E1: attrition applies to the previous stock only
         item = d.equipment[e]
         prev = item.init if y == y0 else m.Q[e, y - 1]
-        attr = ey["attr"][(e, y)]  # EquipmentYears override (§8.6)
+        attr = ey[EY.ATTR][(e, y)]  # EquipmentYears override (§8.6)
         arriving = m.ORD[e, y - item.lead] if y - item.lead >= y0 else 0.0
         return (
             m.Q[e, y]
             == (1 - attr) * prev
             + arriving
-            + ey["scheduled"].get((e, y), 0.0)
+            + ey[EY.SCHEDULED].get((e, y), 0.0)
             + m.DON[e, y]
             - m.DSP[e, y]
         )
@@ -95,12 +96,47 @@ def add_constraints(b: Builder) -> None:
     for u, unit in d.units.items():
         for e, qty in unit.equipping:
             users[e].append((u, qty))
-    needed = [(e, y) for (e, y) in m.QY if users[e] or ey["requirement"].get((e, y), 0.0)]
+    needed = [(e, y) for (e, y) in m.QY if users[e] or ey[EY.REQUIREMENT].get((e, y), 0.0)]
 
     def requirement(_m, e, y):  # E2
         need = quicksum(fill * qty * m.N[u, y] for u, qty in users[e])
         have = m.Q[e, y] + (m.SH_equipment[e, y] if d.elastic else 0.0)
-        return have - need >= ey["requirement"].get((e, y), 0.0)
+        return have - need >= ey[EY.REQUIREMENT].get((e, y), 0.0)
 
     m.E2_requirement = pyo.Constraint(needed, rule=requirement)
     b.family("E2", "stock ≥ requirement", m.E2_requirement, describe)
+
+
+def plan_rows(built: BuiltModel) -> PlanRows:
+    """Plan_Equipment: deliveries = orders arriving that year + scheduled deliveries; orders
+    arriving after the last year are listed in `arrival_year` (and on Plan_Summary)."""
+    d, m = built.data, built.model
+    ey = d.equipment_years
+    fill = float(d.settings["equipment_fill_rate"])
+    rows = []
+    for e, y in m.QY:
+        item = d.equipment[e]
+        arriving = value(m.ORD[e, y - item.lead]) if y - item.lead >= d.first_year else 0.0
+        need = ey[EY.REQUIREMENT].get((e, y), 0.0) + sum(
+            fill * q * value(m.N[u, y])
+            for u, unit in d.units.items()
+            for eq, q in unit.equipping
+            if eq == e
+        )
+        rows.append(
+            {
+                "equipment": e,
+                "year": y,
+                "stock": value(m.Q[e, y]),
+                "orders": value(m.ORD[e, y]),
+                "deliveries": arriving + ey[EY.SCHEDULED].get((e, y), 0.0),
+                "donations": value(m.DON[e, y]),
+                "disposals": value(m.DSP[e, y]),
+                "requirement": need,
+                "shortfall": value(m.SH_equipment[e, y]) if d.elastic else 0.0,
+                "arrival_year": y + item.lead,
+                "attrition": ey[EY.ATTR][(e, y)]
+                * (item.init if y == d.first_year else value(m.Q[e, y - 1])),
+            }
+        )
+    return {"Plan_Equipment": rows}

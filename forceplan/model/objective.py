@@ -26,22 +26,17 @@ def set_objective(b: Builder) -> str:
     """
     d, m = b.data, b.model
     scale = d.money_scale
-    cost = quicksum(d.discount[y] * m.spend[line, y] for line, y in m.BY)
-    if hasattr(m, "COMMIT"):  # payments due after the horizon count at df_T (§8.7)
-        cost += d.discount[d.years[-1]] * quicksum(m.COMMIT.values())
-    m.cost = pyo.Expression(expr=cost)
+    m.cost = pyo.Expression(expr=_total(b.objective.cost))
     # a funding gap (GAP) is already in money units; other shortfalls are in heads, items...
     m.penalty = pyo.Expression(
         expr=quicksum(
-            d.penalties[kind]
-            / (1.0 if kind == "funding" else scale)
-            * quicksum(var[i] for var in vars_ for i in var)
-            for kind, vars_ in b.shortfalls.items()
+            group[0].penalty
+            / (1.0 if group[0].money else scale)
+            * quicksum(s.var[i] for s in group for i in s.var)
+            for group in b.shortfalls.values()
         )
     )
-    m.capability = pyo.Expression(
-        expr=quicksum(d.units[u].capability * m.N[u, y] for u, y in m.UY if d.units[u].capability)
-    )
+    m.capability = pyo.Expression(expr=_total(b.objective.capability))
     if d.objective == "min_cost":
         m.objective = pyo.Objective(expr=m.cost + m.penalty, sense=pyo.minimize)
         return "min"
@@ -54,6 +49,16 @@ def set_objective(b: Builder) -> str:
     raise ForceplanError(
         f"unknown objective {d.objective!r}: use min_cost, max_capability or custom"
     )
+
+
+def _total(parts: list[Any]) -> Any:
+    """The families' parts of one objective, added in build order."""
+    if not parts:
+        return quicksum(())
+    total = parts[0]
+    for part in parts[1:]:
+        total += part
+    return total
 
 
 def capability_score(m: pyo.ConcreteModel, d) -> Any:
@@ -72,21 +77,22 @@ def _custom(b: Builder):
     """Σ weight·metric, divided by money_scale like every minimised objective."""
     d, m = b.data, b.model
     scale = d.money_scale
-    gap = {id(v) for v in b.shortfalls.get("funding", [])}
     metrics = {
         "cost": lambda: m.cost,
-        "separations": lambda: quicksum(m.X.values()) / scale,
-        "accessions": lambda: quicksum(m.A.values()) / scale,
-        "overstrength": lambda: quicksum(m.O.values()) / scale,
+        **{name: _scaled(part, scale) for name, part in b.objective.metrics.items()},
         "capability": lambda: -m.capability / scale,  # weight > 0 rewards capability
         # raw sum of shortfall variables; a funding gap counts in currency units
         "shortfall": lambda: quicksum(
-            v[i] * (1.0 if id(v) in gap else 1.0 / scale)
-            for vars_ in b.shortfalls.values()
-            for v in vars_
-            for i in v
+            s.var[i] * (1.0 if s.money else 1.0 / scale)
+            for group in b.shortfalls.values()
+            for s in group
+            for i in s.var
         ),
     }
     return quicksum(
         weight * metrics[name]() for name, weight in d.objective_weights.items() if weight
     )
+
+
+def _scaled(part: Any, scale: float) -> Any:
+    return lambda: part() / scale

@@ -17,23 +17,13 @@ from typing import Any
 
 import numpy as np
 import pyomo.core as pyo
-from pyomo.core.util import quicksum
 
+from forceplan.model.budget import priority_expression
 from forceplan.model.core import BuiltModel
 
 #: The contract's hold; looser holds are tried only if HiGHS cannot prove an optimum.
 HOLD = 1e-9
 FALLBACK_HOLDS = (1e-9, 1e-8, 1e-7)
-
-
-def priority_expression(built: BuiltModel) -> Any:
-    """Σ priority_s · rate(s, y) · F[s, b, y] in model money units (base currency)."""
-    d, m = built.data, built.model
-    assert d.funding is not None
-    return quicksum(
-        d.funding[s].priority * d.rate(d.funding[s].currency, y) * m.F[s, line, y]
-        for s, line, y in m.F_index
-    )
 
 
 def run_priority_stage(built: BuiltModel, lp: Any, run_once: Any, outcome: Any) -> Any:

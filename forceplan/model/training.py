@@ -10,7 +10,8 @@ import math
 import pyomo.core as pyo
 from pyomo.core.util import quicksum
 
-from forceplan.model.core import Builder
+from forceplan.model.core import Builder, BuiltModel, Levers, PlanRows, item, value
+from forceplan.model.keys import CellKey, Src
 
 
 def add_variables(b: Builder) -> None:
@@ -35,11 +36,11 @@ def add_variables(b: Builder) -> None:
 
 
 def _describer(b: Builder):
-    cells = b.data.cells
+    source = b.data.source
 
     def describe(index):
         c, y = index
-        return f"{c} {y}", cells.get(("course", c), []) + cells.get(("course_year", (c, y)), [])
+        return f"{c} {y}", source(Src.COURSE, c) + source(Src.COURSE_YEAR, (c, y))
 
     return describe
 
@@ -77,3 +78,76 @@ def add_constraints(b: Builder) -> None:
 
     m.C1_capacity = pyo.Constraint(limited, rule=capacity_rule)
     b.family("C1", "capacity", m.C1_capacity, describe)
+
+
+def plan_rows(built: BuiltModel) -> PlanRows:
+    """Plan_Training: capacity is the year's capacity plus all seats added so far (blank =
+    no limit); utilisation counts everyone on the course (C2)."""
+    d, m = built.data, built.model
+    rows = []
+    added: dict[str, float] = {}
+    for c, y in m.CY:
+        expansion = value(m.EXP[c, y]) if (c, y) in m.EY else 0.0
+        added[c] = added.get(c, 0.0) + expansion
+        capacity = d.capacity[(c, y)] + added[c]
+        trainees = value(m.TR[c, y])
+        on_course = sum(  # C2 (§8.3): entrants of the years a trainee holds a seat
+            value(m.TR[c, y - j]) for j in range(d.courses[c].seat_years) if y - j >= d.first_year
+        )
+        rows.append(
+            {
+                "course": c,
+                "year": y,
+                "trainees": trainees,
+                "capacity": None if math.isinf(capacity) else capacity,
+                "expansion": expansion,
+                "utilisation": None
+                if math.isinf(capacity)
+                else (on_course / capacity if capacity > 0 else (0.0 if on_course == 0 else None)),
+            }
+        )
+    return {"Plan_Training": rows}
+
+
+# --- sweep levers (forceplan.sweep.engine) ------------------------------------------------
+
+SWEEP_TARGETS = ("Courses.capacity", "CourseYears.capacity")
+
+
+def sweep_params(cell, data) -> list[tuple]:
+    """Courses.capacity sets the years without a CourseYears value."""
+    if cell.sheet == "CourseYears":
+        return [("capacity", *cell.key)]
+    c = cell.key[0]
+    return [
+        ("capacity", c, y) for y in data.years if CellKey(Src.COURSE_YEAR, (c, y)) not in data.cells
+    ]
+
+
+def sweep_refuse(cell, data) -> str:
+    """Why setting this cell would change the model's shape ('' if it would not)."""
+    c = cell.key[0]
+    unlimited = all(math.isinf(data.capacity[(c, y)]) for y in data.years)
+    if data.courses[c].expansion_max > 0 and unlimited:
+        return (
+            f"course {c} has no capacity limit in any year but may be expanded; give it a "
+            "finite capacity in the workbook first"
+        )
+    return ""
+
+
+def sweep_levers(param: tuple, ctx: Levers) -> list:
+    """C1_capacity rows `TR − Σ EXP ≤ capacity` (added if absent)."""
+    d, m, lp = ctx.data, ctx.built.model, ctx.lp
+    _k, c, y = param
+    ctx.base(d.capacity[(c, y)])
+    con = item(m.C1_capacity, (c, y))
+    r = lp.row(con) if con is not None else None
+    tr = lp.col(m.TR[c, y])
+    if r is None:
+        if not ctx.may_set:
+            return []
+        terms = [(tr, 1.0)]
+        terms += [(lp.col(m.EXP[c, t]), -1.0) for t in d.years if t <= y and (c, t) in m.EY]
+        r = ctx.add_row(terms, "C1", "capacity", (c, y), lambda i: (f"{i[0]} {i[1]}", []))
+    return [ctx.row_lever(r, tr, "upper", 1.0)]

@@ -9,7 +9,8 @@ import math
 
 import pyomo.core as pyo
 
-from forceplan.model.core import Builder
+from forceplan.model.core import Builder, BuiltModel, PlanRows, value
+from forceplan.model.keys import Src
 
 
 def add_variables(b: Builder) -> None:
@@ -34,7 +35,7 @@ def _describer(b: Builder):
     def describe(index):
         k, y = index
         (ft, fg), (tt, tg) = arcs[k]
-        return f"{ft}/{fg} → {tt}/{tg} {y}", list(b.data.cells.get(("arc", arcs[k]), []))
+        return f"{ft}/{fg} → {tt}/{tg} {y}", list(b.data.source(Src.ARC, arcs[k]))
 
     return describe
 
@@ -50,3 +51,23 @@ def add_constraints(b: Builder) -> None:
 
     m.T1_share = pyo.Constraint(shared, rule=share_rule)
     b.family("T1", "share of destination", m.T1_share, _describer(b))
+
+
+def plan_rows(built: BuiltModel) -> PlanRows:
+    d, m = built.data, built.model
+    rows = []
+    for k, y in m.AY:
+        (ft, fg), (tt, tg) = a = built.arcs[k]
+        moved = value(m.M[k, y])
+        rows.append(
+            {
+                "from_trade": ft,
+                "from_grade": fg,
+                "to_trade": tt,
+                "to_grade": tg,
+                "year": y,
+                "moved": moved,
+                "lost": d.arcs[a].loss * moved,
+            }
+        )
+    return {"Plan_Transitions": rows}

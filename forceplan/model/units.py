@@ -6,8 +6,10 @@ Unit posts enter the manning balance P2 (personnel); unit equipment enters E2.
 from __future__ import annotations
 
 import pyomo.core as pyo
+from pyomo.core.util import quicksum
 
-from forceplan.model.core import Builder
+from forceplan.model.core import Builder, BuiltModel, PlanRows, value
+from forceplan.model.keys import Src
 
 
 def add_variables(b: Builder) -> None:
@@ -30,7 +32,7 @@ def add_variables(b: Builder) -> None:
     b.family("U1", "activation cap", m.ACT, describe, is_bound=True)
     if d.elastic:
         m.SH_units = pyo.Var(m.UY, domain=pyo.NonNegativeReals)
-        b.shortfalls["units"].append(m.SH_units)
+        b.shortfall("units", "U1", m.SH_units, lambda i: (f"{i[0]} units below min_units", i[1]))
     for u, y in m.UY:
         unit = d.units[u]
         b.ledger.add("units", y, unit.om_by_year[y], m.N[u, y])  # UnitYears override (§8.6)
@@ -39,11 +41,11 @@ def add_variables(b: Builder) -> None:
 
 
 def _describer(b: Builder):
-    cells = b.data.cells
+    source = b.data.source
 
     def describe(index):
         u, y = index
-        return f"{u} {y}", cells.get(("unit", u), []) + cells.get(("unit_year", (u, y)), [])
+        return f"{u} {y}", source(Src.UNIT, u) + source(Src.UNIT_YEAR, (u, y))
 
     return describe
 
@@ -57,6 +59,9 @@ def add_constraints(b: Builder) -> None:
         return m.N[u, y] == prev + m.ACT[u, y] - m.DIS[u, y]
 
     m.U1_balance = pyo.Constraint(m.UY, rule=balance)
+    b.objective.capability.append(
+        quicksum(d.units[u].capability * m.N[u, y] for u, y in m.UY if d.units[u].capability)
+    )
     describe = _describer(b)
     b.family("U1", "balance", m.U1_balance, describe)
     if d.elastic:
@@ -65,3 +70,19 @@ def add_constraints(b: Builder) -> None:
             floors, rule=lambda _m, u, y: m.N[u, y] + m.SH_units[u, y] >= d.unit_min[(u, y)]
         )
         b.family("U1", "minimum (elastic)", m.U1_minimum, describe)
+
+
+def plan_rows(built: BuiltModel) -> PlanRows:
+    d, m = built.data, built.model
+    rows = [
+        {
+            "unit_type": u,
+            "year": y,
+            "units": value(m.N[u, y]),
+            "activations": value(m.ACT[u, y]),
+            "disbandments": value(m.DIS[u, y]),
+            "shortfall": value(m.SH_units[u, y]) if d.elastic else 0.0,
+        }
+        for (u, y) in m.UY
+    ]
+    return {"Plan_Units": rows}

@@ -31,7 +31,7 @@ from forceplan import __version__
 from forceplan.errors import ForceplanError
 from forceplan.plan_reader import table as plan_table
 from forceplan.report import charts
-from forceplan.report.families import FAMILIES, KINDS, describe
+from forceplan.report.families import describe, family_words
 
 #: Binding rows per (family, kind) described in words; the strongest overall.
 PRICES_PER_KIND = 3
@@ -402,9 +402,10 @@ def _constraints_section(plan: Any, objective: str, currency: str) -> dict[str, 
     counts = frame.groupby(["id", "kind"], sort=False).size().to_dict()
     bound = frame[binding].groupby(["id", "kind"], sort=False).size().to_dict()
     families = []
-    known = [*KINDS, *(k for k in counts if k not in KINDS)]
-    for fid in FAMILIES:
-        title, module, algebra = FAMILIES[fid]
+    titles, registered = family_words()
+    known = [*registered, *(k for k in counts if k not in registered)]
+    for fid in titles:
+        title, module, algebra = titles[fid]
         kinds = [
             {
                 "kind": k,
@@ -437,7 +438,7 @@ def _constraints_section(plan: Any, objective: str, currency: str) -> dict[str, 
     has_prices = bool(len(frame)) and bool(prices.notna().any())
     records = frame.to_dict("records")
     printed = pd.Series([is_printed_limit(r) for r in records], index=frame.index, dtype=bool)
-    definitions = {k for k, v in KINDS.items() if v.definition}
+    definitions = {k for k, v in registered.items() if v.definition}
     is_def = pd.Series(
         [(i, k) in definitions for i, k in zip(frame["id"], frame["kind"], strict=True)],
         index=frame.index,
@@ -501,7 +502,7 @@ def _constraints_section(plan: Any, objective: str, currency: str) -> dict[str, 
                 "rows": rows_of(sub.head(PRICES_PER_KIND)),
             }
         )
-    by_kind.sort(key=lambda k: list(FAMILIES).index(k["id"]) if k["id"] in FAMILIES else 99)
+    by_kind.sort(key=lambda k: list(titles).index(k["id"]) if k["id"] in titles else 99)
     identity_kinds = []
     for (fid, kind), sub in identities.groupby(["id", "kind"], sort=False):
         identity_kinds.append(

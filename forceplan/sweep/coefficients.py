@@ -8,8 +8,9 @@ An index or a rate multiplies decision variables, so varying it rewrites matrix 
 | ExchangeRates (k, y) | B1_spending (·, y): prices in k; B1_committed (·, z) if y = T; |
 | | B2_covered (·, y): F of the sources in k |
 
-Every entry of a touched row that depends on any index or rate is rebuilt from the model's
-cost ledger as −t · Σ unit · factor, t the coefficient of the row's anchor column (spend or
+The rows come from the budget family (`forceplan.model.budget._coefficient_rows`). Every
+entry of a touched row that depends on any index or rate is rebuilt from the model's cost
+ledger as −t · Σ unit · factor, t the coefficient of the row's anchor column (spend or
 COMMIT, whose sign tells how the row was written), so a scenario never depends on the one
 before it. `check` verifies the rebuild reproduces the LP as compiled.
 """
@@ -35,14 +36,12 @@ class CoefficientLevers:
         self.sign: dict[int, float] = {}  # HiGHS row -> −t
         self._done: set[Any] = set()  # Pyomo rows already registered
 
-    def add(self, param: tuple[Any, ...]) -> None:
-        kind, key, year = param
-        d = self.data
+    def add(self, param: tuple[Any, ...], base: float, rows: Any) -> None:
+        """A parameter, its workbook value, and (Pyomo row, anchor variable, [(unit, var,
+        factor)]) of every row it enters (the family's `sweep_levers` lists them)."""
         self.params.add(param)
-        self.base[param] = (
-            d.price_index.get((key, year), 1.0) if kind == "index" else d.rates[(key, year)]
-        )
-        for row, anchor, terms in self._rows_of(kind, key, year):
+        self.base[param] = base
+        for row, anchor, terms in rows:
             if row in self._done:
                 continue
             self._done.add(row)
@@ -54,48 +53,6 @@ class CoefficientLevers:
             for unit, var, factor in terms:
                 per_col[(r, self.lp.col(var))].append((unit, factor))
             self.entries.update(per_col)
-
-    def _rows_of(self, kind: str, key: str, year: int):
-        """(Pyomo row, anchor variable, [(unit, var, factor)]) of every row the parameter
-        enters, with all of that row's factor-dependent terms."""
-        d, m, ledger = self.data, self.built.model, self.built.ledger
-        scale, last = d.money_scale, d.years[-1]
-        lines = [key] if kind == "index" else d.lines
-        for line in lines:
-            if (line, year) in m.B1_spending:
-                terms = [
-                    (c / scale, v, ("index", line, year))
-                    for c, v in ledger.terms.get((line, year), ())
-                ]
-                terms += [
-                    (c / scale, v, ("rate", k, year))
-                    for c, v, k in ledger.foreign.get((line, year), ())
-                ]
-                if kind == "index" or any(f == ("rate", key, year) for _u, _v, f in terms):
-                    yield m.B1_spending[line, year], m.spend[line, year], terms
-            if year == last and hasattr(m, "B1_committed"):
-                for (b, z), items in ledger.after_horizon.terms.items():
-                    if b != line:
-                        continue
-                    terms = [
-                        (c / scale, v, ("index", b, last) if k is None else ("rate", k, last))
-                        for c, v, k in items
-                    ]
-                    if kind == "index" or any(f == ("rate", key, year) for _u, _v, f in terms):
-                        yield m.B1_committed[b, z], m.COMMIT[b, z], terms
-        if kind == "rate" and d.funding is not None:
-            for line in d.lines:
-                terms = [
-                    (
-                        1.0,
-                        m.F[s, line, year],
-                        None if src.currency is None else ("rate", src.currency, year),
-                    )
-                    for s, src in d.funding.items()
-                    if (s, line, year) in m.F_index
-                ]
-                if any(f == ("rate", key, year) for _u, _v, f in terms):
-                    yield m.B2_covered[line, year], m.spend[line, year], terms
 
     def _value(self, factor: Factor, params: dict[tuple[Any, ...], float]) -> float:
         if factor is None:

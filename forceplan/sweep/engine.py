@@ -8,23 +8,15 @@ basis and reads status, objective, strength, shortfalls and the most binding lim
 straight from HiGHS's solution arrays. No Pyomo model and no Plan_ table is built per
 scenario.
 
-How an input cell reaches the LP (models/FORMULATION.md; money in `money_scale` units):
-
-| input | LP |
-|---|---|
-| Funding.amount (s, y) | B2_available row: `Σ F ≤ a` (carry-over: `CARRY + Σ F − CARRY₋₁ = a`) |
-| Settings.*_max_total | P3/P4/P5 total rows `Σ O / A / X ≤ cap` per year (added if absent) |
-| EndStrength.min/max_total | P7_min / P7_max rows (added if absent) |
-| Courses / CourseYears.capacity | C1_capacity rows `TR − Σ EXP ≤ capacity` (added if absent) |
-| Personnel.accession/separation_min/max | A / X bounds (years without a PersonnelYears value) |
-| LineLimits.min/max_amount | bounds of spend (B3) |
-| FixedSpending.amount (b, y) | both bounds of the B1 row of (b, y) (its constant) |
-| PriceIndex.index (b, y) | coefficients of B1 (b, y) (and of B1 committed rows if y = T) |
-| ExchangeRates.rate (k, y) | coefficients of B1 and B2_covered rows of year y for k |
-
-Indices and rates multiply decision variables, so they are coefficient levers (see
-`forceplan.sweep.coefficients`): each scenario rewrites every coefficient they touch
-from the workbook's values and the scenario's, never cumulatively.
+How an input cell reaches the LP is each family's business (schema.FAMILIES): a family
+module declares the --vary targets it takes (`SWEEP_TARGETS`), the model parameters a
+cell sets (`sweep_params`), why a set value would change the model's shape
+(`sweep_refuse`, optional), the levers of a parameter (`sweep_levers(param, ctx)`: row or
+column bounds, rows it adds when the workbook left the limit out, coefficients) and
+checks across parameters (`sweep_conflict`, optional). Indices and rates multiply
+decision variables, so they are coefficient levers (see `forceplan.sweep.coefficients`):
+each scenario rewrites every coefficient they touch from the workbook's values and the
+scenario's, never cumulatively.
 """
 
 from __future__ import annotations
@@ -40,7 +32,7 @@ import numpy as np
 
 from forceplan.prices import is_printed_limit
 from forceplan.sweep.scenarios import Cell, Scenario, build_scenarios, cell_values, match_specs
-from forceplan.sweep.spec import SpecError, VarySpec, parse_spec
+from forceplan.sweep.spec import TARGETS, SpecError, VarySpec, parse_spec
 from forceplan.sweep.stages import TieBreak
 
 #: Test-only: a worker process exits abruptly before solving this scenario id.
@@ -90,61 +82,30 @@ def prepare(workbook: Path, spec_texts: list[str], options: SweepOptions) -> Pre
     return Prepared(specs, loaded.inputs, loaded.data, matched, loaded.issues)
 
 
+def sweep_families() -> dict[str, Any]:
+    """--vary target ("Sheet.column") -> the family module whose levers it moves."""
+    from forceplan.model.build import family_modules
+
+    return {t: module for module in family_modules() for t in getattr(module, "SWEEP_TARGETS", ())}
+
+
+def _family_of(cell: Cell) -> Any:
+    family = sweep_families().get(f"{cell.sheet}.{cell.column}")
+    if family is None:
+        raise SpecError(f"cannot vary {cell.sheet}.{cell.column}")
+    return family
+
+
 def _check_structure(specs: list[VarySpec], matched: list[list[Cell]], data: Any) -> None:
     """Set values that would change the model's shape (not only its bounds) are refused."""
     for spec, cells in zip(specs, matched, strict=True):
         if spec.scale:
             continue  # scaling keeps 0 at 0 and inf at inf: the model's shape stays
         for cell in cells:
-            if cell.sheet == "Funding":
-                s, y = cell.key
-                src = data.funding[s]
-                if (not src.carryover or src.vintaged) and src.amount.get(y, 0.0) <= 0:
-                    raise SpecError(
-                        f"--vary {spec.text!r}: {s} has no money in {y} in the workbook, so the "
-                        "model has nothing to spend it on; give it an amount in the workbook "
-                        "or scale it (*) instead"
-                    )
-            if cell.sheet in ("Courses", "CourseYears"):
-                c = cell.key[0]
-                course = data.courses[c]
-                unlimited = all(math.isinf(data.capacity[(c, y)]) for y in data.years)
-                if course.expansion_max > 0 and unlimited:
-                    raise SpecError(
-                        f"--vary {spec.text!r}: course {c} has no capacity limit in any year "
-                        "but may be expanded; give it a finite capacity in the workbook first"
-                    )
-
-
-def _cell_params(cell: Cell, data: Any) -> list[tuple[Any, ...]]:
-    """The model parameters an input cell sets (per-year overrides keep theirs)."""
-    years = data.years
-    if cell.sheet == "Funding":
-        return [("funding", *cell.key)]
-    if cell.sheet == "Settings":
-        return [("setting", cell.column)]
-    if cell.sheet == "EndStrength":
-        return [("end_min" if cell.column == "min_total" else "end_max", cell.key[0])]
-    if cell.sheet == "Courses":
-        c = cell.key[0]
-        return [("capacity", c, y) for y in years if ("course_year", (c, y)) not in data.cells]
-    if cell.sheet == "CourseYears":
-        return [("capacity", *cell.key)]
-    if cell.sheet == "Personnel":
-        param = {
-            "accession_max": "acc_max",
-            "accession_min": "acc_min",
-            "separation_max": "sep_max",
-            "separation_min": "sep_min",
-        }[cell.column]
-        p = cell.key
-        return [(param, p, y) for y in years if (f"class_year:{param}", (p, y)) not in data.cells]
-    if cell.sheet == "LineLimits":
-        return [("line_max" if cell.column == "max_amount" else "line_min", *cell.key)]
-    if cell.sheet in ("ExchangeRates", "PriceIndex", "FixedSpending"):
-        kind = {"ExchangeRates": "rate", "PriceIndex": "index", "FixedSpending": "fixed"}
-        return [(kind[cell.sheet], *cell.key)]
-    raise SpecError(f"cannot vary {cell.sheet}.{cell.column}")
+            refuse = getattr(_family_of(cell), "sweep_refuse", None)
+            problem = refuse(cell, data) if refuse is not None else ""
+            if problem:
+                raise SpecError(f"--vary {spec.text!r}: {problem}")
 
 
 @dataclass
@@ -155,6 +116,37 @@ class _Lever:
     slot: int  # position in the engine's touched-rows / touched-cols arrays
     side: str  # "lower", "upper" or "both"
     mult: float  # sign of the row's key coefficient × unit (1/money_scale for money)
+
+
+class _LeverContext:
+    """What a family's `sweep_levers` is given (forceplan.model.core.Levers)."""
+
+    def __init__(self, engine: SweepEngine, param: tuple[Any, ...], may_set: bool) -> None:
+        self._engine, self._param = engine, param
+        self.lp, self.built, self.data = engine.lp, engine.built, engine.data
+        self.may_set = may_set
+
+    def base(self, value: float) -> None:
+        self._engine._base_params[self._param] = value
+
+    def row_lever(self, row: int, key_col: int, side: str, unit: float) -> _Lever:
+        t = self.lp.coefficient(row, key_col)
+        if t == 0:
+            raise RuntimeError(f"sweep: row {row} does not hold column {key_col}")
+        if t < 0:
+            side = {"lower": "upper", "upper": "lower", "both": "both"}[side]
+        return _Lever("row", self._engine._slot("row", row), side, t * unit)
+
+    def col_lever(self, col: int, side: str, unit: float) -> _Lever:
+        return _Lever("col", self._engine._slot("col", col), side, unit)
+
+    def add_row(
+        self, terms: list[tuple[int, float]], id: str, kind: str, index: Any, describe: Any
+    ) -> int:
+        return self._engine._add_row(terms, id, kind, index, describe)
+
+    def coefficients(self, base: float, rows: Any) -> None:
+        self._engine.coefficients.add(self._param, base, rows)
 
 
 @dataclass
@@ -194,9 +186,13 @@ class SweepEngine:
         self._tie_break = (
             TieBreak.setup(self.lp, self.built, outcome.floor_row) if self.maximise else None
         )
-        self._cell_params = {
-            cell: _cell_params(cell, self.data) for cells in self.prep.matched for cell in cells
-        }
+        self._cell_params: dict[Cell, list[tuple[Any, ...]]] = {}
+        self._param_family: dict[tuple[Any, ...], Any] = {}
+        for cells in self.prep.matched:
+            for cell in cells:
+                family = _family_of(cell)
+                self._cell_params[cell] = family.sweep_params(cell, self.data)
+                self._param_family.update((p, family) for p in self._cell_params[cell])
         self._setup_levers()
         self._setup_readers()
         self.base_highs_seconds = outcome.highs_seconds
@@ -239,7 +235,7 @@ class SweepEngine:
     # --- parameters -> bounds -------------------------------------------------------------
 
     def _setup_levers(self) -> None:
-        lp, m, d = self.lp, self.built.model, self.data
+        lp = self.lp
         set_params = {
             p
             for spec, cells in zip(self.specs, self.prep.matched, strict=True)
@@ -260,7 +256,8 @@ class SweepEngine:
 
         self.coefficients = CoefficientLevers(lp, self.built)
         for param in sorted(params, key=repr):
-            self.levers[param] = self._levers_of(param, param in set_params, lp, m, d)
+            ctx = _LeverContext(self, param, param in set_params)
+            self.levers[param] = self._param_family[param].sweep_levers(param, ctx)
             for lever in self.levers[param]:
                 self._slot_names[lever.kind][lever.slot] = _param_name(param)
         self._base_row_lo = np.array([lp.row_bounds(r)[0] for r in self._rows])
@@ -292,120 +289,11 @@ class SweepEngine:
             items.append(pos)
         return slots[pos]
 
-    def _row_lever(self, r: int, key_col: int, side: str, unit: float) -> _Lever:
-        t = self.lp.coefficient(r, key_col)
-        if t == 0:
-            raise RuntimeError(f"sweep: row {r} does not hold column {key_col}")
-        if t < 0:
-            side = {"lower": "upper", "upper": "lower", "both": "both"}[side]
-        return _Lever("row", self._slot("row", r), side, t * unit)
-
-    def _levers_of(self, param, may_set: bool, lp, m, d) -> list[_Lever]:
-        kind = param[0]
-        scale = self.scale
-        if kind == "funding":
-            _k, s, y = param
-            src = d.funding[s]
-            self._base_params[param] = src.amount.get(y, 0.0)
-            if src.vintaged:  # the year's money is its own vintage (§8.7)
-                con = _item(m.B2_vintage, (s, y)) if hasattr(m, "B2_vintage") else None
-                r = lp.row(con) if con is not None else None
-                if r is None:
-                    return []
-                return [self._row_lever(r, lp.col(m.U[s, y, y]), "upper", 1 / scale)]
-            con = _item(m.B2_available, (s, y))
-            r = lp.row(con) if con is not None else None
-            if r is None:
-                return []  # no money and no way to spend it (set values refused earlier)
-            if src.carryover:
-                return [self._row_lever(r, lp.col(m.CARRY[s, y]), "both", 1 / scale)]
-            key = next(lp.col(m.F[s, b, y]) for b in d.lines if (s, b, y) in m.F_index)
-            return [self._row_lever(r, key, "upper", 1 / scale)]
-        if kind == "setting":
-            key = param[1]
-            self._base_params[param] = float(d.settings[key])
-            cid, var = {
-                "accession_max_total": ("P4", m.A),
-                "separation_max_total": ("P5", m.X),
-                "overstrength_max_total": ("P3", m.O),
-            }[key]
-            comp = getattr(m, f"{cid}_total", None)
-            n = len(d.classes)
-            levers = []
-            for y in d.years:
-                r = lp.row(comp[y]) if comp is not None else None
-                cols = [lp.col(var[i, y]) for i in range(n)]
-                if r is None:
-                    if not may_set or not cols:
-                        continue
-                    r = self._add_row([(c, 1.0) for c in cols], cid, "total cap", y)
-                levers.append(self._row_lever(r, cols[0], "upper", 1.0))
-            return levers
-        if kind in ("end_min", "end_max"):
-            y = param[1]
-            lo, hi = d.end_strength[y]
-            low = kind == "end_min"
-            self._base_params[param] = lo if low else hi
-            comp = m.P7_min if low else m.P7_max
-            cols = [lp.col(m.S[i, y]) for i in range(len(d.classes))]
-            r = lp.row(comp[y]) if y in comp else None
-            if r is None:
-                if not may_set or not cols:
-                    return []
-                terms = [(c, 1.0) for c in cols]
-                if d.elastic:
-                    slack = m.SH_under[y] if low else m.SH_over[y]
-                    terms.append((lp.col(slack), 1.0 if low else -1.0))
-                r = self._add_row(terms, "P7", "minimum" if low else "maximum", y)
-            return [self._row_lever(r, cols[0], "lower" if low else "upper", 1.0)]
-        if kind == "capacity":
-            _k, c, y = param
-            self._base_params[param] = d.capacity[(c, y)]
-            con = _item(m.C1_capacity, (c, y))
-            r = lp.row(con) if con is not None else None
-            tr = lp.col(m.TR[c, y])
-            if r is None:
-                if not may_set:
-                    return []
-                terms = [(tr, 1.0)]
-                terms += [(lp.col(m.EXP[c, t]), -1.0) for t in d.years if t <= y and (c, t) in m.EY]
-                r = self._add_row(terms, "C1", "capacity", (c, y))
-            return [self._row_lever(r, tr, "upper", 1.0)]
-        if kind in ("acc_max", "acc_min", "sep_max", "sep_min"):
-            _k, p, y = param
-            defaults = {"acc_max": INF, "sep_max": INF}
-            self._base_params[param] = d.class_years[kind].get((p, y), defaults.get(kind, 0.0))
-            var = m.A if kind.startswith("acc") else m.X
-            col = lp.col(var[self.built.class_ids[p], y])
-            side = "upper" if kind.endswith("max") else "lower"
-            return [_Lever("col", self._slot("col", col), side, 1.0)]
-        if kind == "fixed":  # the constant of the B1 row: both of its bounds
-            _k, b, y = param
-            self._base_params[param] = d.fixed.get((b, y), 0.0)
-            r = lp.row(m.B1_spending[b, y])
-            return [self._row_lever(r, lp.col(m.spend[b, y]), "both", 1 / scale)]
-        if kind in ("rate", "index"):
-            self.coefficients.add(param)  # coefficients, not bounds
-            return []
-        if kind in ("line_max", "line_min"):
-            _k, b, y = param
-            lo, hi = d.line_limits.get((b, y), (0.0, INF))
-            self._base_params[param] = hi if kind == "line_max" else lo
-            col = lp.col(m.spend[b, y])
-            side = "upper" if kind == "line_max" else "lower"
-            return [_Lever("col", self._slot("col", col), side, 1 / scale)]
-        raise RuntimeError(f"sweep: no lever for {param}")
-
-    def _add_row(self, terms: list[tuple[int, float]], cid: str, kind: str, index: Any) -> int:
+    def _add_row(
+        self, terms: list[tuple[int, float]], cid: str, kind: str, index: Any, describe: Any
+    ) -> int:
         r = self.lp.add_row(-INF, INF, terms)
-        label = {
-            "P3": lambda y: (f"all classes {y}", []),
-            "P4": lambda y: (f"all classes {y}", []),
-            "P5": lambda y: (f"all classes {y}", []),
-            "P7": lambda y: (f"total {y}", []),
-            "C1": lambda i: (f"{i[0]} {i[1]}", []),
-        }[cid]
-        self._added.append((r, _Entry(cid, kind, label, index)))
+        self._added.append((r, _Entry(cid, kind, describe, index)))
         return r
 
     def _bounds_for(self, params: dict[tuple[Any, ...], float]):
@@ -424,15 +312,19 @@ class SweepEngine:
     # --- reading solutions ----------------------------------------------------------------
 
     def _setup_readers(self) -> None:
-        lp, m, d, built = self.lp, self.built.model, self.data, self.built
-        active = [i for i, p in enumerate(d.classes) if d.active(p)]  # as EndStrength counts
-        self._strength_cols = {
-            y: np.array([lp.col(m.S[i, y]) for i in active], dtype=np.int64) for y in d.years
+        from forceplan.model.personnel import active_strength
+
+        lp, m, built = self.lp, self.built.model, self.built
+        self._strength_cols = {  # as EndStrength counts
+            y: np.array([lp.col(v) for v in strength], dtype=np.int64)
+            for y, strength in active_strength(built).items()
         }
         self._shortfall_cols: dict[str, np.ndarray] = {}
-        for kind, variables in built.shortfalls.items():
-            cols = [c for var in variables for _i, c in lp.col_positions(var)]
+        self._shortfall_money: dict[str, bool] = {}
+        for kind, group in built.shortfalls.items():
+            cols = [c for s in group for _i, c in lp.col_positions(s.var)]
             self._shortfall_cols[kind] = np.array(cols, dtype=np.int64)
+            self._shortfall_money[kind] = group[0].money
         self._cost = lp.linear(m.cost)
         self._penalty = lp.linear(m.penalty)
         # labelled rows and bound columns for the binding list, with price factors to the
@@ -490,7 +382,7 @@ class SweepEngine:
         shortfalls = {}
         for kind, cols in self._shortfall_cols.items():
             total = float(x[cols].sum()) if len(cols) else 0.0
-            shortfalls[kind] = _clean(total * (scale if kind == "funding" else 1.0))
+            shortfalls[kind] = _clean(total * (scale if self._shortfall_money[kind] else 1.0))
         cols, coefs, const = self._cost
         cost = (float(coefs @ x[cols]) + const) * scale if len(cols) else const * scale
         out: dict[str, Any] = {
@@ -598,7 +490,7 @@ class SweepEngine:
         for cell, value in values.items():
             if math.isnan(value) or value < 0:
                 return f"{cell.address} ({cell.sheet}.{cell.column}) would be {value:g} (< 0)"
-            if value <= 0 and cell.sheet in ("ExchangeRates", "PriceIndex"):
+            if value <= 0 and TARGETS[f"{cell.sheet}.{cell.column}"].positive:
                 return f"{cell.address} ({cell.sheet}.{cell.column}) would be 0 (must be > 0)"
             for p in self._cell_params[cell]:
                 params[p] = value
@@ -618,15 +510,12 @@ class SweepEngine:
         return ""
 
     def _check_pairs(self, params: dict[tuple[Any, ...], float]) -> str:
-        """End-strength min/max are two rows: check them like validation would."""
-        for y in {p[1] for p in params if p[0] in ("end_min", "end_max")}:
-            lo = params.get(("end_min", y), self._base_params.get(("end_min", y)))
-            hi = params.get(("end_max", y), self._base_params.get(("end_max", y)))
-            base_lo, base_hi = self.data.end_strength[y]
-            lo = base_lo if lo is None else lo
-            hi = base_hi if hi is None else hi
-            if lo > hi:
-                return f"EndStrength {y}: min_total {lo:g} is above max_total {hi:g}"
+        """Checks across parameters (e.g. a minimum and a maximum that are two rows)."""
+        for family in dict.fromkeys(self._param_family.values()):
+            conflict = getattr(family, "sweep_conflict", None)
+            problem = conflict(params, self._base_params, self.data) if conflict else ""
+            if problem:
+                return problem
         return ""
 
     def _solve_into(self, row: dict[str, Any]) -> None:
@@ -751,11 +640,6 @@ def _param_name(param: tuple[Any, ...]) -> str:
     for p in param[1:]:
         parts.append("/".join(p) if isinstance(p, tuple) else str(p))
     return " ".join(parts)
-
-
-def _item(component: Any, index: Any) -> Any:
-    """component[index], or None if the indexed Pyomo component has no such index."""
-    return component[index] if index in component else None  # noqa: SIM401 (no .get)
 
 
 def _times(mult: float, value: float) -> float:

@@ -36,6 +36,7 @@ class Target:
     filters: tuple[str, ...]  # allowed filter keys
     help: str
     money: bool = False
+    positive: bool = False  # a value must be > 0 (a rate or an index), not only ≥ 0
 
 
 #: What a sweep can vary: "Sheet.column" -> its definition.
@@ -56,8 +57,16 @@ TARGETS: dict[str, Target] = {
         Target("Personnel", "separation_min", ("trade", "grade"), "separations per year"),
         Target("LineLimits", "max_amount", ("line", "year"), "spending cap of a line", True),
         Target("LineLimits", "min_amount", ("line", "year"), "spending floor of a line", True),
-        Target("ExchangeRates", "rate", ("currency", "year"), "base units per unit of a currency"),
-        Target("PriceIndex", "index", ("line", "year"), "price index of a budget line"),
+        Target(
+            "ExchangeRates",
+            "rate",
+            ("currency", "year"),
+            "base units per unit of a currency",
+            positive=True,
+        ),
+        Target(
+            "PriceIndex", "index", ("line", "year"), "price index of a budget line", positive=True
+        ),
         Target("FixedSpending", "amount", ("line", "year"), "money already committed", True),
     )
 }

@@ -238,7 +238,9 @@ def _priced(
         notes.append(NOTE_PENALTY)
     if dual != 0 and fam.is_bound and side == "min" and lower == 0.0:
         notes.append(NOTE_SIGN)
-    if fam.offer and side == "max" and upper == 0.0:
+    if fam.offer and upper == 0.0:
+        # whatever side is reported (a zero-priced 0 ≤ x ≤ 0 reads "equal"), a partner's
+        # offer of 0 is no limit the planner can move
         notes.append(NOTE_NO_OFFER)
     out.update(
         shadow_price=_clean(dual * price_unit),

@@ -1,14 +1,15 @@
 """The v2 features at benchmark sizes: the same generated force with and without them.
 
-    .venv/bin/python bench/v2.py                  # M, best of 3, into bench/RESULTS.md
-    .venv/bin/python bench/v2.py --sizes M L --repeat 1
+    .venv/bin/python bench/v2.py                  # M, every variant, best of 2, into RESULTS.md
+    .venv/bin/python bench/v2.py --sizes M L --variants v1 v2 --repeat 1
 
-For each size (forceplan.generate.SIZES, seed 1 as bench/run.py), two workbooks: `v1` as
-`forceplan generate` writes it by default and `v2` with `--v2` (careers, cohorts 3,
-money, steady). Each solve runs in a fresh process through the real pipeline
-(`bench.run.child`, min_cost, the plan written), the variants taking turns; the best of
-the repeats is kept. Reported side by side: HiGHS rows, columns and nonzeros, the solve
-stages run, HiGHS's own time, end-to-end time and peak memory, and the v2/v1 ratios.
+For each size (forceplan.generate.SIZES, seed 1 as bench/run.py), one workbook per
+variant: `v1` as `forceplan generate` writes it by default, one per v2 flag alone
+(`careers`, `cohorts` = `--cohorts 3`, `money`, `steady`) and `v2` with `--v2` (all of
+them). Each solve runs in a fresh process through the real pipeline (`bench.run.child`,
+min_cost, the plan written), the variants taking turns; the best of the repeats is kept.
+Reported side by side: HiGHS rows, columns and nonzeros, HiGHS's own time over all solve
+stages, end-to-end time and peak memory, and each variant's ratios to `v1`.
 """
 
 from __future__ import annotations
@@ -64,18 +65,24 @@ def measure(sizes: list[str], names: list[str], repeat: int) -> dict[tuple[str, 
     return best
 
 
+DESCRIPTION = (
+    "`v1` is `forceplan generate` at the size's preset (seed 1), the flag variants the same "
+    "force with one flag, `v2` with `--v2`: careers (promotion shares, intake steps, "
+    "limited-duty shares, a reserve class per trade with its EndStrength rows), service "
+    "limits of 3 years on the entry grades, money (euro and dollar prices and sources with "
+    "rate paths, expiring partner money, three spending priorities, so a funding priority "
+    "stage after min_cost, payment profiles, fixed payments, costs by year) and terminal = "
+    "steady."
+)
+
+
 def report(best: dict[tuple[str, str], dict], repeat: int, load: str) -> str:
     lines = [
         "## The v2 features at M and L (issue 18)",
         "",
         f"Measured {time.strftime('%Y-%m-%d %H:%M')} with `.venv/bin/python bench/v2.py "
-        f"--repeat {repeat}` (each solve in a fresh process, the variants taking turns, best "
-        f"of {repeat}; load average before: {load}). `v1` is `forceplan generate` at the "
-        "size's preset (seed 1), `v2` the same force with `--v2`: careers (promotion "
-        "shares, intake steps, a reserve class per trade), service limits of 3 years on the "
-        "entry grades, money (euro and dollar prices and sources with rate paths, expiring "
-        "partner money, three spending priorities, so a third solve stage, payment "
-        "profiles, fixed payments, costs by year) and terminal = steady.",
+        f"{' '.join(sys.argv[1:])}` (each solve in a fresh process, the variants taking "
+        f"turns, best of {repeat}; load average before: {load}). " + DESCRIPTION,
         "",
         "| size | variant | columns | rows | nonzeros | status | HiGHS | end-to-end | peak RSS |",
         "|---|---|---|---|---|---|---|---|---|",

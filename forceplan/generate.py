@@ -12,6 +12,11 @@ ratio contain the plan; and the national source (every line but the partner's) a
 the partner (its own line) pay for an upper bound of the plan's spending every year.
 Every input sheet is used. The same arguments give the same bytes of data (not of file
 metadata) for a seed.
+
+The v2 inputs are switched on by `Size` flags (`forceplan generate --careers --cohorts K
+--money --steady`, or `--v2` for all): careers and cohorts here, money and the terminal
+rule in `forceplan.generate_v2`. Each draws from its own random stream or none, so the
+sheets a flag is not about stay as they are without it.
 """
 
 from __future__ import annotations

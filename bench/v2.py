@@ -5,9 +5,10 @@
 
 For each size (forceplan.generate.SIZES, seed 1 as bench/run.py), one workbook per
 variant: `v1` as `forceplan generate` writes it by default, one per v2 flag alone
-(`careers`, `cohorts` = `--cohorts 3`, `money`, `steady`) and `v2` with `--v2` (all of
-them). Each solve runs in a fresh process through the real pipeline (`bench.run.child`,
-min_cost, the plan written), the variants taking turns; the best of the repeats is kept.
+(`careers`, `cohorts` = `--cohorts 3`, `money`, `steady`, `limited_duty`) and `v2` with
+`--v2` (all of them but `--limited-duty`). Each solve runs in a fresh process through the
+real pipeline (`bench.run.child`, min_cost, the plan written), the variants taking turns;
+the best of the repeats is kept.
 Reported side by side: HiGHS rows, columns and nonzeros, HiGHS's own time over all solve
 stages, end-to-end time and peak memory, and each variant's ratios to `v1`.
 """
@@ -38,6 +39,7 @@ VARIANTS = {
     "cohorts": {"cohorts": 3},
     "money": {"money": True},
     "steady": {"steady": True},
+    "limited_duty": {"limited_duty": True},  # not part of --v2
     "v2": {"careers": True, "cohorts": 3, "money": True, "steady": True},
 }
 
@@ -72,7 +74,8 @@ DESCRIPTION = (
     "limits of 3 years on the entry grades, money (euro and dollar prices and sources with "
     "rate paths, expiring partner money, three spending priorities, so a funding priority "
     "stage after min_cost, payment profiles, fixed payments, costs by year) and terminal = "
-    "steady."
+    "steady; `limited_duty` (`--limited-duty`, not part of `--v2`) puts 0.5 % of every "
+    "class with limited-duty places on limited duty (limited_duty_share_min, P6_share)."
 )
 
 

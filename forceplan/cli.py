@@ -480,6 +480,14 @@ def generate(
     steady: Annotated[
         bool, typer.Option("--steady", help="terminal = steady: the last year repeatable.")
     ] = False,
+    limited_duty: Annotated[
+        bool,
+        typer.Option(
+            "--limited-duty",
+            help="limited_duty_share_min: 0.5 % of each class on limited duty (not in --v2: "
+            "slow to solve at M).",
+        ),
+    ] = False,
     v2: Annotated[
         bool,
         typer.Option(
@@ -501,6 +509,7 @@ def generate(
         cohorts=cohorts or (3 if v2 else 0),
         money=money or v2,
         steady=steady or v2,
+        limited_duty=limited_duty,
     )
     with ui.phases() as progress, progress("generate"):  # large sizes take a while
         generate_workbook(path, size, seed, overwrite=force)

@@ -55,6 +55,8 @@ class Size:
     #: MODEL.md §8.2: max_service_years of the two entry grades of every trade (0 = none)
     cohorts: int = 0
     money: bool = False  # §8.6-8.7: euros, expiry, priorities, payment profiles, overrides
+    #: §8.4: Personnel.limited_duty_share_min (not in --v2: at M it makes HiGHS ~40x slower)
+    limited_duty: bool = False
     steady: bool = False  # §8.5: Settings.terminal = steady
 
 
@@ -368,9 +370,23 @@ def generate_sheets(size: Size, seed: int = 0) -> dict[str, list[list[Any]]]:
         _careers_sheets(sheets, grades)
     if size.cohorts:
         _service_limits(sheets, size.cohorts)
+    if size.limited_duty:
+        _limited_duty_shares(sheets)
     if size.steady:
         add_steady(sheets)
     return sheets
+
+
+def _limited_duty_shares(sheets: dict[str, list[list[Any]]]) -> None:
+    """§8.4 (P6_share): a class with limited-duty places has at least 0.5 % of its strength
+    on limited duty, a fact; the held force's 5 % margin over its posts carries the
+    unavailable quarter of a percent. Not part of --v2: at M it makes HiGHS's dual simplex
+    some 40 times slower (bench/RESULTS.md)."""
+    personnel = sheets["Personnel"]
+    ld_max = personnel[0].index("limited_duty_max")
+    personnel[0].append("limited_duty_share_min")
+    for row in personnel[1:]:
+        row.append(0.005 if _num(row[ld_max]) >= 1 else None)
 
 
 def _service_limits(sheets: dict[str, list[list[Any]]], limit: int) -> None:
@@ -623,15 +639,11 @@ def _careers_sheets(sheets: dict[str, list[list[Any]]], grades: list[str]) -> No
     """§8.1/§8.4 on top of the generated force, without drawing random numbers (the other
     sheets stay byte for byte as without the flag): every grade below the top may promote
     80 % of its stock; entry grades change intake by at most half their initial strength a
-    year, all of them together by half the sum; a class with limited-duty places has at
-    least 0.5 % of its strength on limited duty (a fact, P6_share: the held force's 5 %
-    margin over its posts carries the unavailable quarter of a percent); each trade gets a
-    reserve class fed from its lowest grade (optional arc), counted by EndStrength rows of
-    the reserve (at most a quarter of the active force) and of all components."""
+    year, all of them together by half the sum; each trade gets a reserve class fed from
+    its lowest grade (optional arc), counted by EndStrength rows of the reserve (at most a
+    quarter of the active force) and of all components."""
     personnel = sheets["Personnel"]
-    head = personnel[0]
-    ld_max = head.index("limited_duty_max")
-    head += ["component", "move_eligible_share", "accession_step_max", "limited_duty_share_min"]
+    personnel[0] += ["component", "move_eligible_share", "accession_step_max"]
     trades = []
     steps = 0.0
     for row in personnel[1:]:
@@ -639,8 +651,7 @@ def _careers_sheets(sheets: dict[str, list[list[Any]]], grades: list[str]) -> No
         entry = g_index < 2
         step = max(100.0, round(0.5 * float(row[2]))) if entry else None
         steps += step or 0.0
-        share = 0.005 if _num(row[ld_max]) >= 1 else None
-        row += ["active", 0.8 if g_index < len(grades) - 1 else None, step, share]
+        row += ["active", 0.8 if g_index < len(grades) - 1 else None, step]
         if row[0] not in trades:
             trades.append(row[0])
     sheets["Settings"].append(["accession_step_max_total", round(0.5 * steps)])
@@ -671,7 +682,6 @@ def _careers_sheets(sheets: dict[str, list[list[Any]]], grades: list[str]) -> No
                 0.5,
                 0,
                 "reserve",
-                None,
                 None,
                 None,
             ]

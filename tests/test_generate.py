@@ -51,12 +51,7 @@ def test_careers_flag_adds_v2_columns_and_still_solves(tmp_path, size):
     for name in set(plain) - {"Personnel", "Transitions", "EndStrength", "Settings"}:
         assert careers[name] == plain[name], name
     header = careers["Personnel"][0]
-    assert {
-        "component",
-        "move_eligible_share",
-        "accession_step_max",
-        "limited_duty_share_min",
-    } <= set(header)
+    assert {"component", "move_eligible_share", "accession_step_max"} <= set(header)
     reserve = [r for r in careers["Personnel"][1:] if r[header.index("component")] == "reserve"]
     assert len(reserve) == size.trades
     components = [r[-1] for r in careers["EndStrength"][1:]]
@@ -156,6 +151,7 @@ V2_FLAGS = {
     "steady": {"steady": True},
     "careers": {"careers": True},
     "cohorts": {"cohorts": 3},
+    "limited_duty": {"limited_duty": True},
     "v2": {"careers": True, "cohorts": 3, "money": True, "steady": True},
 }
 V2_SHAPE = Size(4, 3, 5, 3, 6)
@@ -214,7 +210,7 @@ def test_money_plan_runs_the_priority_stage_and_pays_in_euros(tmp_path):
     assert run.outcome.stages == ["min_cost", "funding priority"]
 
 
-@pytest.mark.parametrize("flags", ["money", "steady"])
+@pytest.mark.parametrize("flags", ["money", "steady", "limited_duty"])
 def test_v2_flags_leave_the_other_sheets_as_they_were(flags):
     """Own random stream: a flag changes only the sheets it is about."""
     plain = generate_sheets(V2_SHAPE, 4)
@@ -231,6 +227,7 @@ def test_v2_flags_leave_the_other_sheets_as_they_were(flags):
             "Funding",
         },
         "steady": {"Settings"},
+        "limited_duty": {"Personnel"},
     }[flags]
     for name in set(plain) - touched:
         assert flagged[name] == plain[name], name

@@ -70,7 +70,7 @@ def measure(sizes: list[str], names: list[str], repeat: int) -> dict[tuple[str, 
 DESCRIPTION = (
     "`v1` is `forceplan generate` at the size's preset (seed 1), the flag variants the same "
     "force with one flag, `v2` with `--v2`: careers (promotion shares, intake steps, "
-    "limited-duty shares, a reserve class per trade with its EndStrength rows), service "
+    "a reserve class per trade with its EndStrength rows, a total intake step), service "
     "limits of 3 years on the entry grades, money (euro and dollar prices and sources with "
     "rate paths, expiring partner money, three spending priorities, so a funding priority "
     "stage after min_cost, payment profiles, fixed payments, costs by year) and terminal = "

@@ -439,6 +439,7 @@ def explain(
     epilog=_examples(
         "forceplan generate big.xlsx --trades 40 --grades 6 --years 20",
         "forceplan generate small.xlsx --trades 3 --grades 2 --years 3 --seed 7",
+        "forceplan generate v2.xlsx --trades 100 --grades 8 --years 15 --v2",
     )
 )
 def generate(
@@ -467,6 +468,32 @@ def generate(
             min=0, help="max_service_years of the two entry grades (P10 cohorts; 0 = none)."
         ),
     ] = 0,
+    money: Annotated[
+        bool,
+        typer.Option(
+            "--money",
+            help="v2 money: euro and dollar sources and prices with rate paths, expiring "
+            "partner money, spending priorities, payment profiles, fixed payments, costs by "
+            "year.",
+        ),
+    ] = False,
+    steady: Annotated[
+        bool, typer.Option("--steady", help="terminal = steady: the last year repeatable.")
+    ] = False,
+    limited_duty: Annotated[
+        bool,
+        typer.Option(
+            "--limited-duty",
+            help="limited_duty_share_min: 0.5 % of each class on limited duty (not in --v2: "
+            "slow to solve at M).",
+        ),
+    ] = False,
+    v2: Annotated[
+        bool,
+        typer.Option(
+            "--v2", help="Every v2 feature: --careers --money --steady, --cohorts 3 if not given."
+        ),
+    ] = False,
 ) -> None:
     """Write a synthetic, feasible workbook of any size (benchmarks and tests)."""
     from forceplan.generate import Size, generate_workbook
@@ -478,8 +505,11 @@ def generate(
         unit_types,
         equipment,
         integer_orders=integer_orders,
-        careers=careers,
-        cohorts=cohorts,
+        careers=careers or v2,
+        cohorts=cohorts or (3 if v2 else 0),
+        money=money or v2,
+        steady=steady or v2,
+        limited_duty=limited_duty,
     )
     with ui.phases() as progress, progress("generate"):  # large sizes take a while
         generate_workbook(path, size, seed, overwrite=force)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -140,17 +140,25 @@ def solve(
     if wanted and outcome.optimal and built.data.funding is not None:
         from forceplan.model.priority import run_priority_stage
 
+        start: list[Any] = []  # the basis every hold starts from: the last stage's optimum
+
         def run_once(retry: bool):
+            if not start:
+                start.append(lp.highs.getBasis())
             if options.deadline is not None:  # --time-limit: the command's deadline
-                return _run(lp, options, options.remaining(), clock, retry=retry)
+                return _run(
+                    lp, options, options.remaining(), clock, retry, later=True, start=start[0]
+                )
             left = (
                 None
                 if options.time_limit is None
                 else max(0.5, options.time_limit - (time.perf_counter() - started))
             )
-            return _run(lp, options, left, clock, retry=retry)
+            return _run(lp, options, left, clock, retry, later=True, start=start[0])
 
         outcome = run_priority_stage(built, lp, run_once, outcome)
+    for key in LATER_STAGE:  # options persist: later users of the instance (sweeps) get
+        lp.highs.setOptionValue(key, _DEFAULTS[key])  # HiGHS's defaults back
     outcome.solver_seconds = time.perf_counter() - started
     outcome.compile_seconds = compiled - started
     outcome.highs_seconds = clock.seconds
@@ -192,7 +200,19 @@ class _Clock:
 _RETRIES: tuple[dict[str, Any], ...] = ({"presolve": "off"}, {"solver": "ipm"})
 
 #: Options stated on every run: they persist in the HiGHS instance between runs.
-_DEFAULTS = {"random_seed": 0, "presolve": "choose", "solver": "choose"}
+#: simplex_strategy 1 is HiGHS's default (the dual simplex).
+_DEFAULTS = {"random_seed": 0, "presolve": "choose", "solver": "choose", "simplex_strategy": 1}
+
+#: HiGHS's strategy for a later LP stage: max_capability's cost tie-break, the funding
+#: priority stage (§8.7) and the re-solves that restore a failed stage's model. Each starts
+#: from the previous stage's optimal basis with a row that optimum satisfies added (or a
+#: bound loosened) and the objective changed: the basis stays primal feasible, so the
+#: primal simplex goes on from it, where the dual simplex first has to regain dual
+#: feasibility. Measured side by side (bench/stages.py, bench/RESULTS.md "issue20d"): the
+#: v2 example's priority stage 139 primal iterations against 3,504 dual. If the primal
+#: run ends without a verdict, the dual simplex runs from the same basis (the former
+#: default) before the retries. A MIP stage keeps HiGHS's choice (branch and bound).
+LATER_STAGE: dict[str, Any] = {"solver": "simplex", "simplex_strategy": 4}
 
 #: LPs with at least this many columns are solved with HiGHS's presolve off. Measured side
 #: by side (bench/RESULTS.md, "HiGHS options"): presolve takes longer than it saves on
@@ -224,8 +244,14 @@ def _run(
     time_limit: float | None,
     clock: _Clock,
     retry: bool = True,
+    later: bool = False,
+    start: Any = None,
 ) -> RunInfo:
-    """One HiGHS run, retried with other settings if it ends without any verdict."""
+    """One HiGHS run, retried with other settings if it ends without any verdict.
+
+    `later`: a later stage (LATER_STAGE), started from the basis `start` when it fits the
+    model HiGHS holds (a stage's every hold starts from the previous stage's optimum, not
+    from where a failed hold stopped), else from the basis HiGHS holds."""
     base: dict[str, Any] = dict(_DEFAULTS)
     large = _large_lp(lp)
     if large:
@@ -238,9 +264,27 @@ def _run(
         base["mip_rel_gap"] = options.mip_gap
     if options.threads is not None:
         base["threads"] = options.threads
-    run = lp.run(base, options.remaining(time_limit))
-    clock.seconds += run.highs_seconds
     used = base
+    if later and not lp.is_mip:
+        if _fits(lp, start):
+            lp.highs.clearSolver()
+            lp.highs.setBasis(start)
+        else:
+            start = lp.highs.getBasis()
+        used = base | LATER_STAGE
+        run = lp.run(used, options.remaining(time_limit))
+        clock.seconds += run.highs_seconds
+        run = _feasible(lp, run, used, options.remaining(time_limit), clock)
+        left = options.remaining(time_limit)
+        if retry and run.status in UNKNOWN and (left is None or left > 0.0):
+            lp.highs.clearSolver()  # the dual simplex from the same start, then the retries
+            lp.highs.setBasis(start)
+            used = base
+            run = lp.run(used, left)
+            clock.seconds += run.highs_seconds
+    else:
+        run = lp.run(base, options.remaining(time_limit))
+        clock.seconds += run.highs_seconds
     for extra in (_RETRIES_LARGE if large else _RETRIES) if retry else ():
         if run.status not in UNKNOWN:
             break
@@ -252,6 +296,43 @@ def _run(
         run = lp.run(used, left)
         clock.seconds += run.highs_seconds
     return _accurate(lp, used, run, options, time_limit, clock, retry)
+
+
+def _fits(lp: HighsLP, basis: Any) -> bool:
+    h = lp.highs
+    return (
+        basis is not None
+        and basis.valid
+        and len(basis.col_status) == int(h.getNumCol())
+        and len(basis.row_status) == int(h.getNumRow())
+    )
+
+
+def _feasible(
+    lp: HighsLP, run: RunInfo, used: dict[str, Any], limit: float | None, clock: _Clock
+) -> RunInfo:
+    """A later stage's primal simplex optimum that HiGHS itself calls primal infeasible
+    (after unscaling), factorised afresh with stabler pivots (_REFACTOR); no verdict if
+    it stays infeasible.
+
+    Measured on the v2 example's max_capability cost stage: the primal simplex ends
+    "optimal" in 80 iterations with one bound missed by 1.5e-6 (primal solution status
+    infeasible) whatever the hold; the same basis factorised afresh is a clean optimum
+    (0 iterations, 0.02 s) with capability held to 1e-10, and infeasible with it held
+    exactly (where the dual simplex ends "unknown" after 9 s): the stage then holds
+    capability to the next FLOOR_SLACKS, as before."""
+    if run.status != "optimal" or _primal_feasible(lp):
+        return run
+    if limit is not None and limit <= 0.0:
+        return replace(run, status="not_optimal", has_solution=False)
+    again = _from_basis(lp, lp.highs.getBasis(), used, limit, clock)
+    if again.status == "optimal" and _primal_feasible(lp):
+        return again
+    return replace(again, status="not_optimal", has_solution=False)
+
+
+def _primal_feasible(lp: HighsLP) -> bool:
+    return int(lp.highs.getInfo().primal_solution_status) == 2  # kSolutionStatusFeasible
 
 
 def _accurate(
@@ -381,10 +462,12 @@ def _cost_stage(
             return None
         return max(0.5, options.time_limit - (time.perf_counter() - started))
 
+    start = lp.highs.getBasis()  # stage 1's optimum: where every slack starts
     for slack in FLOOR_SLACKS:
         lp.set_row_lower(floor, floor_value(capability, slack), constant_of=m.capability)
         # one plain run per slack; the retries of other settings only at the last one
-        run = _run(lp, options, remaining(), clock, retry=slack == FLOOR_SLACKS[-1])
+        last = slack == FLOOR_SLACKS[-1]
+        run = _run(lp, options, remaining(), clock, retry=last, later=True, start=start)
         if run.status == "optimal" or run.status == "time_limit":
             break
     outcome = _outcome(run, lp)
@@ -401,7 +484,7 @@ def _cost_stage(
     lp.set_col_bounds(held, lower, upper)
     objective = m.objective
     lp.set_objective(objective.expr, objective.sense)
-    if _run(lp, options, remaining(), clock).status == "optimal":
+    if _run(lp, options, remaining(), clock, later=True).status == "optimal":
         lp.load_values()
     first.message += "; the cost tie-break stage failed, cost is not minimised"
     return first

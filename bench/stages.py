@@ -61,10 +61,13 @@ def _generated(size: str, money: bool) -> Callable[[Path], Path]:
             funding[0].append("priority")
             reserve = []
             for row in funding[1:]:
-                row.append(1)
+                row += [None] * (len(funding[0]) - 1 - len(row)) + [1]
                 if row[0] == "national":
-                    lines = ",".join([*NATIONAL_LINES, "procurement_partner"])
-                    reserve.append(["reserve", row[1], round(0.2 * row[2], -6), lines, True, 2])
+                    extra = dict(zip(funding[0], row, strict=True))
+                    extra |= {"source": "reserve", "amount": round(0.2 * row[2], -6)}
+                    extra |= {"priority": 2, "currency": None}
+                    extra["lines"] = ",".join([*NATIONAL_LINES, "procurement_partner"])
+                    reserve.append([extra[c] for c in funding[0]])
             funding += reserve
         write_sheets(path, sheets, overwrite=True)
         return path

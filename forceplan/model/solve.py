@@ -131,13 +131,14 @@ def solve(
         outcome.sensitivity = capture(lp, penalty_cols)
     if outcome.has_solution:
         outcome.stage_report.append(f"{built.data.objective}: {_reported_objective(built):,.10g}")
+    wanted = options.priority_stage and built.data.priority_stage
+    wanted = wanted and built.data.funding is not None
     if built.sense == "max" and outcome.optimal:
         report = list(outcome.stage_report)
-        outcome = _cost_stage(built, lp, options, outcome, started, clock)
+        outcome = _cost_stage(built, lp, options, outcome, started, clock, wanted)
         cost = pyo.value(built.model.cost) * built.data.money_scale
         outcome.stage_report = [*report, f"cost tie-break: discounted cost {cost:,.10g}"]
-    wanted = options.priority_stage and built.data.priority_stage
-    if wanted and outcome.optimal and built.data.funding is not None:
+    if wanted and outcome.optimal:
         from forceplan.model.priority import run_priority_stage
 
         start: list[Any] = []  # the basis every hold starts from: the last stage's optimum
@@ -276,7 +277,7 @@ def _run(
         clock.seconds += run.highs_seconds
         run = _feasible(lp, run, used, options.remaining(time_limit), clock)
         left = options.remaining(time_limit)
-        if retry and run.status in UNKNOWN and (left is None or left > 0.0):
+        if run.status in UNKNOWN and (left is None or left > 0.0):
             lp.highs.clearSolver()  # the dual simplex from the same start, then the retries
             lp.highs.setBasis(start)
             used = base
@@ -327,6 +328,8 @@ def _feasible(
         return replace(run, status="not_optimal", has_solution=False)
     again = _from_basis(lp, lp.highs.getBasis(), used, limit, clock)
     if again.status == "optimal" and _primal_feasible(lp):
+        return again
+    if again.status == "infeasible":  # a verdict: the stage moves on to a looser hold
         return again
     return replace(again, status="not_optimal", has_solution=False)
 
@@ -433,6 +436,7 @@ def _cost_stage(
     first: SolveOutcome,
     started: float,
     clock: _Clock,
+    priority_follows: bool = False,
 ) -> SolveOutcome:
     """max_capability: hold the capability optimum and minimise cost.
 
@@ -443,6 +447,12 @@ def _cost_stage(
     Together they imply the score row, and the stage-1 plan satisfies them, so the cost
     stage keeps the capability optimum (to the slack). The stage lives in HiGHS only: the
     Pyomo model is left as built.
+
+    When the funding priority stage follows, capability is held to at least
+    FLOOR_SLACKS[1]: on the exact hold's sliver of the optimal face the priority stage,
+    which holds cost on top of it, found no plan at any hold (v2 example with presolve
+    off: the primal simplex proved the exact hold, then every priority hold and the
+    retries ended "unknown").
     """
     m = built.model
     capability = pyo.value(m.capability)
@@ -463,7 +473,8 @@ def _cost_stage(
         return max(0.5, options.time_limit - (time.perf_counter() - started))
 
     start = lp.highs.getBasis()  # stage 1's optimum: where every slack starts
-    for slack in FLOOR_SLACKS:
+    slacks = FLOOR_SLACKS[1:] if priority_follows else FLOOR_SLACKS
+    for slack in slacks:
         lp.set_row_lower(floor, floor_value(capability, slack), constant_of=m.capability)
         # one plain run per slack; the retries of other settings only at the last one
         last = slack == FLOOR_SLACKS[-1]

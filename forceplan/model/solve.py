@@ -141,21 +141,21 @@ def solve(
     if wanted and outcome.optimal:
         from forceplan.model.priority import run_priority_stage
 
-        start: list[Any] = []  # the basis every hold starts from: the last stage's optimum
+        held_from: list[Any] = []  # the basis every hold starts from: the last stage's optimum
 
         def run_once(retry: bool):
-            if not start:
-                start.append(lp.highs.getBasis())
+            if not held_from:
+                held_from.append(lp.highs.getBasis())
             if options.deadline is not None:  # --time-limit: the command's deadline
                 return _run(
-                    lp, options, options.remaining(), clock, retry, later=True, start=start[0]
+                    lp, options, options.remaining(), clock, retry, later=True, start=held_from[0]
                 )
             left = (
                 None
                 if options.time_limit is None
                 else max(0.5, options.time_limit - (time.perf_counter() - started))
             )
-            return _run(lp, options, left, clock, retry, later=True, start=start[0])
+            return _run(lp, options, left, clock, retry, later=True, start=held_from[0])
 
         outcome = run_priority_stage(built, lp, run_once, outcome)
     for key in LATER_STAGE:  # options persist: later users of the instance (sweeps) get

@@ -210,9 +210,10 @@ _DEFAULTS = {"random_seed": 0, "presolve": "choose", "solver": "choose", "simple
 #: bound loosened) and the objective changed: the basis stays primal feasible, so the
 #: primal simplex goes on from it, where the dual simplex first has to regain dual
 #: feasibility. Measured side by side (bench/stages.py, bench/RESULTS.md "issue20d"): the
-#: v2 example's priority stage 139 primal iterations against 3,504 dual. If the primal
-#: run ends without a verdict, the dual simplex runs from the same basis (the former
-#: default) before the retries. A MIP stage keeps HiGHS's choice (branch and bound).
+#: v2 example's priority stage 139 primal iterations against 3,504 dual. A hold whose
+#: primal run ends without a verdict moves on to the next hold; at the last, the dual
+#: simplex runs from the same basis (the former default) before the retries. A MIP stage
+#: keeps HiGHS's choice (branch and bound).
 LATER_STAGE: dict[str, Any] = {"solver": "simplex", "simplex_strategy": 4}
 
 #: LPs with at least this many columns are solved with HiGHS's presolve off. Measured side
@@ -277,8 +278,10 @@ def _run(
         clock.seconds += run.highs_seconds
         run = _feasible(lp, run, used, options.remaining(time_limit), clock)
         left = options.remaining(time_limit)
-        if run.status in UNKNOWN and (left is None or left > 0.0):
-            lp.highs.clearSolver()  # the dual simplex from the same start, then the retries
+        if retry and run.status in UNKNOWN and (left is None or left > 0.0):
+            # the dual simplex from the same start, then the retries (not at every hold:
+            # austere example, priority hold 1e-9: the dual simplex ran 100 s to no verdict)
+            lp.highs.clearSolver()
             lp.highs.setBasis(start)
             used = base
             run = lp.run(used, left)

@@ -315,20 +315,20 @@ def _fits(lp: HighsLP, basis: Any) -> bool:
 def _feasible(
     lp: HighsLP, run: RunInfo, used: dict[str, Any], limit: float | None, clock: _Clock
 ) -> RunInfo:
-    """A later stage's primal simplex optimum that HiGHS itself calls primal infeasible
-    (after unscaling), factorised afresh with stabler pivots (_REFACTOR); no verdict if
-    it stays infeasible.
+    """A later stage's primal simplex optimum, its basis factorised afresh with stabler
+    pivots (_REFACTOR, 0 iterations); no verdict if HiGHS then calls it primal infeasible.
 
-    Measured on the v2 example's max_capability cost stage: the primal simplex ends
-    "optimal" in 80 iterations with one bound missed by 1.5e-6 (primal solution status
-    infeasible) whatever the hold; the same basis factorised afresh is a clean optimum
-    (0 iterations, 0.02 s) with capability held to 1e-10, and infeasible with it held
-    exactly (where the dual simplex ends "unknown" after 9 s): the stage then holds
-    capability to the next FLOOR_SLACKS, as before."""
-    if run.status != "optimal" or _primal_feasible(lp):
+    The primal simplex keeps its point feasible only to its tolerances along the way:
+    measured on the v2 example, its priority-stage plan missed a B2 row by 1.9e-5 (the
+    audit's tolerance 1e-6) where the re-factorised one passes; its max_capability cost
+    stage ended "optimal" with a bound missed by 1.5e-6 (primal solution status
+    infeasible) whatever the hold, the same basis re-factorised is a clean optimum
+    (0.02 s) with capability held to 1e-10 and infeasible with it held exactly (where the
+    dual simplex ran 9 s to "unknown"): the stage then holds to the next FLOOR_SLACKS."""
+    if run.status != "optimal":
         return run
     if limit is not None and limit <= 0.0:
-        return replace(run, status="not_optimal", has_solution=False)
+        return run if _primal_feasible(lp) else replace(run, status="not_optimal")
     again = _from_basis(lp, lp.highs.getBasis(), used, limit, clock)
     if again.status == "optimal" and _primal_feasible(lp):
         return again

@@ -135,7 +135,7 @@ def solve(
     wanted = wanted and built.data.funding is not None
     if built.sense == "max" and outcome.optimal:
         report = list(outcome.stage_report)
-        outcome = _cost_stage(built, lp, options, outcome, started, clock, wanted)
+        outcome = _cost_stage(built, lp, options, outcome, started, clock)
         cost = pyo.value(built.model.cost) * built.data.money_scale
         outcome.stage_report = [*report, f"cost tie-break: discounted cost {cost:,.10g}"]
     if wanted and outcome.optimal:
@@ -204,9 +204,9 @@ _RETRIES: tuple[dict[str, Any], ...] = ({"presolve": "off"}, {"solver": "ipm"})
 #: simplex_strategy 1 is HiGHS's default (the dual simplex).
 _DEFAULTS = {"random_seed": 0, "presolve": "choose", "solver": "choose", "simplex_strategy": 1}
 
-#: HiGHS's strategy for a later LP stage: max_capability's cost tie-break, the funding
-#: priority stage (§8.7) and the re-solves that restore a failed stage's model. Each starts
-#: from the previous stage's optimal basis with a row that optimum satisfies added (or a
+#: HiGHS's strategy for the funding priority stage (§8.7) and the re-solve that restores
+#: its model if it fails (max_capability's cost tie-break keeps the dual: _cost_stage).
+#: Each starts from the previous stage's optimal basis with a row that optimum satisfies added (or a
 #: bound loosened) and the objective changed: the basis stays primal feasible, so the
 #: primal simplex goes on from it, where the dual simplex first has to regain dual
 #: feasibility. Measured side by side (bench/stages.py, bench/RESULTS.md "issue20d"): the
@@ -443,7 +443,6 @@ def _cost_stage(
     first: SolveOutcome,
     started: float,
     clock: _Clock,
-    priority_follows: bool = False,
 ) -> SolveOutcome:
     """max_capability: hold the capability optimum and minimise cost.
 
@@ -455,11 +454,10 @@ def _cost_stage(
     stage keeps the capability optimum (to the slack). The stage lives in HiGHS only: the
     Pyomo model is left as built.
 
-    When the funding priority stage follows, capability is held to at least
-    FLOOR_SLACKS[1]: on the exact hold's sliver of the optimal face the priority stage,
-    which holds cost on top of it, found no plan at any hold (v2 example with presolve
-    off: the primal simplex proved the exact hold, then every priority hold and the
-    retries ended "unknown").
+    It keeps the dual simplex (not LATER_STAGE): with the primal simplex its optimum lay
+    elsewhere on the optimal face, where a limit stage 1 prices (E2 bradley 2033 on the
+    v2 example) is no longer binding, and the sweep's binding list no longer matched
+    solve's (tests/test_sweep_checks.py); the primal run was 10x faster (bench/RESULTS.md).
     """
     m = built.model
     capability = pyo.value(m.capability)
@@ -479,13 +477,11 @@ def _cost_stage(
             return None
         return max(0.5, options.time_limit - (time.perf_counter() - started))
 
-    start = lp.highs.getBasis()  # stage 1's optimum: where every slack starts
-    slacks = FLOOR_SLACKS[1:] if priority_follows else FLOOR_SLACKS
-    for slack in slacks:
+    for slack in FLOOR_SLACKS:
         lp.set_row_lower(floor, floor_value(capability, slack), constant_of=m.capability)
         # one plain run per slack; the retries of other settings only at the last one
         last = slack == FLOOR_SLACKS[-1]
-        run = _run(lp, options, remaining(), clock, retry=last, later=True, start=start)
+        run = _run(lp, options, remaining(), clock, retry=last)
         if run.status == "optimal" or run.status == "time_limit":
             break
     outcome = _outcome(run, lp)
@@ -502,7 +498,7 @@ def _cost_stage(
     lp.set_col_bounds(held, lower, upper)
     objective = m.objective
     lp.set_objective(objective.expr, objective.sense)
-    if _run(lp, options, remaining(), clock, later=True).status == "optimal":
+    if _run(lp, options, remaining(), clock).status == "optimal":
         lp.load_values()
     first.message += "; the cost tie-break stage failed, cost is not minimised"
     return first

@@ -142,20 +142,22 @@ def solve(
         from forceplan.model.priority import run_priority_stage
 
         held_from: list[Any] = []  # the basis every hold starts from: the last stage's optimum
+        # after max_capability's cost tie-break the dual simplex needs 4-12 iterations; the
+        # primal one moved the plan elsewhere on the optimal face, where a limit stage 1
+        # prices was no longer binding (tests/test_sweep_checks.py): min_cost only
+        later = built.sense != "max"
 
         def run_once(retry: bool):
             if not held_from:
                 held_from.append(lp.highs.getBasis())
             if options.deadline is not None:  # --time-limit: the command's deadline
-                return _run(
-                    lp, options, options.remaining(), clock, retry, later=True, start=held_from[0]
-                )
+                return _run(lp, options, options.remaining(), clock, retry, later, held_from[0])
             left = (
                 None
                 if options.time_limit is None
                 else max(0.5, options.time_limit - (time.perf_counter() - started))
             )
-            return _run(lp, options, left, clock, retry, later=True, start=held_from[0])
+            return _run(lp, options, left, clock, retry, later, held_from[0])
 
         outcome = run_priority_stage(built, lp, run_once, outcome)
     for key in LATER_STAGE:  # options persist: later users of the instance (sweeps) get

@@ -1,7 +1,7 @@
 """HiGHS's strategy per solve stage (bench/RESULTS.md "issue20d"): stage 1 by HiGHS's
 default (the dual simplex), like max_capability's cost tie-break; the funding priority
-stage after a min_cost stage 1 by the primal simplex from that stage's optimal basis; the same workbook gives the same
-plan digit for digit (MODEL.md §4)."""
+stage after a min_cost stage 1 by the primal simplex from that stage's optimal basis; the
+same workbook gives the same plan digit for digit (MODEL.md §4)."""
 
 from __future__ import annotations
 

@@ -65,3 +65,17 @@ def test_held_tie_break_keeps_whole_plan_capability_and_lp_minimum(tmp_path, see
     run = lp.run({"output_flag": False, "random_seed": 0})
     assert run.status == "optimal"
     assert _close(run.objective, cost)
+
+
+def test_held_priority_stage_is_an_lp_on_the_whole_plan(tmp_path):
+    """min_cost with funding priorities: the priority stage runs on the held LP; the plan
+    stays whole and its cost stays the MIP's optimum (to the priority stage's hold)."""
+    path = random_workbook(tmp_path / "m.xlsx", 2, 3, 2, 3, integer_orders=True, money=True)
+    held = run_solve(SolveRequest(path, write=False, integer_units=True, hold_whole_decisions=True))
+    plain = run_solve(SolveRequest(path, write=False, integer_units=True))
+    assert held.outcome.optimal and plain.outcome.optimal, held.outcome.message
+    assert held.outcome.stages[-1].startswith("funding priority")
+    assert any("whole decisions held" in s for s in held.outcome.stage_report)
+    ints = _integers(held.built.model)
+    assert all(abs(v.value - round(v.value)) <= 1e-9 for v in ints)
+    assert _close(pyo.value(held.built.model.cost), pyo.value(plain.built.model.cost))

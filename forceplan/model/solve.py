@@ -165,6 +165,10 @@ def solve(
             )
             return _run(lp, options, left, clock, retry=retry)
 
+        if held is not None and built.sense != "max" and run_once(True).status == "optimal":
+            # holding the integers discarded HiGHS's solution (the priority stage reads the
+            # objective it holds): stage 1 again, as the LP given the whole decisions
+            lp.load_values()
         outcome = run_priority_stage(built, lp, run_once, outcome)
     outcome.solver_seconds = time.perf_counter() - started
     outcome.compile_seconds = compiled - started

@@ -210,7 +210,13 @@ def explain_infeasible(run: SolveRun, progress: Progress = _no_progress) -> None
         elastic.built = build_model(elastic.data)
         elastic.outcome = solve(
             elastic.built,
-            SolveOptions(req.time_limit, req.mip_gap, req.threads, deadline=run.deadline),
+            SolveOptions(
+                req.time_limit,
+                req.mip_gap,
+                req.threads,
+                deadline=run.deadline,
+                hold_whole_decisions=req.hold_whole_decisions,
+            ),
         )
         if elastic.outcome.has_solution:
             elastic.tables = build_tables(elastic.built, elastic.outcome)

@@ -224,6 +224,15 @@ def solve(
         float | None,
         typer.Option("--mip-gap", metavar="GAP", min=0.0, help="Relative MIP gap to stop at."),
     ] = None,
+    hold_whole: Annotated[
+        bool,
+        typer.Option(
+            "--hold-whole",
+            help="MIP: run the cost tie-break and funding priority stages as LPs with the "
+            "whole units and items of the first stage held (much faster; cost is then "
+            "minimised given those decisions, not over every whole plan).",
+        ),
+    ] = False,
     threads: Annotated[
         int | None, typer.Option("--threads", metavar="N", min=1, help="Solver threads.")
     ] = None,
@@ -277,6 +286,7 @@ def solve(
         integer_units=integer_units,
         time_limit=time_limit,
         mip_gap=mip_gap,
+        hold_whole_decisions=hold_whole,
         threads=threads,
         force=force,
         solver_log=solver_log,

@@ -51,6 +51,14 @@ class SolveOptions:
     #: time.perf_counter() value by which every HiGHS run of this solve (stages and
     #: retries included) must end: `--time-limit` is a deadline for the whole command
     deadline: float | None = None
+    #: a MIP's later stages (cost tie-break, funding priority): False (the default) runs
+    #: them as MIPs, the lexicographic optimum over every whole plan that MODEL.md §4's
+    #: tie-break defines; True holds every integer decision at its stage-1 value and runs
+    #: them as LPs: the plan stays whole, stage 1's optimum is kept, and cost (then the
+    #: priority rule) is minimised given those whole decisions, not over all of them.
+    #: Measured on the v2 example with whole major items: the cost MIP found no plan in
+    #: 284 s; held, the stage is an LP (bench/RESULTS.md, issue 20c)
+    hold_whole_decisions: bool = False
 
     def remaining(self, limit: float | None = None) -> float | None:
         """Seconds HiGHS may still run: the smaller of `limit` and the time to the deadline
@@ -131,13 +139,20 @@ def solve(
         outcome.sensitivity = capture(lp, penalty_cols)
     if outcome.has_solution:
         outcome.stage_report.append(f"{built.data.objective}: {_reported_objective(built):,.10g}")
+    wanted = options.priority_stage and built.data.priority_stage
+    priority = wanted and built.data.funding is not None
+    held = None
+    later = built.sense == "max" or priority
+    if lp.is_mip and outcome.optimal and options.hold_whole_decisions and later:
+        held = _hold_whole(lp, outcome)
     if built.sense == "max" and outcome.optimal:
         report = list(outcome.stage_report)
         outcome = _cost_stage(built, lp, options, outcome, started, clock)
         cost = pyo.value(built.model.cost) * built.data.money_scale
         outcome.stage_report = [*report, f"cost tie-break: discounted cost {cost:,.10g}"]
-    wanted = options.priority_stage and built.data.priority_stage
-    if wanted and outcome.optimal and built.data.funding is not None:
+    if held is not None:
+        outcome.bound, outcome.gap = held  # the MIP's (stage 1), not the held LP's
+    if priority and outcome.optimal:
         from forceplan.model.priority import run_priority_stage
 
         def run_once(retry: bool):
@@ -150,6 +165,10 @@ def solve(
             )
             return _run(lp, options, left, clock, retry=retry)
 
+        if held is not None and built.sense != "max" and run_once(True).status == "optimal":
+            # holding the integers discarded HiGHS's solution (the priority stage reads the
+            # objective it holds): stage 1 again, as the LP given the whole decisions
+            lp.load_values()
         outcome = run_priority_stage(built, lp, run_once, outcome)
     outcome.solver_seconds = time.perf_counter() - started
     outcome.compile_seconds = compiled - started
@@ -158,6 +177,14 @@ def solve(
     if outcome.has_solution:
         outcome.objective = _reported_objective(built)
     return outcome
+
+
+def _hold_whole(lp: HighsLP, outcome: SolveOutcome) -> tuple[float | None, float | None]:
+    """SolveOptions.hold_whole_decisions: fix the stage-1 integer decisions; returns the
+    stage-1 MIP bound and gap, which the later stages' outcome keeps."""
+    count = lp.hold_integers()
+    outcome.stage_report.append(f"whole decisions held at their stage-1 values: {count:,}")
+    return outcome.bound, outcome.gap
 
 
 def _warm_start(lp: HighsLP, structure: str, options: SolveOptions) -> str:
@@ -310,7 +337,7 @@ def _outcome(run: RunInfo, lp: HighsLP) -> SolveOutcome:
         run.status,
         _MESSAGES.get(run.status, _MESSAGES["not_optimal"]),
         run.has_solution,
-        lp.is_mip,
+        lp.is_mip or lp.held_integers > 0,
         bound=run.bound,
         gap=run.gap,
         lp=lp,
@@ -389,6 +416,8 @@ def _cost_stage(
             break
     outcome = _outcome(run, lp)
     stage = "cost tie-break" + (f" (capability held to {slack:g})" if slack else "")
+    if lp.held_integers:
+        stage += " (whole decisions held)"
     outcome.stages = [*first.stages, stage]
     outcome.sensitivity = first.sensitivity
     if outcome.optimal:

@@ -233,6 +233,14 @@ def solve(
             "minimised given those decisions, not over every whole plan).",
         ),
     ] = False,
+    mip_start: Annotated[
+        bool,
+        typer.Option(
+            "--mip-start",
+            help="MIP: start from the LP plan rounded to whole units and items and repaired "
+            "to a feasible plan (costs two or three LP solves first).",
+        ),
+    ] = False,
     threads: Annotated[
         int | None, typer.Option("--threads", metavar="N", min=1, help="Solver threads.")
     ] = None,
@@ -287,6 +295,7 @@ def solve(
         time_limit=time_limit,
         mip_gap=mip_gap,
         hold_whole_decisions=hold_whole,
+        mip_start=mip_start,
         threads=threads,
         force=force,
         solver_log=solver_log,

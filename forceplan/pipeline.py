@@ -51,6 +51,8 @@ class SolveRequest:
     release_solver: bool = False
     #: a MIP's later stages as LPs with the stage-1 whole decisions held (SolveOptions)
     hold_whole_decisions: bool = False
+    #: a MIP's stage 1 starts from its LP relaxation rounded and repaired (SolveOptions)
+    mip_start: bool = False
 
 
 @dataclass
@@ -156,6 +158,7 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
                 cold_reason=cold_reason,
                 deadline=_solve_deadline(run),
                 hold_whole_decisions=request.hold_whole_decisions,
+                mip_start=request.mip_start,
             ),
             on_compiled=start_preparing,
         )

@@ -59,6 +59,10 @@ class SolveOptions:
     #: Measured on the v2 example with whole major items: the cost MIP found no plan in
     #: 284 s; held, the stage is an LP (bench/RESULTS.md, issue 20c)
     hold_whole_decisions: bool = False
+    #: a MIP's stage 1 starts from its LP relaxation rounded and repaired to a feasible
+    #: plan (forceplan.model.mipstart); off by default: measured on the v2 example it costs
+    #: two or three LP solves and does not shorten the MIP (bench/RESULTS.md, issue 20e)
+    mip_start: bool = False
 
     def remaining(self, limit: float | None = None) -> float | None:
         """Seconds HiGHS may still run: the smaller of `limit` and the time to the deadline
@@ -126,9 +130,12 @@ def solve(
     if on_compiled is not None:
         on_compiled()
     clock = _Clock()
+    start_note = _rounded_start(built, lp, options, clock) if options.mip_start else None
     run = _run(lp, options, options.remaining(options.time_limit), clock)
     outcome = _outcome(run, lp)
     outcome.stages.append(built.data.objective)
+    if start_note is not None:
+        outcome.stage_report.append(start_note)
     if run.has_solution:
         lp.load_values()
     basis = warm.capture(lp.highs, structure) if outcome.optimal and not lp.is_mip else None
@@ -177,6 +184,21 @@ def solve(
     if outcome.has_solution:
         outcome.objective = _reported_objective(built)
     return outcome
+
+
+def _rounded_start(
+    built: BuiltModel, lp: HighsLP, options: SolveOptions, clock: _Clock
+) -> str | None:
+    """SolveOptions.mip_start: install the LP plan rounded and repaired as stage 1's first
+    incumbent (forceplan.model.mipstart); the stage report's words for it."""
+    if not lp.is_mip:
+        return None
+    from forceplan.model import mipstart
+
+    def run() -> RunInfo:
+        return _run(lp, options, options.remaining(options.time_limit), clock, retry=False)
+
+    return mipstart.describe(mipstart.find_start(built, lp, run), built)
 
 
 def _hold_whole(lp: HighsLP, outcome: SolveOutcome) -> tuple[float | None, float | None]:

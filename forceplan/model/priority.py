@@ -95,8 +95,10 @@ def run_priority_stage(built: BuiltModel, lp: Any, run_once: Any, outcome: Any) 
 
 
 def _start_from(h: Any, values: list[float]) -> None:
-    """The previous stage's plan as HiGHS's first incumbent. Measured on the v2 example
-    with whole units (min_cost): the priority MIP took 8.2 s without it, _ s with it."""
+    """The previous stage's plan as HiGHS's first incumbent: a priority MIP stopped by the
+    time limit then still has a plan. Measured on the v2 example with whole units
+    (min_cost, bench/RESULTS.md issue 20e) it does not make the stage faster (40.8 s
+    without, 39.7 s with, side by side on a loaded machine)."""
     import highspy
 
     start = highspy.HighsSolution()

@@ -21,7 +21,12 @@ from forceplan.pipeline import SolveRequest, run_solve
 from forceplan.workbook.basis_sheet import read_basis
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "ukraine-2026-2035.xlsx"
-REL = 1e-9
+#: Warm and cold runs reach the optimum from different bases; HiGHS proves each optimal to
+#: its tolerances (reduced costs within 1e-7), so their objectives may differ in the ninth
+#: digit: 1.9e-9 relative on the v2 example's max_capability after a funding edit (stage 1:
+#: 21,115.01949 warm vs 21,115.01953 cold). 1e-8 is still 100x tighter than the contract's
+#: sixth significant digit; a warm start that stopped short would miss it by far more.
+REL = 1e-8
 
 
 def solve(path: Path, out: Path, **options: Any):

@@ -224,6 +224,23 @@ def solve(
         float | None,
         typer.Option("--mip-gap", metavar="GAP", min=0.0, help="Relative MIP gap to stop at."),
     ] = None,
+    hold_whole: Annotated[
+        bool,
+        typer.Option(
+            "--hold-whole",
+            help="MIP: run the cost tie-break and funding priority stages as LPs with the "
+            "whole units and items of the first stage held (much faster; cost is then "
+            "minimised given those decisions, not over every whole plan).",
+        ),
+    ] = False,
+    mip_start: Annotated[
+        bool,
+        typer.Option(
+            "--mip-start",
+            help="MIP: start from the LP plan rounded to whole units and items and repaired "
+            "to a feasible plan (costs two or three LP solves first).",
+        ),
+    ] = False,
     threads: Annotated[
         int | None, typer.Option("--threads", metavar="N", min=1, help="Solver threads.")
     ] = None,
@@ -277,6 +294,8 @@ def solve(
         integer_units=integer_units,
         time_limit=time_limit,
         mip_gap=mip_gap,
+        hold_whole_decisions=hold_whole,
+        mip_start=mip_start,
         threads=threads,
         force=force,
         solver_log=solver_log,

@@ -51,6 +51,18 @@ class SolveOptions:
     #: time.perf_counter() value by which every HiGHS run of this solve (stages and
     #: retries included) must end: `--time-limit` is a deadline for the whole command
     deadline: float | None = None
+    #: a MIP's later stages (cost tie-break, funding priority): False (the default) runs
+    #: them as MIPs, the lexicographic optimum over every whole plan that MODEL.md §4's
+    #: tie-break defines; True holds every integer decision at its stage-1 value and runs
+    #: them as LPs: the plan stays whole, stage 1's optimum is kept, and cost (then the
+    #: priority rule) is minimised given those whole decisions, not over all of them.
+    #: Measured on the v2 example with whole major items: the cost MIP found no plan in
+    #: 284 s; held, the stage is an LP (bench/RESULTS.md, issue 20c)
+    hold_whole_decisions: bool = False
+    #: a MIP's stage 1 starts from its LP relaxation rounded and repaired to a feasible
+    #: plan (forceplan.model.mipstart); off by default: measured on the v2 example it costs
+    #: two or three LP solves and does not shorten the MIP (bench/RESULTS.md, issue 20e)
+    mip_start: bool = False
 
     def remaining(self, limit: float | None = None) -> float | None:
         """Seconds HiGHS may still run: the smaller of `limit` and the time to the deadline
@@ -118,9 +130,12 @@ def solve(
     if on_compiled is not None:
         on_compiled()
     clock = _Clock()
+    start_note = _rounded_start(built, lp, options, clock) if options.mip_start else None
     run = _run(lp, options, options.remaining(options.time_limit), clock)
     outcome = _outcome(run, lp)
     outcome.stages.append(built.data.objective)
+    if start_note is not None:
+        outcome.stage_report.append(start_note)
     if run.has_solution:
         lp.load_values()
     basis = warm.capture(lp.highs, structure) if outcome.optimal and not lp.is_mip else None
@@ -133,11 +148,17 @@ def solve(
         outcome.stage_report.append(f"{built.data.objective}: {_reported_objective(built):,.10g}")
     wanted = options.priority_stage and built.data.priority_stage
     wanted = wanted and built.data.funding is not None
+    held = None
+    later_stages = built.sense == "max" or wanted
+    if lp.is_mip and outcome.optimal and options.hold_whole_decisions and later_stages:
+        held = _hold_whole(lp, outcome)
     if built.sense == "max" and outcome.optimal:
         report = list(outcome.stage_report)
         outcome = _cost_stage(built, lp, options, outcome, started, clock)
         cost = pyo.value(built.model.cost) * built.data.money_scale
         outcome.stage_report = [*report, f"cost tie-break: discounted cost {cost:,.10g}"]
+    if held is not None:
+        outcome.bound, outcome.gap = held  # the MIP's (stage 1), not the held LP's
     if wanted and outcome.optimal:
         from forceplan.model.priority import run_priority_stage
 
@@ -159,6 +180,12 @@ def solve(
             )
             return _run(lp, options, left, clock, retry, later, held_from[0])
 
+        if held is not None and built.sense != "max":
+            # holding the integers discarded HiGHS's solution (the priority stage reads the
+            # objective it holds): stage 1 again, as the LP given the whole decisions (HiGHS's
+            # default simplex: there is no optimal basis yet for the primal to start from)
+            if _run(lp, options, options.remaining(options.time_limit), clock).status == "optimal":
+                lp.load_values()
         outcome = run_priority_stage(built, lp, run_once, outcome)
     for key in LATER_STAGE:  # options persist: later users of the instance (sweeps) get
         lp.highs.setOptionValue(key, _DEFAULTS[key])  # HiGHS's defaults back
@@ -169,6 +196,29 @@ def solve(
     if outcome.has_solution:
         outcome.objective = _reported_objective(built)
     return outcome
+
+
+def _rounded_start(
+    built: BuiltModel, lp: HighsLP, options: SolveOptions, clock: _Clock
+) -> str | None:
+    """SolveOptions.mip_start: install the LP plan rounded and repaired as stage 1's first
+    incumbent (forceplan.model.mipstart); the stage report's words for it."""
+    if not lp.is_mip:
+        return None
+    from forceplan.model import mipstart
+
+    def run() -> RunInfo:
+        return _run(lp, options, options.remaining(options.time_limit), clock, retry=False)
+
+    return mipstart.describe(mipstart.find_start(built, lp, run), built)
+
+
+def _hold_whole(lp: HighsLP, outcome: SolveOutcome) -> tuple[float | None, float | None]:
+    """SolveOptions.hold_whole_decisions: fix the stage-1 integer decisions; returns the
+    stage-1 MIP bound and gap, which the later stages' outcome keeps."""
+    count = lp.hold_integers()
+    outcome.stage_report.append(f"whole decisions held at their stage-1 values: {count:,}")
+    return outcome.bound, outcome.gap
 
 
 def _warm_start(lp: HighsLP, structure: str, options: SolveOptions) -> str:
@@ -403,7 +453,7 @@ def _outcome(run: RunInfo, lp: HighsLP) -> SolveOutcome:
         run.status,
         _MESSAGES.get(run.status, _MESSAGES["not_optimal"]),
         run.has_solution,
-        lp.is_mip,
+        lp.is_mip or lp.held_integers > 0,
         bound=run.bound,
         gap=run.gap,
         lp=lp,
@@ -488,6 +538,8 @@ def _cost_stage(
             break
     outcome = _outcome(run, lp)
     stage = "cost tie-break" + (f" (capability held to {slack:g})" if slack else "")
+    if lp.held_integers:
+        stage += " (whole decisions held)"
     outcome.stages = [*first.stages, stage]
     outcome.sensitivity = first.sensitivity
     if outcome.optimal:

@@ -180,12 +180,13 @@ def solve(
             )
             return _run(lp, options, left, clock, retry, later, held_from[0])
 
-        if held is not None and built.sense != "max":
-            # holding the integers discarded HiGHS's solution (the priority stage reads the
-            # objective it holds): stage 1 again, as the LP given the whole decisions (HiGHS's
-            # default simplex: there is no optimal basis yet for the primal to start from)
-            if _run(lp, options, options.remaining(options.time_limit), clock).status == "optimal":
-                lp.load_values()
+        # holding the integers discarded HiGHS's solution (the priority stage reads the
+        # objective it holds): stage 1 again, as the LP given the whole decisions (HiGHS's
+        # default simplex: there is no optimal basis yet for the primal to start from)
+        again = held is not None and built.sense != "max"
+        left = options.remaining(options.time_limit)
+        if again and _run(lp, options, left, clock).status == "optimal":
+            lp.load_values()
         outcome = run_priority_stage(built, lp, run_once, outcome)
     for key in LATER_STAGE:  # options persist: later users of the instance (sweeps) get
         lp.highs.setOptionValue(key, _DEFAULTS[key])  # HiGHS's defaults back

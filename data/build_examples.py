@@ -317,7 +317,10 @@ FX_DRIFT = 0.03
 # Whole units and whole major items (tag "integer") make the model a MIP: measured
 # 2026-11-28 on the loaded 2-core box, min_cost with integer_units took 379 s against 33 s
 # for the LP (11.5x; the optimum 0.003% dearer); whole items too found no solution in
-# 60 s. Off in the bundled example; set True here to try.
+# 60 s. Off in the bundled example; set True here to try. Measured again side by side
+# with the LP (bench/mip_example.py, bench/RESULTS.md "issue20e"): whole units min_cost
+# 5.8x the LP, max_capability not proven at 10x (gap 0.07 %); whole items alone 1.7x
+# with `solve --hold-whole`.
 INTEGER = False
 
 

@@ -49,6 +49,14 @@ def test_budget_sweep_sample_agrees_with_fresh_solves(tmp_path: Path) -> None:
     assert optimal >= 3
 
 
+def _slack(row: dict) -> float:
+    """Distance of a Plan_Constraints row's value from its nearest bound (relative)."""
+    bounds = [b for b in (row["lower"], row["upper"]) if b is not None and b == b]
+    if not bounds:
+        return float("inf")
+    return min(abs(row["value"] - b) / max(1.0, abs(b)) for b in bounds)
+
+
 def _solve_limits(objective: str) -> tuple[dict[str, dict], list[dict]]:
     run = run_solve(SolveRequest(EXAMPLE, write=False, objective=objective))
     frame = run.tables.tables["Plan_Constraints"]
@@ -87,10 +95,15 @@ def test_sweep_binding_limits_follow_the_rules_of_solve(
             and not is_identity(solved)
             and not (solved["lower"] == 0 and solved["side"] == "min")
         )
-        assert is_printed_limit(solved) or degenerate or other_duals, (text, note)
+        # the sweep lists stage 1's binding limits; solve prices stage 1 too (MODEL.md §8.8)
+        # but marks binding in its final plan, which a later stage (cost tie-break, funding
+        # priority) may move off a limit: v2 example max_capability, E2 bradley 2033 binds
+        # in stage 1 and has 0.04 to spare after the later stages, so solve prices it 0
+        moved_off = not solved["shadow_price"] and _slack(solved) > 1e-7
+        assert is_printed_limit(solved) or degenerate or other_duals or moved_off, (text, note)
         if price.rstrip(")") != _num(float(solved["shadow_price"])):
             # a degenerate optimum has more than one set of prices (MODEL.md §8.8)
-            assert "degenerate" in note or other_duals, (text, price, solved["shadow_price"])
+            assert "degenerate" in note or other_duals or moved_off, (text, price)
     # and every limit solve prints with a unique price is listed
     printed = {
         f"{r['id']} {r['kind']} {r['index']}"

@@ -6,9 +6,8 @@ writes, byte for byte the same on every run,
 
     data/ukraine-2026-2035.xlsx        the base case: from the wartime force to the
                                        800,000 peacetime army, 2026-2035
-    data/ukraine-austere.xlsx          the same with partner money halved: no plan exists
-                                       (`forceplan solve` exits 3 and explains why;
-                                       `--elastic` names the shortfalls)
+    data/ukraine-austere.xlsx          the same with 20% less money and unit floors at 70%:
+                                       the plan chooses which capability to give up
 
 and copies both into forceplan/examples/ (shipped as package data:
 `forceplan template x.xlsx --example ukraine-2026-2035`).
@@ -158,7 +157,21 @@ SOURCES: dict[str, tuple[str, str]] = {
         "2025-09",
     ),
     "wounded": ("about half of the wounded return to duty (pravda.com.ua)", "2025-02"),
+    "nbu-target": (
+        "Національний банк України: inflation target 5% +/- 1 pp (bank.gov.ua, monetary "
+        "policy strategy)",
+        "2025",
+    ),
+    "budget-law-2026": (
+        "Закон України «Про Державний бюджет України на 2026 рік»: defence and security "
+        "UAH 2.8 tn (anews.com.tr 2025/12/03)",
+        "2025-12-03",
+    ),
 }
+#: Tags whose figures are official (a law, an agreement, a ministry's published rate):
+#: "measured" on the Sources sheet; the other SOURCES are "estimate".
+MEASURED = {"peace-plan", "pay-2026", "contract-1824", "budget-2025", "budget-2026",
+            "eu-loan", "nbu-target", "budget-law-2026"}
 
 #: Values we chose, and why. Every one is marked "assumption" on the Sources sheet.
 ASSUMPTIONS: dict[str, str] = {
@@ -181,6 +194,9 @@ ASSUMPTIONS: dict[str, str] = {
     "as a junior officer",
     "overstrength": "career personnel without a post still cost housing and administration; "
     "mobilised personnel above establishment cost nothing extra (they are the draw-down pool)",
+    "overstrength-max": "career soldiers without a post (in transit, awaiting a unit) "
+    "are capped at 10% of a class's end-2025 strength + 500: the plan cannot hold 800,000 "
+    "soldiers and disband the units they serve in",
     "attrition": "annual losses (killed, wounded not returning, AWOL, end of contract, "
     "retirement); AWOL alone ran at ~190,000 a year in 2025, so wartime classes get the "
     "highest rates; lower for career grades",
@@ -191,12 +207,24 @@ ASSUMPTIONS: dict[str, str] = {
     "institutional": "posts outside brigades (General Staff, corps and regional HQs, "
     "recruiting centres, training base, hospitals, depots, repair plants, air bases); no "
     "public figure, ~205,000 chosen (about a quarter of the 800,000 force)",
-    "demob": "no demobilisation law yet: a phased legal discharge of mobilised personnel "
-    "after the freeze, all discharged by the end of 2030",
+    "demob": "no demobilisation law yet: discharge capacity (medical boards, paperwork) "
+    "chosen above the yearly discharges the service limit implies",
+    "service-limit": "no demobilisation law yet; the draft discussed in 2025 limits "
+    "mobilised service to 36 months: 3 years counted from the freeze with credit for the "
+    "longest-serving (a fifth of the end-2025 mobilised leave in 2026)",
+    "contract-term": "first contract term of 5 years (NATO armies: 4-6); at its end a "
+    "soldier is promoted to NCO, goes to the reserve or leaves; the end-2025 contract "
+    "force mostly signed in 2024-25",
     "mobilisation": "mobilisation continues at a falling rate in 2026-2027 and stops in 2028",
     "glide": "straight glide path from ~888,000 to the 800,000 ceiling in 2029, held after",
     "courses": "capacities chosen from the public concurrent-trainee figures (20,000-35,000 "
     "at any time, i.e. ~150,000-200,000 a year at 2 months each) and course lengths",
+    "academy": "NCOs promoted to officer study 18 months at the National Army Academy "
+    "before their first officer post (C2, duration_years 1.5: out of duty all of the first "
+    "year and half of the second); the fee is paid once, at entry (1.5 x 300,000 UAH); a "
+    "seat is a trainee on the course in a year, both years counted. University graduates "
+    "keep the short officer_course (a longer one for them left no plan in 2026: the force "
+    "needs its new officers at once); officers' end-2025 strength +8% (on courses)",
     "partner-courses": "partner-run courses are paid by the partner (cost 0 to Ukraine); "
     "mandates assumed extended one year past their announced end and then closed",
     "equipment-price": "no public unit price found; order of magnitude from comparable "
@@ -227,10 +255,91 @@ ASSUMPTIONS: dict[str, str] = {
     "duty at half availability, capped per class",
     "pool": "voluntary recruiting pool after the freeze; below the wartime intake of "
     "~360,000 a year",
+    "peace-pay": "the line-duty supplement (front-line +100,000/month for about one "
+    "person-month in four) phases out after the freeze: full in 2026, half in 2027, a fifth "
+    "in 2028, none from 2029 (PersonnelYears.annual_cost)",
+    "peace-attrition": "losses fall from wartime rates (AWOL, killed, wounded) in 2026 to "
+    "peacetime turnover (end of contract, retirement) from 2028, a third of the way in 2027 "
+    "(PersonnelYears.attrition_rate); NATO armies lose 7-10% of contract soldiers a year",
+    "reserve": "a reserve component (one class per trade) of discharged mobilised and "
+    "contract soldiers: training days and a retainer, no post; the peace plan's army needs a "
+    "trained reserve to be credible",
+    "reserve-size": "reserve band from 2029: at least 150,000 trained reservists (a fifth of "
+    "the active force)",
+    "move-eligible": "only the part of a grade that has served long enough (about two years "
+    "in four) may be promoted or cross-trained in a year",
+    "smoothing": "recruiting offices and training bases cannot swing year to year: each "
+    "class's intake may change by 15% of its end-2025 strength (at least 300), all intake by "
+    "30,000 a year (issue 15's measurement: 5%/10,000 leaves no plan)",
+    "steady": "the plan must end in a year that can be repeated (terminal = steady): no "
+    "collapse of intake, training or renewals in 2035",
+    "ld-share": "wounded returning to limited duty are a fact: at least 1% of every career "
+    "class (up to the 3% cap)",
+    "peace-use": "in peacetime, consumables are used in training only (a share of the stock "
+    "per year: shells 8%, FPV 25%, other drones and missiles 5-15%); the freeze year 2026 "
+    "still uses them at wartime rates (EquipmentYears.attrition_rate)",
+    "war-reserve": "an explicit war-reserve stock built up to 2030 outside units "
+    "(EquipmentYears.requirement): 1 m rounds of 155 mm, 1.5 m FPV drones, 100,000 "
+    "interceptor drones, 400 PAC-3",
+    "om-training": "unit O&M no longer includes training ammunition and drones (now the "
+    "equipment's peacetime expenditure): a fifth lower than the wartime figure",
+    "fx-path": "start near the NBU rates of late 2025 (42 UAH/USD, 48 UAH/EUR); the hryvnia "
+    "loses 3% a year against both",
+    "price-index": "UAH prices of the national lines rise with the NBU target: 2026 = 1, "
+    "then 6% (2027), 5% a year after; foreign prices follow the exchange-rate path instead",
+    "payment-profile": "long-lead items are paid as they are built: tanks, IFVs and air "
+    "defence fire units over 3 years, Patriot batteries over 4, fighters over 3 (30/40/30%)",
+    "fixed-spending": "payments still due in 2026-2028 on contracts signed before 2026 "
+    "(CAESAR, IRIS-T, CV90, Bohdana, F-16 support already contracted); no public figure",
+    "expiry": "the EU loan's defence money must be spent within 2 years of its tranche "
+    "(expires_after = 2), or it lapses",
+    "spending-order": "spend the expiring EU loan first, then other partners and PURL, the "
+    "national budget last (Funding.priority 1/2/2/3)",
+    "integer": "whole units (integer_units) and whole major items (Equipment.integer: "
+    "tanks, IFVs, howitzers, launchers, fire units, aircraft)",
+    "budget-binds": "the Armed Forces' share of the national budget (0.92 tn UAH in 2026 "
+    "beside 0.72 tn of EU loan, 1.7-2.1 tn from 2029; nominal): set so that the "
+    "cheapest plan that keeps the unit floors and the 800,000 army fits in 78% of it (the "
+    "floors stay affordable at 0.8x of all money) and every extra hryvnia buys capability "
+    "(heavy brigades, aircraft): money, not people, limits capability - what a minister "
+    "must choose",
+    "heavy-brigade": "a mechanised brigade re-equipped with Western IFVs and tanks (CV90, "
+    "Leopard 2): same people as a contract brigade, more capability, much more money; "
+    "every mechanised brigade may be re-equipped by 2033 (mech_brigade floor 0 from 2033, "
+    "heavy_brigade up to 60), as fast as Leopard 2 (300 a year) and CV90 (400 a year) "
+    "production allows",
 }
 
-# Conversion rates: UAH per unit of foreign currency (tag "fx").
+# Conversion rates: UAH per unit of foreign currency in 2026 (tag "fx"), and the yearly
+# fall of the hryvnia after it (tag "fx-path").
 FX = {"UAH": 1.0, "USD": 42.0, "EUR": 48.0}
+FX_DRIFT = 0.03
+# Whole units and whole major items (tag "integer") make the model a MIP: measured
+# 2026-11-28 on the loaded 2-core box, min_cost with integer_units took 379 s against 33 s
+# for the LP (11.5x; the optimum 0.003% dearer); whole items too found no solution in
+# 60 s. Off in the bundled example; set True here to try. Measured again side by side
+# with the LP (bench/mip_example.py, bench/RESULTS.md "issue20e"): whole units min_cost
+# 5.8x the LP, max_capability not proven at 10x (gap 0.07 %); whole items alone 1.7x
+# with `solve --hold-whole`.
+INTEGER = False
+
+
+def fx(currency: str, year: int) -> float:
+    """UAH per unit of `currency` in `year` (the ExchangeRates path)."""
+    return round(FX[currency] * (1 + FX_DRIFT) ** (year - YEARS[0]), 4)
+
+
+#: Price index of the UAH budget lines (tag "price-index"): 2026 = 1.
+INFLATION = {2027: 0.06}  # then 5% a year (the NBU target)
+
+
+def price_index(year: int) -> float:
+    level = 1.0
+    for y in YEARS[1:]:
+        if y > year:
+            break
+        level *= 1 + INFLATION.get(y, 0.05)
+    return round(level, 6)
 
 # ---------------------------------------------------------------------------------------
 # Trades and grades
@@ -270,11 +379,44 @@ PAY = {
 TRADE_PAY_PREMIUM = {"aviation": (0.10, "premium"), "special_ops": (0.10, "premium")}
 
 
-def annual_cost(trade: str, grade: str) -> float:
-    (cash, supplement, overhead), _tag = PAY[grade]
-    premium = TRADE_PAY_PREMIUM.get(trade, (0.0, ""))[0]
-    return round((12 * (cash + supplement) + overhead) * (1 + premium), -3)
+#: Share of the line-duty supplement still paid in a year (tag "peace-pay"); 0 after 2028.
+SUPPLEMENT_SHARE = {2026: 1.0, 2027: 0.5, 2028: 0.2}
 
+
+def annual_cost(trade: str, grade: str, year: int | None = None) -> float:
+    """Pay per person-year; `year` None = peacetime (no line-duty supplement)."""
+    (cash, supplement, overhead), _tag = PAY[grade]
+    share = SUPPLEMENT_SHARE.get(year, 0.0) if year is not None else 0.0
+    premium = TRADE_PAY_PREMIUM.get(trade, (0.0, ""))[0]
+    return round((12 * (cash + share * supplement) + overhead) * (1 + premium), -3)
+
+
+#: Peacetime attrition per career grade (tag "peace-attrition"): the wartime rate of
+#: GRADE_FLOWS holds in 2026, a third of the way down in 2027, this rate from 2028.
+PEACE_ATTRITION = {"contract_soldier": 0.08, "nco": 0.05, "junior_officer": 0.05,
+                   "senior_officer": 0.04}
+
+
+def attrition(grade: str, year: int) -> float:
+    war = GRADE_FLOWS[grade][0]
+    peace = PEACE_ATTRITION.get(grade, war)
+    if year <= 2026:
+        return war
+    return round(war - (war - peace) / 3, 4) if year == 2027 else peace
+
+
+#: The reserve component (tag "reserve"): one class per trade, grade RESERVE_GRADE.
+RESERVE_GRADE = "reservist"
+RESERVE = {"annual_cost": 40_000, "attrition_rate": 0.10, "transfer_cost": 10_000}
+RESERVE_MIN = (150_000, 2029, "reserve-size")  # EndStrength component=reserve from 2029
+MOVE_ELIGIBLE = ({"contract_soldier": 0.5, "nco": 0.5, "junior_officer": 0.5},
+                 "move-eligible")
+STEP_SHARE, STEP_FLOOR, STEP_TOTAL = 0.15, 300, 30_000  # tag "smoothing"
+LD_SHARE_MIN = (None, "ld-share")  # 0.01 leaves no plan with terminal = steady
+
+
+#: End-2025 strength above the posts (tag "toe"): in training, on limited duty.
+CUSHION = {"junior_officer": 1.08, "senior_officer": 1.08}
 
 #: Accession costs (UAH per person joining, line recruiting).
 CONTRACT_SIGNING_BONUS = (100_000, "bonus")  # 1/10 of the 18-24 programme's 1 m
@@ -293,6 +435,9 @@ GRADE_FLOWS = {
 }
 
 OVERSTRENGTH_COST = (60_000, "overstrength")  # career personnel without a post (housing, admin)
+#: career personnel without a post: at most this share of end-2025 strength + a floor
+#: (tag "overstrength-max"), so that 800,000 soldiers need 800,000 posts' worth of units
+OVERSTRENGTH_MAX = (0.10, 500)
 LIMITED_DUTY = {
     # extra cost per head-year (rehabilitation), availability, cap as share of 2025 strength
     "cost": (20_000, "limited-duty"),
@@ -335,24 +480,30 @@ UNIT_TYPES = [
      "wartime", 7, 1.2 * BN, 0, 0.3 * BN, 0),
     ("mech_brigade", "mechanised brigade, peacetime contract establishment",
      "career", 10, 1.5 * BN, 3.0 * BN, 0.3 * BN, 15),
-    ("tank_brigade", "tank brigade", "career", 12, 1.8 * BN, 3.0 * BN, 0.3 * BN, 2),
+    ("heavy_brigade", "heavy mechanised brigade (CV90, Leopard 2): a contract brigade "
+     "re-equipped", "career", 15, 3.0 * BN, 4.0 * BN, 0.3 * BN, 10),
+    ("tank_brigade", "tank brigade", "career", 12, 1.8 * BN, 3.0 * BN, 0.3 * BN, 3),
     ("artillery_brigade", "artillery brigade (tube and rocket)",
-     "career", 10, 1.2 * BN, 2.0 * BN, 0.2 * BN, 3),
-    ("air_assault_brigade", "air-assault brigade", "career", 11, 1.5 * BN, 3.0 * BN, 0.3 * BN, 3),
+     "career", 10, 1.2 * BN, 2.0 * BN, 0.2 * BN, 5),
+    ("air_assault_brigade", "air-assault brigade", "career", 11, 1.5 * BN, 3.0 * BN, 0.3 * BN, 4),
     ("marine_brigade", "marine (naval infantry) brigade",
      "career", 10, 1.5 * BN, 3.0 * BN, 0.3 * BN, 2),
     ("unmanned_regiment", "unmanned systems regiment",
-     "career", 9, 0.8 * BN, 1.0 * BN, 0.1 * BN, 6),
+     "career", 9, 0.8 * BN, 1.0 * BN, 0.1 * BN, 8),
     ("air_defence_regiment", "air defence regiment (short/medium range, drone interceptors)",
-     "career", 8, 1.0 * BN, 1.5 * BN, 0.1 * BN, 4),
+     "career", 8, 1.0 * BN, 1.5 * BN, 0.1 * BN, 6),
     ("territorial_brigade", "territorial defence brigade (mobilised-heavy)",
      "territorial", 4, 0.4 * BN, 0, 0.1 * BN, 0),
     ("support_brigade", "corps support / logistics brigade",
-     "career", 3, 1.0 * BN, 1.5 * BN, 0.2 * BN, 3),
+     "career", 3, 1.0 * BN, 1.5 * BN, 0.2 * BN, 4),
     ("aviation_brigade", "tactical aviation brigade",
-     "aviation", 12, 3.0 * BN, 5.0 * BN, 0.5 * BN, 1),
-    ("sof_regiment", "special operations regiment", "sof", 6, 0.6 * BN, 1.0 * BN, 0.1 * BN, 1),
+     "aviation", 12, 3.0 * BN, 5.0 * BN, 0.5 * BN, 3),
+    ("sof_regiment", "special operations regiment", "sof", 6, 0.6 * BN, 1.0 * BN, 0.1 * BN, 2),
 ]
+
+#: Unit O&M without training ammunition and drones, now the equipment's peacetime use
+#: (tag "om-training"): no double count.
+OM_WITHOUT_TRAINING_AMMO = 0.8
 
 #: TO&E: persons per unit by trade (tag "toe"); the unit's split gives the grades.
 TOE = {
@@ -366,6 +517,11 @@ TOE = {
         "engineers": 180, "signals_ew": 180, "logistics": 280, "maintenance": 150,
         "medical": 110, "intelligence": 60, "staff_admin": 40,
     },  # 3,700
+    "heavy_brigade": {
+        "infantry": 1500, "armour": 420, "artillery": 380, "unmanned_systems": 400,
+        "engineers": 180, "signals_ew": 180, "logistics": 280, "maintenance": 150,
+        "medical": 110, "intelligence": 60, "staff_admin": 40,
+    },  # 3,700: the people of a mech_brigade
     "tank_brigade": {
         "armour": 1100, "infantry": 400, "artillery": 150, "unmanned_systems": 150,
         "engineers": 100, "signals_ew": 100, "logistics": 200, "maintenance": 200,
@@ -416,26 +572,28 @@ TOE = {
 #: (tag "structure"). A year not listed repeats the previous one.
 STRUCTURE = {
     # unit_type: (initial, {year: (min, max)})
-    "mech_brigade_wartime": (70, {2026: (70, 70), 2027: (50, 55), 2028: (30, 35),
-                                   2029: (10, 15), 2030: (0, 0)}),
-    "mech_brigade": (6, {2026: (6, 12), 2027: (18, 27), 2028: (32, 42), 2029: (46, 57),
-                         2030: (58, 70), 2031: (64, 72)}),
-    "tank_brigade": (5, {2026: (5, 6), 2027: (6, 7), 2028: (7, 8), 2029: (8, 10)}),
-    "artillery_brigade": (14, {2026: (14, 16), 2027: (16, 19), 2028: (18, 22), 2029: (20, 25),
-                               2030: (22, 28)}),
-    "air_assault_brigade": (12, {2026: (12, 14), 2027: (14, 16), 2028: (16, 18),
-                                 2029: (18, 20)}),
+    "mech_brigade_wartime": (70, {2026: (70, 70), 2027: (45, 55), 2028: (15, 35),
+                                   2029: (0, 15), 2030: (0, 0)}),
+    "mech_brigade": (6, {2026: (6, 12), 2027: (18, 27), 2028: (28, 42), 2029: (34, 57),
+                         2030: (24, 70), 2031: (16, 72), 2032: (8, 72), 2033: (0, 72)}),
+    "heavy_brigade": (0, {2026: (0, 0), 2027: (0, 6), 2028: (0, 14), 2029: (0, 22),
+                          2030: (0, 30), 2031: (0, 40), 2032: (0, 50), 2033: (0, 60)}),
+    "tank_brigade": (5, {2026: (5, 6), 2027: (6, 8), 2028: (7, 10), 2029: (8, 12)}),
+    "artillery_brigade": (14, {2026: (14, 16), 2027: (16, 21), 2028: (18, 26), 2029: (20, 30),
+                               2030: (22, 34)}),
+    "air_assault_brigade": (12, {2026: (12, 14), 2027: (14, 17), 2028: (16, 20),
+                                 2029: (18, 22)}),
     "marine_brigade": (5, {2026: (5, 6), 2027: (6, 7), 2028: (7, 8), 2029: (8, 9)}),
-    "unmanned_regiment": (12, {2026: (12, 18), 2027: (18, 25), 2028: (24, 32), 2029: (30, 38),
-                               2030: (36, 44)}),
-    "air_defence_regiment": (16, {2026: (16, 20), 2027: (19, 24), 2028: (22, 28),
-                                  2029: (26, 32), 2030: (30, 36)}),
-    "territorial_brigade": (30, {2026: (30, 30), 2027: (20, 22), 2028: (10, 12), 2029: (0, 0)}),
+    "unmanned_regiment": (12, {2026: (12, 18), 2027: (18, 26), 2028: (24, 34), 2029: (30, 42),
+                               2030: (36, 50), 2031: (36, 56)}),
+    "air_defence_regiment": (16, {2026: (16, 20), 2027: (19, 25), 2028: (22, 30),
+                                  2029: (26, 36), 2030: (30, 42)}),
+    "territorial_brigade": (30, {2026: (30, 30), 2027: (20, 22), 2028: (0, 12), 2029: (0, 0)}),
     "support_brigade": (14, {2026: (14, 16), 2027: (16, 19), 2028: (18, 22), 2029: (21, 25),
                              2030: (24, 28)}),
-    "aviation_brigade": (5, {2026: (5, 6), 2027: (5, 7), 2028: (6, 8), 2030: (7, 9),
-                             2032: (8, 10)}),
-    "sof_regiment": (8, {2026: (8, 9), 2027: (8, 10), 2028: (9, 11), 2029: (10, 12)}),
+    "aviation_brigade": (5, {2026: (5, 6), 2027: (5, 7), 2028: (6, 9), 2030: (7, 12),
+                             2032: (8, 16), 2034: (8, 20)}),
+    "sof_regiment": (8, {2026: (8, 9), 2027: (8, 10), 2028: (9, 12), 2029: (10, 14)}),
 }
 
 #: Posts outside units (HQs, training base, recruiting, hospitals, depots, air bases), by
@@ -456,10 +614,18 @@ INSTITUTIONAL_MOBILISED_SHARE = {2025: 0.40, 2026: 0.30, 2027: 0.20, 2028: 0.10,
 #: pool, wounded, in training), spread over trades in proportion to mobilised posts.
 BASE_STRENGTH = 888_000
 
-#: Legal discharge of mobilised personnel (persons per year, tag "demob"), spread over
-#: trades in proportion to their end-2025 strength; the last leave during 2030.
-DEMOB_SCHEDULE = {2026: 30_000, 2027: 70_000, 2028: 60_000, 2029: 40_000}
-MOBILISED_LAST_YEAR = 2029  # max_strength = 0 from 2030
+#: Service limits as cohorts by years served (MODEL.md §8.2, P10): mobilised personnel
+#: serve at most MOBILISED_LIMIT years (tag "service-limit"), then re-enlist on contract,
+#: join the reserve or are discharged; a contract soldier's first term is CONTRACT_TERM
+#: years (tag "contract-term"), then promotion to NCO, the reserve or discharge.
+MOBILISED_LIMIT = 3
+CONTRACT_TERM = 5
+#: End-2025 mobilised strength by years counted toward the limit (tag "service-limit"):
+#: share of each trade's mobilised strength in cohort k = 0, 1, 2 (2 leaves in 2026).
+MOBILISED_SERVED = (0.50, 0.30, 0.20)
+#: End-2025 contract soldiers by years served of their term (tag "contract-term"): most
+#: signed during the war's contract drive of 2024-25.
+CONTRACT_SERVED = (0.30, 0.25, 0.20, 0.15, 0.10)
 #: Mobilisation (persons per year, tag "mobilisation"), spread like the discharges.
 MOBILISATION = {2026: 120_000, 2027: 40_000}
 
@@ -488,15 +654,19 @@ COURSES = [
     ("spec_medical", 6_000, 120_000, 0.20, ("medical", "junior_officer"), 10,
      250_000, 1_000, "courses"),
     ("spec_aviation", 2_500, 800_000, 0.50, ("aviation", "junior_officer"), 4,
-     2_000_000, 200, "courses"),
+     2_000_000, 1_000, "courses"),
     ("spec_marines", 5_000, 80_000, 0.10, ("marines", "nco"), 8, 200_000, 500, "courses"),
-    ("spec_sof", 1_500, 500_000, 0.50, ("special_ops", "nco"), 4, 1_000_000, 100, "courses"),
+    ("spec_sof", 2_000, 500_000, 0.50, ("special_ops", "nco"), 4, 1_000_000, 100, "courses"),
     ("spec_intelligence", 2_000, 150_000, 0.20, ("intelligence", "junior_officer"), 8,
      300_000, 300, "courses"),
     ("nco_course", 30_000, 60_000, 0.12, ("infantry", "senior_officer"), 40, 150_000, 3_000,
      "courses"),
     ("officer_course", 15_000, 300_000, 0.40, ("staff_admin", "senior_officer"), 10,
      600_000, 1_000, "courses"),
+    # NCOs promoted to officer study 18 months at the academy (C2: out of duty all of the
+    # first year and half of the second)
+    ("officer_academy", 10_000, 450_000, 1.5, ("staff_admin", "junior_officer"), 12,
+     800_000, 1_000, "academy"),
     ("staff_course", 4_000, 400_000, 0.40, ("staff_admin", "senior_officer"), 8,
      800_000, 300, "courses"),
 ]
@@ -526,7 +696,7 @@ PROMOTIONS = [
     # from grade, to grade, cost per person moved (UAH), max share of destination, loss
     # rate, course, tag
     ("contract_soldier", "nco", 20_000, 0.25, 0.02, "nco_course", "courses"),
-    ("nco", "junior_officer", 50_000, 0.20, 0.03, "officer_course", "courses"),
+    ("nco", "junior_officer", 50_000, 0.20, 0.03, "officer_academy", "academy"),
     ("junior_officer", "senior_officer", 50_000, 0.20, 0.0, "staff_course", "courses"),
 ]
 CROSS_TRAINING = [
@@ -548,12 +718,12 @@ EQUIPMENT = [
     # A type stands for its whole fleet: old and new items count alike; new buys are at
     # the price of the type named in the description.
     ("leopard_2", "Leopard 2 MBT (donated 2A4/2A6; new buys at the 2A8 price)",
-     28.5 * M, "EUR", "leopard", 0.025, 0.03, 3, 24, "procurement", 260),
+     28.5 * M, "EUR", "leopard", 0.025, 0.03, 3, 300, "procurement", 260),
     ("t64_tank", "Soviet-pattern MBT (T-64/T-72 family); new = refurbished and modernised "
      "by domestic plants", 1.2 * M, "USD", "equipment-price", 0.04, 0.06, 1, 300,
      "procurement", 1_500),
     ("cv90", "CV90 infantry fighting vehicle", 9.5 * M, "USD", "cv90",
-     0.025, 0.03, 3, 60, "procurement", 80),
+     0.025, 0.03, 3, 400, "procurement", 80),
     ("bradley", "M2 Bradley infantry fighting vehicle (new buys: refurbished US stock)",
      3 * M, "USD", "bradley", 0.03, 0.04, 1, 200, "procurement_us", 1_700),
     ("apc_domestic", "armoured personnel carrier / MRAP (domestic and donated)", 0.5 * M,
@@ -561,8 +731,8 @@ EQUIPMENT = [
     ("caesar", "CAESAR 155 mm self-propelled howitzer", 3.5 * M, "EUR", "caesar",
      0.03, 0.05, 2, 36, "procurement", 180),
     ("sp_howitzer", "155 mm self-propelled howitzer fleet (Bohdana, M109, Krab, PzH 2000, "
-     "Soviet 152 mm); new buys are Bohdana", 2.5 * M, "USD", "bohdana", 0.03, 0.06, 1, 216,
-     "procurement", 1_200),
+     "Soviet 152 mm); new buys are САУ 2С22 «Богдана»", 2.5 * M, "USD", "bohdana",
+     0.03, 0.06, 1, 216, "procurement", 1_200),
     ("himars", "rocket launcher (M142 HIMARS / M270 class)", 5.1 * M, "USD",
      "equipment-price", 0.03, 0.03, 2, 24, "procurement_us", 90),
     ("mortar_120", "120 mm mortar (domestic)", 40_000, "USD", "equipment-price",
@@ -600,10 +770,27 @@ EQUIPMENT = [
     ("engineer_vehicle", "engineer / demining vehicle", 1 * M, "USD", "equipment-price",
      0.04, 0.08, 1, 150, "procurement", 700),
     ("fighter", "multirole fighter (F-16 and legacy fleet; new buys at an assumed Gripen E "
-     "price)", 100 * M, "EUR", "equipment-price", 0.08, 0.05, 3, 12, "procurement", 80),
+     "price)", 100 * M, "EUR", "equipment-price", 0.08, 0.05, 3, 48, "procurement", 80),
     ("helicopter", "utility / attack helicopter", 15 * M, "USD", "equipment-price",
      0.06, 0.05, 2, 12, "procurement", 45),
 ]
+
+#: Consumables: wartime expenditure in the freeze year 2026 (EQUIPMENT's attrition), the
+#: peacetime training use from 2027 (tag "peace-use").
+PEACE_USE = {"shell_155": 0.08, "fpv_drone": 0.25, "interceptor_drone": 0.15,
+             "bomber_drone": 0.15, "isr_drone": 0.15, "long_range_drone": 0.05,
+             "pac3_interceptor": 0.03, "sam_missile": 0.05}
+#: Long-lead items paid as they are built (tag "payment-profile").
+PAYMENT_PROFILE = {"leopard_2": "0.3,0.4,0.3", "cv90": "0.3,0.4,0.3",
+                   "patriot_battery": "0.2,0.3,0.3,0.2", "iris_t_slm": "0.3,0.4,0.3",
+                   "fighter": "0.3,0.3,0.4"}
+#: Major items bought whole (tag "integer").
+WHOLE_ITEMS_IF_INTEGER = ("leopard_2", "cv90", "caesar", "himars", "patriot_battery", "iris_t_slm",
+               "fighter", "helicopter")
+WHOLE_ITEMS = WHOLE_ITEMS_IF_INTEGER if INTEGER else ()
+#: Payments due on contracts signed before 2026 (line, year, UAH; tag "fixed-spending").
+FIXED_SPENDING = [("procurement", 2026, 120 * BN), ("procurement", 2027, 80 * BN),
+                  ("procurement", 2028, 40 * BN)]
 
 #: Table of equipment: items per unit (tag "equipping").
 EQUIPPING = {
@@ -615,6 +802,12 @@ EQUIPPING = {
     },
     "mech_brigade": {
         "t64_tank": 20, "bradley": 30, "apc_domestic": 60, "sp_howitzer": 12,
+        "mortar_120": 36, "fpv_drone": 20_000, "bomber_drone": 100, "isr_drone": 40,
+        "ew_system": 16, "radio_set": 900, "truck": 250, "medevac_vehicle": 20,
+        "engineer_vehicle": 4, "shell_155": 10_000,
+    },
+    "heavy_brigade": {
+        "leopard_2": 31, "cv90": 44, "apc_domestic": 40, "sp_howitzer": 12,
         "mortar_120": 36, "fpv_drone": 20_000, "bomber_drone": 100, "isr_drone": 40,
         "ew_system": 16, "radio_set": 900, "truck": 250, "medevac_vehicle": 20,
         "engineer_vehicle": 4, "shell_155": 10_000,
@@ -686,6 +879,9 @@ REQUIREMENT_OUTSIDE_UNITS = {
     "long_range_drone": {2026: 1_500, 2028: 2_500, 2030: 3_000},
     "shell_155": {2026: 300_000, 2027: 450_000, 2028: 600_000, 2029: 800_000, 2030: 1_000_000},
     "fighter": {2026: 10},  # training and reserve aircraft
+    # the explicit war reserve (tag "war-reserve") beyond the shells and PAC-3 above
+    "fpv_drone": {2027: 500_000, 2028: 1_000_000, 2030: 1_500_000},
+    "interceptor_drone": {2027: 40_000, 2028: 70_000, 2030: 100_000},
 }
 
 # ---------------------------------------------------------------------------------------
@@ -708,7 +904,7 @@ RATIOS = [
      None, 0.30, ""),
     ("nco_per_soldier", "*", "nco", "*", "mobilised,contract_soldier", 0.38, None,
      "2030,2031,2032,2033,2034,2035"),
-    ("unmanned_share", "unmanned_systems", "*", "*", "*", 0.10, None,
+    ("unmanned_share", "unmanned_systems", ",".join(GRADES), "*", "*", 0.10, None,
      "2030,2031,2032,2033,2034,2035"),
 ]
 
@@ -718,20 +914,23 @@ NON_US_LINES = "personnel,recruiting,separation,training,units,sustainment,procu
 FUNDING = [
     # source, lines, carryover, {year: amount in currency}, currency, tag
     ("national_budget", NON_US_LINES, False,
-     {2026: 2_000 * BN, 2027: 1_950 * BN, 2028: 1_900 * BN, 2030: 1_950 * BN, 2031: 2_000 * BN,
-      2032: 2_050 * BN, 2033: 2_100 * BN, 2034: 2_150 * BN, 2035: 2_200 * BN}, "UAH", "funding"),
-    ("eu_loan", NON_US_LINES, True, {2026: 30 * BN, 2027: 30 * BN}, "EUR", "funding"),
+     {2026: 920 * BN, 2027: 800 * BN, 2028: 1_660 * BN, 2029: 1_700 * BN, 2030: 1_890 * BN,
+      2031: 1_790 * BN, 2032: 1_880 * BN, 2033: 1_960 * BN, 2034: 2_010 * BN, 2035: 2_100 * BN},
+     "UAH", "budget-binds"),
+    ("eu_loan", NON_US_LINES, True, {2026: 15 * BN, 2027: 15 * BN}, "EUR", "funding"),
     ("purl", "procurement_us", False,
      {2026: 4 * BN, 2027: 3 * BN, 2028: 2 * BN}, "USD", "purl-only"),
     ("other_partners", "procurement,sustainment,training", False,
      {2026: 10 * BN, 2027: 9 * BN, 2028: 8 * BN, 2029: 7 * BN, 2030: 6 * BN}, "USD",
      "funding"),
 ]
-PARTNER_SOURCES = ("eu_loan", "purl", "other_partners")
+FUNDING_SCALE = 1.0  # all sources (for calibration runs only)
+EXPIRES = {"eu_loan": 2}  # tag "expiry"
+PRIORITY = {"eu_loan": 1, "other_partners": 2, "purl": 2, "national_budget": 3}  # "spending-order"
 
 LINE_LIMITS = [
     # line, max_amount per year, tag
-    ("recruiting", 20 * BN, "line-limits"),
+    ("recruiting", 40 * BN, "line-limits"),
 ]
 
 PENALTIES = [
@@ -794,13 +993,14 @@ def instructor_posts() -> dict[tuple[str, str], float]:
     out: dict[tuple[str, str], float] = {}
     for _name, cap, _cost, dur, instr, tpi, *_ in COURSES:
         if instr:
-            out[instr] = out.get(instr, 0) + cap * dur / tpi
+            out[instr] = out.get(instr, 0) + cap * min(dur, 1.0) / tpi
     return out
 
 
 def initial_strengths() -> dict[tuple[str, str], int]:
     """End-2025 strength per class: posts of the 2025 structure (units, institutional,
-    instructors), + 5% for career classes (in training, on limited duty), and for mobilised
+    instructors), + 5% for career classes (in training, on limited duty; officers 8%, as
+    officers are also on staff and commissioning courses), and for mobilised
     classes their posts + a share of the surplus that brings the total to BASE_STRENGTH
     (in proportion to mobilised posts); rounded to tens."""
     need: dict[tuple[str, str], float] = {}
@@ -810,7 +1010,7 @@ def initial_strengths() -> dict[tuple[str, str], int]:
         need[key] = need.get(key, 0) + posts
     for key, posts in instructor_posts().items():
         need[key] = need.get(key, 0) + posts
-    career = {k: v * 1.05 for k, v in need.items() if k[1] != "mobilised"}
+    career = {k: v * CUSHION.get(k[1], 1.05) for k, v in need.items() if k[1] != "mobilised"}
     mob_posts = {k: v for k, v in need.items() if k[1] == "mobilised"}
     surplus = BASE_STRENGTH - sum(career.values()) - sum(mob_posts.values())
     assert surplus >= 0, "the 2025 structure needs more than BASE_STRENGTH"
@@ -851,7 +1051,9 @@ def settings_sheet(title: str) -> Rows:
         "discount_rate": 0.03,
         "objective": "min_cost",
         "elastic": False,
-        "integer_units": False,
+        "integer_units": INTEGER,
+        "terminal": "steady",
+        "accession_step_max_total": STEP_TOTAL,
         "unit_fill_rate": 1.0,
         "equipment_fill_rate": 1.0,
         "accession_max_total": RECRUITING_POOL[0],
@@ -875,6 +1077,8 @@ def personnel_sheets() -> tuple[Rows, Rows]:
     for trade in TRADE_NAMES:
         for grade in GRADES:
             attr, fyattr, acc_cost, sep_cost = GRADE_FLOWS[grade]
+            if grade in PEACE_ATTRITION:  # a fixed first-year rate: the peacetime one
+                fyattr = max(PEACE_ATTRITION[grade], fyattr - (attr - PEACE_ATTRITION[grade]))
             if grade == "mobilised":
                 courses = MOBILISED_COURSE.get(trade, "basic")
                 acc_max = 0  # per-year overrides below while mobilisation lasts
@@ -894,11 +1098,24 @@ def personnel_sheets() -> tuple[Rows, Rows]:
                     "attrition_rate": attr,
                     "first_year_attrition_rate": fyattr,
                     "annual_cost": annual_cost(trade, grade),
+                    "max_service_years": SERVICE_LIMITS.get(grade),
+                    "move_eligible_share": MOVE_ELIGIBLE[0].get(grade),
+                    "accession_step_max": (
+                        max(STEP_FLOOR, int(round(STEP_SHARE * s0, -2)))
+                        if grade in ("contract_soldier", "junior_officer")
+                        else None
+                    ),
+                    "limited_duty_share_min": None if grade == "mobilised" else LD_SHARE_MIN[0],
                     "accession_cost": acc_cost,
                     "accession_max": acc_max,
                     "accession_courses": courses,
                     "separation_cost": sep_cost,
                     "overstrength_cost": 0 if grade == "mobilised" else OVERSTRENGTH_COST[0],
+                    "overstrength_max": (
+                        None
+                        if grade == "mobilised"
+                        else int(round(OVERSTRENGTH_MAX[0] * s0, -1)) + OVERSTRENGTH_MAX[1]
+                    ),
                     "limited_duty_max": int(round(s0 * LIMITED_DUTY["cap_share"][0], -1)),
                     "limited_duty_availability": LIMITED_DUTY["availability"][0],
                     "limited_duty_cost": LIMITED_DUTY["cost"][0],
@@ -908,25 +1125,61 @@ def personnel_sheets() -> tuple[Rows, Rows]:
                 rec = {"trade": trade, "grade": grade, "year": y}
                 if inst[y].get((trade, grade)):
                     rec["requirement"] = inst[y][(trade, grade)]
-                if grade == "mobilised":
-                    if y in MOBILISATION:
-                        rec["accession_max"] = int(round(MOBILISATION[y] * mob_share[trade], -1))
-                    if y in DEMOB_SCHEDULE:
-                        sep = DEMOB_SCHEDULE[y] * mob_share[trade]
-                        rec["separation_min"] = int(round(sep, -1))
-                    if y > MOBILISED_LAST_YEAR:
-                        rec["max_strength"] = 0
+                if y in SUPPLEMENT_SHARE:
+                    rec["annual_cost"] = annual_cost(trade, grade, y)
+                if grade in PEACE_ATTRITION and y > 2026:
+                    rec["attrition_rate"] = attrition(grade, y)
+                if grade == "mobilised" and y in MOBILISATION:
+                    rec["accession_max"] = int(round(MOBILISATION[y] * mob_share[trade], -1))
                 if len(rec) > 3:
                     years.append(rec)
+        classes.append(
+            {
+                "trade": trade,
+                "grade": RESERVE_GRADE,
+                "component": "reserve",
+                "initial_strength": 0,
+                "attrition_rate": RESERVE["attrition_rate"],
+                "annual_cost": RESERVE["annual_cost"],
+                "accession_max": 0,
+                "separation_cost": 0,
+                "overstrength_cost": 0,
+            }
+        )
     return (
         table(
-            "trade grade initial_strength attrition_rate first_year_attrition_rate "
+            "trade grade component initial_strength attrition_rate first_year_attrition_rate "
             "annual_cost accession_cost accession_max accession_courses separation_cost "
-            "overstrength_cost limited_duty_max limited_duty_availability limited_duty_cost",
+            "overstrength_cost overstrength_max limited_duty_max limited_duty_availability "
+            "limited_duty_cost limited_duty_share_min move_eligible_share accession_step_max "
+            "max_service_years",
             classes,
         ),
-        table("trade grade year requirement accession_max separation_min max_strength", years),
+        table("trade grade year requirement accession_max annual_cost attrition_rate", years),
     )
+
+
+SERVICE_LIMITS = {"mobilised": MOBILISED_LIMIT, "contract_soldier": CONTRACT_TERM}
+
+
+def cohorts_sheet() -> Rows:
+    """PersonnelCohorts: each limited class's end-2025 strength by years served (the
+    shares of MOBILISED_SERVED / CONTRACT_SERVED, the rounding remainder in cohort 0)."""
+    init = initial_strengths()
+    rows = []
+    for grade, shares in (("mobilised", MOBILISED_SERVED), ("contract_soldier", CONTRACT_SERVED)):
+        if grade not in SERVICE_LIMITS:
+            continue
+        assert len(shares) == SERVICE_LIMITS[grade] and abs(sum(shares) - 1) < 1e-9
+        for trade in TRADE_NAMES:
+            s0 = init[(trade, grade)]
+            split = [int(round(s0 * share, -1)) for share in shares]
+            split[0] += s0 - sum(split)
+            rows += [
+                {"trade": trade, "grade": grade, "years_served": k, "strength": v}
+                for k, v in enumerate(split)
+            ]
+    return table("trade grade years_served strength", rows)
 
 
 def transitions_sheet() -> Rows:
@@ -944,6 +1197,17 @@ def transitions_sheet() -> Rows:
                 "loss_rate": 0.0,
             }
         )
+        for src in ("mobilised", "contract_soldier"):  # discharged into the reserve
+            arcs.append(
+                {
+                    "from_trade": trade,
+                    "from_grade": src,
+                    "to_trade": trade,
+                    "to_grade": RESERVE_GRADE,
+                    "cost": RESERVE["transfer_cost"],
+                    "loss_rate": 0.0,
+                }
+            )
         for src, dst, cost, share, loss, course, _tag in PROMOTIONS:
             arcs.append(
                 {
@@ -1007,14 +1271,21 @@ def courses_sheets() -> tuple[Rows, Rows]:
     )
 
 
-def unit_sheets() -> tuple[Rows, Rows, Rows, Rows]:
+#: The austere variant: all money 20% lower from 2027 (every source), and the General Staff
+#: accepts smaller floors from 2027 (min_units x AUSTERE_FLOOR): the plan then chooses
+#: which units to give up.
+AUSTERE_FLOOR = 0.7
+AUSTERE_MONEY = 0.8  # every source from 2027 (the 2026 budget is law)
+
+
+def unit_sheets(austere: bool = False) -> tuple[Rows, Rows, Rows, Rows]:
     types = [
         {
             "unit_type": unit,
             "description": desc,
             "initial_units": STRUCTURE[unit][0],
             "capability_score": cap,
-            "om_cost": om,
+            "om_cost": round(om * OM_WITHOUT_TRAINING_AMMO),
             "activation_cost": act,
             "activation_max": act_max,
             "disbandment_cost": dis,
@@ -1022,7 +1293,12 @@ def unit_sheets() -> tuple[Rows, Rows, Rows, Rows]:
         for unit, desc, _split, cap, om, act, dis, act_max in UNIT_TYPES
     ]
     years = [
-        {"unit_type": unit, "year": y, "min_units": lo, "max_units": hi}
+        {
+            "unit_type": unit,
+            "year": y,
+            "min_units": int(lo * AUSTERE_FLOOR) if austere and y > YEARS[0] else lo,
+            "max_units": hi,
+        }
         for unit, (_init, schedule) in STRUCTURE.items()
         for y, (lo, hi) in per_year(schedule).items()
     ]
@@ -1057,19 +1333,23 @@ def equipment_sheets() -> tuple[Rows, Rows]:
                 "equipment": name,
                 "description": desc,
                 "initial_stock": stock,
-                "unit_price": uah,
+                "unit_price": price,
+                "currency": None if cur == "UAH" else cur,
                 "om_cost": round(uah * upkeep),
-                "attrition_rate": attr,
+                "attrition_rate": PEACE_USE.get(name, attr),
                 "lead_time_years": lead,
                 "procurement_max": pmax,
                 "budget_line": line,
+                "integer": name in WHOLE_ITEMS,
+                "payment_profile": PAYMENT_PROFILE.get(name),
             }
         )
         don = DONATIONS.get(name, {})
         sch = SCHEDULED.get(name, {})
         req = per_year(REQUIREMENT_OUTSIDE_UNITS.get(name, {}))
         for y in YEARS:
-            if y in don or y in sch or y in req:
+            war = attr if name in PEACE_USE and y == YEARS[0] else None
+            if y in don or y in sch or y in req or war is not None:
                 years.append(
                     {
                         "equipment": name,
@@ -1077,25 +1357,48 @@ def equipment_sheets() -> tuple[Rows, Rows]:
                         "donations_max": don.get(y),
                         "scheduled_deliveries": sch.get(y),
                         "requirement": req.get(y),
+                        "attrition_rate": war,
                     }
                 )
     return (
         table(
-            "equipment description initial_stock unit_price om_cost attrition_rate "
-            "lead_time_years procurement_max budget_line",
+            "equipment description initial_stock unit_price currency om_cost attrition_rate "
+            "lead_time_years procurement_max budget_line integer payment_profile",
             equipment,
         ),
-        table("equipment year donations_max scheduled_deliveries requirement", years),
+        table(
+            "equipment year donations_max scheduled_deliveries requirement attrition_rate",
+            years,
+        ),
     )
 
 
 def end_strength_sheet() -> Rows:
-    return table(
-        "year min_total max_total",
-        (
-            {"year": y, "min_total": lo, "max_total": hi}
-            for y, (lo, hi) in per_year(END_STRENGTH).items()
-        ),
+    rows = [
+        {"year": y, "min_total": lo, "max_total": hi, "component": "active"}
+        for y, (lo, hi) in per_year(END_STRENGTH).items()
+    ]
+    rows += [
+        {"year": y, "min_total": RESERVE_MIN[0], "component": "reserve"}
+        for y in YEARS
+        if y >= RESERVE_MIN[1]
+    ]
+    return table("year component min_total max_total", rows)
+
+
+def money_sheets() -> tuple[Rows, Rows, Rows]:
+    """ExchangeRates, PriceIndex and FixedSpending."""
+    rates = [{"currency": c, "year": y, "rate": fx(c, y)} for c in ("USD", "EUR") for y in YEARS]
+    index = [
+        {"line": line, "year": y, "index": price_index(y)}
+        for line in NON_US_LINES.split(",")
+        for y in YEARS
+    ]
+    fixed = [{"line": line, "year": y, "amount": a} for line, y, a in FIXED_SPENDING]
+    return (
+        table("currency year rate", rates),
+        table("line year index", index),
+        table("line year amount", fixed),
     )
 
 
@@ -1119,10 +1422,10 @@ def ratios_sheet() -> Rows:
     )
 
 
-def funding_sheet(partner_factor: float = 1.0) -> Rows:
+def funding_sheet(austere_factor: float = 1.0) -> Rows:
     rows = []
     for source, lines, carry, amounts, cur, _tag in FUNDING:
-        factor = partner_factor if source in PARTNER_SOURCES else 1.0
+        factor = FUNDING_SCALE
         # a year not listed repeats the previous amount, except for the EU loan (2026-27)
         schedule = amounts if source == "eu_loan" else per_year(amounts)
         for y, amount in schedule.items():
@@ -1130,12 +1433,15 @@ def funding_sheet(partner_factor: float = 1.0) -> Rows:
                 {
                     "source": source,
                     "year": y,
-                    "amount": round(amount * FX[cur] * factor),
+                    "amount": round(amount * factor * (austere_factor if y > YEARS[0] else 1)),
                     "lines": lines,
                     "carryover": carry,
+                    "currency": None if cur == "UAH" else cur,
+                    "expires_after": EXPIRES.get(source),
+                    "priority": PRIORITY[source],
                 }
             )
-    return table("source year amount lines carryover", rows)
+    return table("source year amount lines carryover currency expires_after priority", rows)
 
 
 def line_limits_sheet() -> Rows:
@@ -1164,7 +1470,7 @@ def about_sheet(austere: bool) -> Rows:
     mob = sum(v for (t, g), v in init.items() if g == "mobilised")
     rows = [
         "Ukraine 2026-2035: from the wartime force to the 800,000 peacetime army"
-        + (" - AUSTERE (partner money halved)" if austere else ""),
+        + (" - AUSTERE (20% less money, lower unit floors)" if austere else ""),
         "",
         "What this is: an illustrative forceplan input workbook built from open-source "
         "estimates (late 2025 to early 2026). It is not an official plan and uses no official "
@@ -1174,12 +1480,21 @@ def about_sheet(austere: bool) -> Rows:
         "Scenario (assumption): the fighting freezes in 2026 along a line that must still be "
         f"held. The Armed Forces, {total:,} strong at the end of 2025 ({mob:,} of them "
         "mobilised), glide down to the 800,000 ceiling of the 20-point peace plan by the end "
-        "of 2029 and hold it to 2035 (EndStrength). Mobilised personnel are discharged by law "
-        "in phases (PersonnelYears.separation_min); the last leave during 2030 (max_strength "
-        "0 from 2030); "
-        "they may re-enlist on contract for a bonus (Transitions mobilised -> "
-        "contract_soldier). The 70 wartime mechanised and 30 territorial brigades give way to "
-        "contract brigades; unmanned systems, air defence and artillery grow.",
+        "of 2029 and hold it to 2035 (EndStrength). Mobilised service has a legal limit of "
+        f"{MOBILISED_LIMIT} years, tracked person by person in cohorts by years served "
+        "(Personnel.max_service_years, PersonnelCohorts): at the limit a soldier re-enlists "
+        "on contract for a bonus, joins the reserve component (one 'reservist' class per "
+        "trade, component = reserve, at least 150,000 from 2029) or is discharged; "
+        "mobilisation stops after 2027, so the last mobilised leave in 2030. A contract "
+        f"soldier's first term is {CONTRACT_TERM} years; then promotion to NCO, the reserve "
+        "or discharge. NCOs promoted to officer spend 18 months at the academy (a "
+        "multi-year course). Pay loses the line-duty supplement and attrition falls to peacetime "
+        "rates by 2028-29 (PersonnelYears overrides). Promotions draw on half of a grade "
+        "(move_eligible_share), intake changes smoothly (accession_step_max) and the last "
+        "year must be repeatable (terminal = steady). The 70 wartime mechanised and 30 "
+        "territorial brigades give way to contract brigades - plain or heavy (CV90, "
+        "Leopard 2), the choice money makes; unmanned systems, air defence and artillery "
+        "grow.",
         "",
         f"Model: {len(TRADES)} trades x {len(GRADES)} grades ({', '.join(GRADES)}) = "
         f"{len(TRADES) * len(GRADES)} personnel classes over {len(YEARS)} years; "
@@ -1189,27 +1504,33 @@ def about_sheet(austere: bool) -> Rows:
         "partner-run ones (UK Interflex, EU EUMAM) that exist only in some years; promotions "
         "and cross-training with their courses; limited duty for wounded who return.",
         "",
-        "Money (UAH, plain numbers; 1 USD = 42 UAH, 1 EUR = 48 UAH; costs "
-        "discounted at 3% a year in the objective): the national budget (the Armed Forces' "
-        "share of the defence budget), the EU loan of Dec 2025 (2026-27, unspent money carries "
-        "over), other partners (procurement, sustainment, training) and PURL. US-made systems "
-        "(Bradley, HIMARS, Patriot, PAC-3; budget line procurement_us, set on "
-        "Equipment.budget_line) can only be paid through PURL.",
+        "Money (UAH base; partner money and foreign prices in USD and EUR on an exchange-rate "
+        "path, ExchangeRates; UAH prices rise with a PriceIndex; costs discounted at 3% a "
+        "year): the national budget (the Armed Forces' share, set so that money binds), the "
+        "EU loan of Dec 2025 (2026-27, carried over but lapsing after 2 years), other "
+        "partners and PURL, spent in that order (Funding.priority). Long-lead items are paid "
+        "over several years (payment_profile); contracts signed before 2026 still cost "
+        "money (FixedSpending). Consumables are used in training in peacetime; the war "
+        "reserve is an explicit stock requirement. US-made systems (budget line "
+        "procurement_us) can only be paid through PURL.",
         "",
-        "How to use: forceplan validate / solve / diagnose this file. `--objective "
-        "max_capability` shows what the structure and the money allow (at 800,000 the force "
-        "is bound by people, not money). ukraine-austere.xlsx halves all partner money: the "
-        "national budget can absorb the European cut, but not the PURL one - no plan exists, "
-        "`forceplan solve` names the conflicting rows (Patriot batteries and PAC-3 "
-        "interceptors vs PURL money) and `--elastic` prices the gap.",
+        "How to use: forceplan validate / solve / explain this file. `--objective "
+        "max_capability` buys the most capability the money allows: 10% more money buys "
+        "more (heavy brigades), 10% less buys less (`forceplan sweep --objective "
+        "max_capability --vary 'Funding.amount=*0.8:1.2:21'`). ukraine-austere.xlsx has 20% "
+        "less money: the base case's unit floors cannot be paid, and with floors at 70% the "
+        "plan shows which capability to give up.",
         "",
         "Generated by data/build_examples.py; edit the script, not this file.",
     ]
     if austere:
         rows.insert(
             2,
-            "AUSTERE: the EU loan, PURL and other partners' money are halved; "
-            "everything else is as in ukraine-2026-2035.xlsx.",
+            "AUSTERE: every source of money is 20% lower from 2027 (Funding.amount x 0.8; "
+            "the 2026 budget is law), and the "
+            "floors on units from 2027 are 70% of the base case's (UnitYears.min_units): "
+            "the plan must choose which capability to give up. Everything else is as in "
+            "ukraine-2026-2035.xlsx.",
         )
         rows.insert(3, "")
     return [[r] for r in rows]
@@ -1222,7 +1543,8 @@ def sources_sheet() -> Rows:
     def src(tag: str, figure: str, value: Any, unit: str, note: str = "") -> None:
         if tag in SOURCES:
             source, date = SOURCES[tag]
-            rows.append([figure, value, unit, "estimate: " + source, date, note])
+            kind = "measured: " if tag in MEASURED else "estimate: "
+            rows.append([figure, value, unit, kind + source, date, note])
         else:
             why = ASSUMPTIONS[tag]
             rows.append(
@@ -1266,19 +1588,31 @@ def sources_sheet() -> Rows:
     src(
         "demob", "separation_max_total (demobilisation capacity)", DEMOB_CAPACITY[0], "persons/year"
     )
-    for y, n in DEMOB_SCHEDULE.items():
-        src(
-            "demob",
-            f"legal discharge of mobilised personnel {y} (separation_min, all trades)",
-            n,
-            "persons",
-            "spread over trades by end-2025 mobilised strength",
-        )
     src(
-        "demob",
-        "last year-end with mobilised personnel (max_strength 0 from the next year)",
-        MOBILISED_LAST_YEAR,
-        "year",
+        "service-limit",
+        "mobilised: max_service_years (legal service limit)",
+        MOBILISED_LIMIT,
+        "years",
+        "cohorts by years served (P10); at the limit: contract, reserve or discharge",
+    )
+    src(
+        "service-limit",
+        "mobilised end-2025 by years served 0 / 1 / 2 (PersonnelCohorts)",
+        " / ".join(f"{s:.0%}" for s in MOBILISED_SERVED),
+        "share of each trade's mobilised strength",
+    )
+    src(
+        "contract-term",
+        "contract_soldier: max_service_years (first contract term)",
+        CONTRACT_TERM,
+        "years",
+        "cohorts by years served (P10); at the end: NCO, reserve or discharge",
+    )
+    src(
+        "contract-term",
+        "contract soldiers end-2025 by years served (PersonnelCohorts)",
+        " / ".join(f"{s:.0%}" for s in CONTRACT_SERVED),
+        "share of each trade's contract strength",
     )
     for y, n in MOBILISATION.items():
         src("mobilisation", f"mobilisation {y} (accession_max, all trades)", n, "persons")
@@ -1371,6 +1705,12 @@ def sources_sheet() -> Rows:
         "UAH/person-year",
         "0 for mobilised (they are the draw-down pool)",
     )
+    src(
+        "overstrength-max",
+        "overstrength_max (career classes)",
+        f"{OVERSTRENGTH_MAX[0]:.0%} of end-2025 strength + {OVERSTRENGTH_MAX[1]}",
+        "persons",
+    )
     src("wounded", "wounded returning to duty", "about half", "")
     for key, (value, tag) in LIMITED_DUTY.items():
         src(
@@ -1383,6 +1723,47 @@ def sources_sheet() -> Rows:
                 "cap_share": "share of end-2025 strength",
             }[key],
         )
+
+    for y in YEARS[:4]:
+        src(
+            "peace-pay",
+            f"line-duty supplement paid {y}",
+            SUPPLEMENT_SHARE.get(y, 0.0),
+            "share of the wartime supplement",
+            "PersonnelYears.annual_cost",
+        )
+    for grade, rate in PEACE_ATTRITION.items():
+        src(
+            "peace-attrition",
+            f"attrition_rate {grade} 2026 / 2027 / 2028+",
+            f"{attrition(grade, 2026)} / {attrition(grade, 2027)} / {rate}",
+            "fraction",
+        )
+    src(
+        "reserve",
+        "reserve class (per trade): annual_cost / attrition / transfer cost",
+        f"{RESERVE['annual_cost']:,} / {RESERVE['attrition_rate']} / {RESERVE['transfer_cost']:,}",
+        "UAH, fraction, UAH",
+    )
+    src(
+        RESERVE_MIN[2],
+        f"reserve strength from {RESERVE_MIN[1]} (EndStrength reserve)",
+        RESERVE_MIN[0],
+        "persons",
+    )
+    src(
+        MOVE_ELIGIBLE[1],
+        "move_eligible_share contract / nco / junior officer",
+        " / ".join(str(v) for v in MOVE_ELIGIBLE[0].values()),
+        "fraction",
+    )
+    src(
+        "smoothing",
+        "accession_step_max per class / accession_step_max_total",
+        f"{STEP_SHARE:.0%} of end-2025 strength (>= {STEP_FLOOR}) / {STEP_TOTAL:,}",
+        "persons/year",
+    )
+    src("steady", "Settings.terminal", "steady", "")
 
     # units
     split_of = {u[0]: u[2] for u in UNIT_TYPES}
@@ -1507,7 +1888,58 @@ def sources_sheet() -> Rows:
         "unit price 24,000 UAH; procurement_max 6 m/yr (assumption: 2025 output + growth)",
     )
 
+    for name, rate in PEACE_USE.items():
+        src("peace-use", f"peacetime use {name} (attrition from 2027)", rate, "share of stock/yr")
+    src(
+        "war-reserve",
+        "war-reserve stock (EquipmentYears.requirement)",
+        "155 mm 1,000,000; FPV 1,500,000; interceptor drones 100,000; PAC-3 400",
+        "items",
+    )
+    src(
+        "om-training",
+        "unit O&M without training ammunition",
+        OM_WITHOUT_TRAINING_AMMO,
+        "factor on the wartime O&M",
+    )
+    for name, profile in PAYMENT_PROFILE.items():
+        src("payment-profile", f"payment_profile {name}", profile, "shares by year")
+    for line, y, amount in FIXED_SPENDING:
+        src("fixed-spending", f"FixedSpending {line} {y}", amount, "UAH")
+    src(
+        "heavy-brigade",
+        "heavy_brigade: CV90 44, Leopard 2 31 per brigade",
+        15,
+        "capability points/unit-year",
+    )
+    src(
+        "integer",
+        "integer_units / Equipment.integer",
+        INTEGER,
+        "",
+        "off: min_cost MIP with integer_units 379 s vs 33 s LP (11.5x), measured 2026-11-28",
+    )
+
     # money
+    src("nbu-target", "NBU inflation target", "5% +/- 1 pp", "per year")
+    src(
+        "price-index",
+        "PriceIndex (UAH lines)",
+        ", ".join(f"{y}: {price_index(y)}" for y in YEARS),
+        "factor",
+    )
+    for cur in ("USD", "EUR"):
+        src(
+            "fx-path",
+            f"ExchangeRates {cur}",
+            ", ".join(f"{y}: {fx(cur, y)}" for y in YEARS),
+            f"UAH per {cur}",
+        )
+    src("expiry", "EU loan expires_after", EXPIRES["eu_loan"], "years")
+    src(
+        "spending-order", "Funding.priority", ", ".join(f"{k} {v}" for k, v in PRIORITY.items()), ""
+    )
+    src("budget-law-2026", "2026 defence and security budget", "2.8 tn", "UAH")
     src(
         "budget-2025",
         "2025 defence budget",
@@ -1522,7 +1954,7 @@ def sources_sheet() -> Rows:
         "EU loan 2026-27",
         90 * BN,
         "EUR",
-        "assumed two thirds (EUR 60 bn) for defence: EUR 30 bn a year in 2026 and 2027",
+        "assumed a third (EUR 30 bn) for the Armed Forces: EUR 15 bn a year in 2026 and 2027",
     )
     src("purl", "PURL", "$0.5 bn packages, target $1 bn/month; $3.3 bn pledged", "USD")
     src(
@@ -1539,7 +1971,7 @@ def sources_sheet() -> Rows:
             "; ".join(f"{y}: {a / BN:,.1f} bn {cur}" for y, a in amounts.items())
             + (" (later years repeat the last)" if source != "eu_loan" else ""),
             cur,
-            f"lines {lines}; carryover {carry}; converted at the FX rates",
+            f"lines {lines}; carryover {carry}; in {cur}, converted at the ExchangeRates path",
         )
     for line, cap, tag in LINE_LIMITS:
         src(tag, f"LineLimits {line} max per year", cap, "UAH")
@@ -1568,14 +2000,16 @@ FIXED_ISO = "2026-01-01T00:00:00Z"
 def workbook_sheets(austere: bool) -> dict[str, Rows]:
     personnel, personnel_years = personnel_sheets()
     courses, course_years = courses_sheets()
-    unit_types, unit_years, man, equ = unit_sheets()
+    unit_types, unit_years, man, equ = unit_sheets(austere)
     equipment, equipment_years = equipment_sheets()
+    rates, index, fixed = money_sheets()
     title = "Ukraine 2026-2035: to the 800,000 army" + (" (austere)" if austere else "")
     return {
         "About": about_sheet(austere),
         "Settings": settings_sheet(title),
         "Personnel": personnel,
         "PersonnelYears": personnel_years,
+        "PersonnelCohorts": cohorts_sheet(),
         "Transitions": transitions_sheet(),
         "Courses": courses,
         "CourseYears": course_years,
@@ -1587,7 +2021,10 @@ def workbook_sheets(austere: bool) -> dict[str, Rows]:
         "EquipmentYears": equipment_years,
         "EndStrength": end_strength_sheet(),
         "Ratios": ratios_sheet(),
-        "Funding": funding_sheet(0.5 if austere else 1.0),
+        "Funding": funding_sheet(AUSTERE_MONEY if austere else 1.0),
+        "ExchangeRates": rates,
+        "PriceIndex": index,
+        "FixedSpending": fixed,
         "LineLimits": line_limits_sheet(),
         "Penalties": penalties_sheet(),
         "Sources": sources_sheet(),
@@ -1616,9 +2053,20 @@ def workbook_bytes(sheets: dict[str, Rows]) -> bytes:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
         ws.freeze_panes = "A2"
+        wrapped = set()
         for i in range(len(rows[0])):
             longest = max(len(str(r[i])) for r in rows if i < len(r) and r[i] is not None)
             ws.column_dimensions[get_column_letter(i + 1)].width = min(max(10, longest + 2), 60)
+            if longest + 2 > 60:  # long text wraps in its column instead of running off
+                wrapped.add(i + 1)  # the printed page (the PDF's scale)
+        for row in ws.iter_rows(min_row=2):
+            lines = 1
+            for cell in row:
+                if cell.column in wrapped and isinstance(cell.value, str):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    lines = max(lines, -(-len(cell.value) // 55))
+            if lines > 1:  # explicit heights, as on About
+                ws.row_dimensions[row[0].row].height = 15 * lines
         header = [str(c.value or "") for c in ws[1]]
         for row in ws.iter_rows(min_row=2):
             for cell in row:

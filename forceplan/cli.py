@@ -224,6 +224,23 @@ def solve(
         float | None,
         typer.Option("--mip-gap", metavar="GAP", min=0.0, help="Relative MIP gap to stop at."),
     ] = None,
+    hold_whole: Annotated[
+        bool,
+        typer.Option(
+            "--hold-whole",
+            help="MIP: run the cost tie-break and funding priority stages as LPs with the "
+            "whole units and items of the first stage held (much faster; cost is then "
+            "minimised given those decisions, not over every whole plan).",
+        ),
+    ] = False,
+    mip_start: Annotated[
+        bool,
+        typer.Option(
+            "--mip-start",
+            help="MIP: start from the LP plan rounded to whole units and items and repaired "
+            "to a feasible plan (costs two or three LP solves first).",
+        ),
+    ] = False,
     threads: Annotated[
         int | None, typer.Option("--threads", metavar="N", min=1, help="Solver threads.")
     ] = None,
@@ -277,6 +294,8 @@ def solve(
         integer_units=integer_units,
         time_limit=time_limit,
         mip_gap=mip_gap,
+        hold_whole_decisions=hold_whole,
+        mip_start=mip_start,
         threads=threads,
         force=force,
         solver_log=solver_log,
@@ -439,6 +458,7 @@ def explain(
     epilog=_examples(
         "forceplan generate big.xlsx --trades 40 --grades 6 --years 20",
         "forceplan generate small.xlsx --trades 3 --grades 2 --years 3 --seed 7",
+        "forceplan generate v2.xlsx --trades 100 --grades 8 --years 15 --v2",
     )
 )
 def generate(
@@ -454,6 +474,12 @@ def generate(
     integer_orders: Annotated[
         bool, typer.Option("--integer-orders", help="One equipment type with whole orders.")
     ] = False,
+    careers: Annotated[
+        bool,
+        typer.Option(
+            "--careers", help="v2 careers: promotion shares, intake steps, a reserve class."
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     cohorts: Annotated[
         int,
@@ -461,12 +487,48 @@ def generate(
             min=0, help="max_service_years of the two entry grades (P10 cohorts; 0 = none)."
         ),
     ] = 0,
+    money: Annotated[
+        bool,
+        typer.Option(
+            "--money",
+            help="v2 money: euro and dollar sources and prices with rate paths, expiring "
+            "partner money, spending priorities, payment profiles, fixed payments, costs by "
+            "year.",
+        ),
+    ] = False,
+    steady: Annotated[
+        bool, typer.Option("--steady", help="terminal = steady: the last year repeatable.")
+    ] = False,
+    limited_duty: Annotated[
+        bool,
+        typer.Option(
+            "--limited-duty",
+            help="limited_duty_share_min: 0.5 % of each class on limited duty (not in --v2: "
+            "slow to solve at M).",
+        ),
+    ] = False,
+    v2: Annotated[
+        bool,
+        typer.Option(
+            "--v2", help="Every v2 feature: --careers --money --steady, --cohorts 3 if not given."
+        ),
+    ] = False,
 ) -> None:
     """Write a synthetic, feasible workbook of any size (benchmarks and tests)."""
     from forceplan.generate import Size, generate_workbook
 
     size = Size(
-        trades, grades, years, unit_types, equipment, integer_orders=integer_orders, cohorts=cohorts
+        trades,
+        grades,
+        years,
+        unit_types,
+        equipment,
+        integer_orders=integer_orders,
+        careers=careers or v2,
+        cohorts=cohorts or (3 if v2 else 0),
+        money=money or v2,
+        steady=steady or v2,
+        limited_duty=limited_duty,
     )
     with ui.phases() as progress, progress("generate"):  # large sizes take a while
         generate_workbook(path, size, seed, overwrite=force)

@@ -12,6 +12,11 @@ ratio contain the plan; and the national source (every line but the partner's) a
 the partner (its own line) pay for an upper bound of the plan's spending every year.
 Every input sheet is used. The same arguments give the same bytes of data (not of file
 metadata) for a seed.
+
+The v2 inputs are switched on by `Size` flags (`forceplan generate --careers --cohorts K
+--money --steady`, or `--v2` for all): careers and cohorts here, money and the terminal
+rule in `forceplan.generate_v2`. Each draws from its own random stream or none, so the
+sheets a flag is not about stay as they are without it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from forceplan.generate_v2 import add_money, add_steady
 from forceplan.workbook.atomic import atomic_write, check_target
 
 #: Lines the national source pays; the partner pays `procurement_partner` alone.
@@ -45,8 +51,13 @@ class Size:
     equipment: int = 25
     first_year: int = 2026
     integer_orders: bool = False  # one equipment type with whole-number orders (a MILP)
+    careers: bool = False  # MODEL.md §8.1/§8.4: move shares, intake steps, a reserve class
     #: MODEL.md §8.2: max_service_years of the two entry grades of every trade (0 = none)
     cohorts: int = 0
+    money: bool = False  # §8.6-8.7: euros, expiry, priorities, payment profiles, overrides
+    #: §8.4: Personnel.limited_duty_share_min (not in --v2: at M it makes HiGHS ~40x slower)
+    limited_duty: bool = False
+    steady: bool = False  # §8.5: Settings.terminal = steady
 
 
 #: Benchmark sizes (issue: S ≈ the Ukraine example, M, L).
@@ -352,10 +363,30 @@ def generate_sheets(size: Size, seed: int = 0) -> dict[str, list[list[Any]]]:
     sheets["Objective"] = [["metric", "weight"], ["cost", 1.0], ["separations", 1000.0]]
     sheets["Penalties"] = [["kind", "penalty"], ["funding", 50]]
     _money_sheets(sheets, years, stock_value)
+    if size.money:
+        add_money(sheets, years, stock_value, seed)
     _hold_the_force(sheets, years, unit_fill=0.9, equipment_fill=0.9)
+    if size.careers:
+        _careers_sheets(sheets, grades)
     if size.cohorts:
         _service_limits(sheets, size.cohorts)
+    if size.limited_duty:
+        _limited_duty_shares(sheets)
+    if size.steady:
+        add_steady(sheets)
     return sheets
+
+
+def _limited_duty_shares(sheets: dict[str, list[list[Any]]]) -> None:
+    """§8.4 (P6_share): a class with limited-duty places has at least 0.5 % of its strength
+    on limited duty, a fact; the held force's 5 % margin over its posts carries the
+    unavailable quarter of a percent. Not part of --v2: at M it makes HiGHS's dual simplex
+    some 40 times slower (bench/RESULTS.md)."""
+    personnel = sheets["Personnel"]
+    ld_max = personnel[0].index("limited_duty_max")
+    personnel[0].append("limited_duty_share_min")
+    for row in personnel[1:]:
+        row.append(0.005 if _num(row[ld_max]) >= 1 else None)
 
 
 def _service_limits(sheets: dict[str, list[list[Any]]], limit: int) -> None:
@@ -487,16 +518,23 @@ def _hold_the_force(sheets, years: list[int], unit_fill: float, equipment_fill: 
         fixed.values(), default=0.0
     )
     national = math.ceil(1.25 * spend / 1e6) * 1e6
-    rates: dict[str, float] = {}
-    for r in _rows(sheets, "ExchangeRates") if "ExchangeRates" in sheets else []:
-        rates[r["currency"]] = min(rates.get(r["currency"], math.inf), _num(r["rate"]))
+    rates = _rates(sheets, min)
     for r in _rows(sheets, "Funding"):
         if r["source"] == "national":
             r["amount"] = national
-        else:  # the partner pays the partner line alone: at least what the plan orders there
+        elif r["source"] == "partner":  # pays the partner line alone: what the plan orders there
             rate = rates.get(r.get("currency") or "", 1.0)
             needed = math.ceil(1.25 * max(1.0, index) * partner_cost / rate / 1e3) * 1e3
             r["amount"] = max(_num(r["amount"]), needed)
+
+
+def _rates(sheets, pick) -> dict[str, float]:
+    """Currency -> its lowest (pick=min) or highest (max) rate over the horizon."""
+    rates: dict[str, float] = {}
+    for r in _rows(sheets, "ExchangeRates") if "ExchangeRates" in sheets else []:
+        rate = _num(r["rate"])
+        rates[r["currency"]] = pick(rates.get(r["currency"], rate), rate)
+    return rates
 
 
 def _hold_classes(
@@ -569,6 +607,7 @@ def _hold_equipment(sheets, years: list[int], n0: dict[str, float], fill: float)
         extra[(r["equipment"], int(r["year"]))] = _num(r.get("requirement"))
     y0 = years[0]
     cost = partner = 0.0
+    highest_rate = _rates(sheets, max)  # a foreign price costs at most this in base money
     for r in _rows(sheets, "Equipment"):
         e = r["equipment"]
         attr = _num(r["attrition_rate"])
@@ -581,7 +620,8 @@ def _hold_equipment(sheets, years: list[int], n0: dict[str, float], fill: float)
         # the plan orders what attrition took (and any requirement's rise): at most this
         bump = max((v for (x, _y), v in extra.items() if x == e), default=0.0)
         highest = stock + bump
-        price = 1.1 * _num(r["unit_price"])  # EquipmentYears may raise it by 10 %
+        # EquipmentYears may raise the price by 10 %
+        price = 1.1 * _num(r["unit_price"]) * highest_rate.get(r.get("currency") or "", 1.0)
         orders = price * (attr * highest + bump + 1)
         cost += _num(r["om_cost"]) * highest
         if r["budget_line"] == "procurement_partner":
@@ -590,6 +630,63 @@ def _hold_equipment(sheets, years: list[int], n0: dict[str, float], fill: float)
             cost += orders
     del y0
     return cost, partner
+
+
+RESERVE_GRADE = "R"
+
+
+def _careers_sheets(sheets: dict[str, list[list[Any]]], grades: list[str]) -> None:
+    """§8.1/§8.4 on top of the generated force, without drawing random numbers (the other
+    sheets stay byte for byte as without the flag): every grade below the top may promote
+    80 % of its stock; entry grades change intake by at most half their initial strength a
+    year, all of them together by half the sum; each trade gets a reserve class fed from
+    its lowest grade (optional arc), counted by EndStrength rows of the reserve (at most a
+    quarter of the active force) and of all components."""
+    personnel = sheets["Personnel"]
+    personnel[0] += ["component", "move_eligible_share", "accession_step_max"]
+    trades = []
+    steps = 0.0
+    for row in personnel[1:]:
+        g_index = grades.index(row[1])
+        entry = g_index < 2
+        step = max(100.0, round(0.5 * float(row[2]))) if entry else None
+        steps += step or 0.0
+        row += ["active", 0.8 if g_index < len(grades) - 1 else None, step]
+        if row[0] not in trades:
+            trades.append(row[0])
+    sheets["Settings"].append(["accession_step_max_total", round(0.5 * steps)])
+    strength = sheets["EndStrength"]
+    strength[0].append("component")
+    for row in strength[1:]:
+        row.append(None)  # active
+    for row in list(strength[1:]):
+        reserve = round(0.25 * row[2])
+        strength.append([row[0], 0, reserve, "reserve"])
+        strength.append([row[0], row[1], row[2] + reserve, "all"])
+    for t in trades:
+        personnel.append(
+            [
+                t,
+                RESERVE_GRADE,
+                0.0,
+                0.1,
+                None,
+                20_000,
+                0,
+                0,
+                "",
+                0,
+                "inf",
+                0,
+                0,
+                0.5,
+                0,
+                "reserve",
+                None,
+                None,
+            ]
+        )
+        sheets["Transitions"].append([t, grades[0], t, RESERVE_GRADE, 5_000, None, 0.0, ""])
 
 
 def _money_sheets(sheets: dict[str, list[list[Any]]], years: list[int], stock: float) -> None:
@@ -627,4 +724,5 @@ def write_sheets(path: Path, sheets: dict[str, list[list[Any]]], overwrite: bool
 
 
 def generate_workbook(path: Path, size: Size, seed: int = 0, overwrite: bool = False) -> None:
+    """Write the synthetic workbook of `size` (with `size.careers`, the v2 careers columns)."""
     write_sheets(path, generate_sheets(size, seed), overwrite)

@@ -49,6 +49,10 @@ class SolveRequest:
     #: memory at L; the `solve` command does): outcome.lp keeps what the tables read, but
     #: re-solves (tests' finite differences, PersistentLP) need the instance
     release_solver: bool = False
+    #: a MIP's later stages as LPs with the stage-1 whole decisions held (SolveOptions)
+    hold_whole_decisions: bool = False
+    #: a MIP's stage 1 starts from its LP relaxation rounded and repaired (SolveOptions)
+    mip_start: bool = False
 
 
 @dataclass
@@ -153,6 +157,8 @@ def run_solve(request: SolveRequest, progress: Progress = _no_progress) -> Solve
                 warm_start=warm_start,
                 cold_reason=cold_reason,
                 deadline=_solve_deadline(run),
+                hold_whole_decisions=request.hold_whole_decisions,
+                mip_start=request.mip_start,
             ),
             on_compiled=start_preparing,
         )
@@ -207,7 +213,13 @@ def explain_infeasible(run: SolveRun, progress: Progress = _no_progress) -> None
         elastic.built = build_model(elastic.data)
         elastic.outcome = solve(
             elastic.built,
-            SolveOptions(req.time_limit, req.mip_gap, req.threads, deadline=run.deadline),
+            SolveOptions(
+                req.time_limit,
+                req.mip_gap,
+                req.threads,
+                deadline=run.deadline,
+                hold_whole_decisions=req.hold_whole_decisions,
+            ),
         )
         if elastic.outcome.has_solution:
             elastic.tables = build_tables(elastic.built, elastic.outcome)

@@ -34,6 +34,12 @@ from forceplan.prices import (
 )
 
 BINDING_RTOL = 1e-7
+#: A price that holds for less than this change of its limit (in the limit's own unit: a
+#: person, an item, a UAH) holds for no change in practice: HiGHS's ranging carries noise
+#: of the order of its feasibility tolerance (1e-7) times the row's terms. Seen on the v2
+#: example: a P10 cohort row at 0 priced -0.00338 "valid from -0.000004", while a warm
+#: re-solve of the same LP prices it -0.00326; it is degenerate, not a price to publish.
+DEGENERATE_ABS = 1e-5
 #: A price is penalty-driven when elastic penalties contribute more than this share of it.
 PENALTY_SHARE = 1e-6
 
@@ -238,7 +244,9 @@ def _priced(
         notes.append(NOTE_PENALTY)
     if dual != 0 and fam.is_bound and side == "min" and lower == 0.0:
         notes.append(NOTE_SIGN)
-    if fam.offer and side == "max" and upper == 0.0:
+    if fam.offer and upper == 0.0:
+        # whatever side is reported (a zero-priced 0 ≤ x ≤ 0 reads "equal"), a partner's
+        # offer of 0 is no limit the planner can move
         notes.append(NOTE_NO_OFFER)
     out.update(
         shadow_price=_clean(dual * price_unit),
@@ -255,7 +263,7 @@ def _degenerate(
 ) -> list[str]:
     """The degeneracy note of a price that holds on [down, up] around `limit`. `forced`:
     the side of a limit whose sides coincide, which can only move towards relaxation."""
-    tol = BINDING_RTOL * max(1.0, abs(limit))
+    tol = max(BINDING_RTOL * max(1.0, abs(limit)), DEGENERATE_ABS)
     below = math.inf if down is None else limit - down
     above = math.inf if up is None else up - limit
     if forced is not None:

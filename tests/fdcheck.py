@@ -66,11 +66,15 @@ def check_prices(run: SolveRun, sample: int | None = None, seed: int = 0) -> Che
     that every (id, kind) with such rows keeps at least one)."""
     built = run.built
     table = run.tables.tables["Plan_Constraints"]
-    rows = [
+    priced = [
         r
         for r in table.to_dict("records")
         if bool(r["binding"]) and not _blank(r["shadow_price"]) and abs(r["shadow_price"]) > 1e-9
     ]
+    # a price that holds for no change of its limit has nothing to check: set those rows
+    # aside before sampling, so that the row kept for each family is one that is checked
+    rows = [r for r in priced if "holds for no change" not in _note(r)]
+    out = Checked(skipped_degenerate=len(priced) - len(rows))
     if sample is not None and len(rows) > sample:
         rng = random.Random(seed)
         by_kind: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -88,12 +92,7 @@ def check_prices(run: SolveRun, sample: int | None = None, seed: int = 0) -> Che
     scale = 1.0 if built.sense == "max" else built.data.money_scale
     base = first.objective * scale
     assert base == _approx(run.outcome.objective), (base, run.outcome.objective)
-    out = Checked()
     for row in rows:
-        note = "" if _blank(row.get("price_note")) else str(row.get("price_note"))
-        if "holds for no change" in note:
-            out.skipped_degenerate += 1
-            continue
         comp, is_bound, unit = handles[(row["id"], row["kind"], str(row["index"]))]
         side = row.get("side") if not _blank(row.get("side")) else _infer_side(row)
         limit = row["upper"] if side == "max" else row["lower"]
@@ -146,6 +145,10 @@ def check_prices(run: SolveRun, sample: int | None = None, seed: int = 0) -> Che
                 f"changed by {change:.6g}, price × step = {expected:.6g}"
             )
     return out
+
+
+def _note(row: dict[str, Any]) -> str:
+    return "" if _blank(row.get("price_note")) else str(row.get("price_note"))
 
 
 def _name(row: dict[str, Any]) -> str:

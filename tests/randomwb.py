@@ -61,6 +61,8 @@ from typing import Any
 
 from wb import Sheets, write_workbook
 
+from forceplan.generate_v2 import add_year_column
+
 TRADES = ("infantry", "armour", "artillery", "signals", "logistics", "engineers", "medical")
 GRADES = ("E1", "E2", "E3", "O1", "O2", "O3")
 UNIT_TYPES = ("brigade", "battalion", "regiment", "company")
@@ -590,13 +592,13 @@ class _Gen:
         for row in sheets["EquipmentYears"][1:]:
             if row[0] == mo["usd"] and row[2] is not None:
                 row[2] = self.usd_price(row[2])
-        _override_rows(
+        add_year_column(
             sheets["PersonnelYears"],
             2,
             {(*p, mo["pay_year"]): v for p, v in mo["pay"].items()},
             "annual_cost",
         )
-        _override_rows(
+        add_year_column(
             sheets["UnitYears"], 1, {(n, mo["pay_year"]): v for n, v in mo["om"].items()}, "om_cost"
         )
         funding = sheets["Funding"]
@@ -1150,20 +1152,6 @@ def random_sheets(
             ["funding", None],
         ]
     return sheets
-
-
-def _override_rows(
-    rows: list[list[Any]], n_keys: int, values: dict[tuple[Any, ...], float], column: str
-) -> None:
-    """Add `column` to a per-year sheet: into the row of each key (with `year` after the
-    `n_keys` key columns), or a new row holding only it."""
-    width = len(rows[0])
-    rows[0].append(column)
-    for row in rows[1:]:
-        row.extend([None] * (width - len(row)))
-        row.append(values.pop(tuple(row[: n_keys + 1]), None))
-    for key, value in values.items():
-        rows.append([*key, *([None] * (width - n_keys - 1)), value])
 
 
 def random_workbook(

@@ -14,6 +14,7 @@ from randomwb import random_workbook
 from forceplan.pipeline import SolveRequest, run_solve
 from forceplan.prices import (
     NOTE_DEGENERATE_NONE,
+    NOTE_DEGENERATE_UP,
     NOTE_NO_OFFER,
     NOTE_PENALTY,
     NOTE_SIGN,
@@ -140,3 +141,16 @@ def test_mip_prices_are_given_the_integers(tmp_path: Path) -> None:
     assert len(priced)
     assert priced["price_note"].str.startswith("given the whole units and items chosen").all()
     assert f["valid_from"].isna().all() and f["valid_to"].isna().all()
+
+
+def test_a_price_that_holds_for_a_millionth_of_a_person_is_degenerate() -> None:
+    """HiGHS's ranging puts noise of its feasibility tolerance on a range's ends: a price
+    "valid from -0.000004" at a limit of 0 holds for no decrease in practice (the v2
+    example's P10 cohort rows; a warm re-solve of the same LP priced them differently)."""
+    from forceplan.results import _degenerate
+
+    assert _degenerate(0.0, -4e-6, 69.87, None) == [NOTE_DEGENERATE_UP]
+    assert _degenerate(0.0, -4e-6, 3e-6, None) == [NOTE_DEGENERATE_NONE]
+    assert _degenerate(0.0, -0.5, 69.87, None) == []
+    # a large limit keeps the relative rule: 1e-7 of 1e9 UAH is 100 UAH
+    assert _degenerate(1e9, 1e9 - 50.0, 2e9, None) == [NOTE_DEGENERATE_UP]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import forceplan.sweep.engine as engine_module
+from forceplan.model.priority import HOLD
 from forceplan.pipeline import SolveRequest, run_solve
 from forceplan.prices import (
     NOTE_DEGENERATE_DOWN,
@@ -25,7 +26,8 @@ BUDGET = "Funding.amount[source=national_budget]=*0.6:1.4:1000"
 
 def test_budget_sweep_sample_agrees_with_fresh_solves(tmp_path: Path) -> None:
     """The 1,000-scenario budget sweep of the benchmark: 4 evenly spaced scenarios (the
-    benchmark checks 20) solved from their own workbooks agree to 1e-9 relative."""
+    benchmark checks 20) solved from their own workbooks agree to 1e-9 relative (plus the
+    funding priority stage's hold, which only a fresh solve runs)."""
     engine = SweepEngine(EXAMPLE, [BUDGET], SweepOptions())
     scenarios = build_scenarios(engine.specs, None, 0)
     assert len(scenarios) == 1000
@@ -39,8 +41,20 @@ def test_budget_sweep_sample_agrees_with_fresh_solves(tmp_path: Path) -> None:
         assert row["status"] == fresh.outcome.status, scenario.id
         if fresh.outcome.status == "optimal":
             optimal += 1
-            assert row["objective"] == pytest.approx(fresh.outcome.objective, rel=1e-9)
+            # the sweep skips the funding priority stage (§8.7: it changes no sweep figure),
+            # which may raise the cost by up to HOLD relative: a fresh solve lies that much above
+            hold = HOLD if "funding priority" in fresh.outcome.stages else 0.0
+            gap = (fresh.outcome.objective - row["objective"]) / abs(fresh.outcome.objective)
+            assert -1e-9 <= gap <= hold + 1e-9, (scenario.id, gap)
     assert optimal >= 3
+
+
+def _slack(row: dict) -> float:
+    """Distance of a Plan_Constraints row's value from its nearest bound (relative)."""
+    bounds = [b for b in (row["lower"], row["upper"]) if b is not None and b == b]
+    if not bounds:
+        return float("inf")
+    return min(abs(row["value"] - b) / max(1.0, abs(b)) for b in bounds)
 
 
 def _solve_limits(objective: str) -> tuple[dict[str, dict], list[dict]]:
@@ -81,10 +95,15 @@ def test_sweep_binding_limits_follow_the_rules_of_solve(
             and not is_identity(solved)
             and not (solved["lower"] == 0 and solved["side"] == "min")
         )
-        assert is_printed_limit(solved) or degenerate or other_duals, (text, note)
+        # the sweep lists stage 1's binding limits; solve prices stage 1 too (MODEL.md §8.8)
+        # but marks binding in its final plan, which a later stage (cost tie-break, funding
+        # priority) may move off a limit: v2 example max_capability, E2 bradley 2033 binds
+        # in stage 1 and has 0.04 to spare after the later stages, so solve prices it 0
+        moved_off = not solved["shadow_price"] and _slack(solved) > 1e-7
+        assert is_printed_limit(solved) or degenerate or other_duals or moved_off, (text, note)
         if price.rstrip(")") != _num(float(solved["shadow_price"])):
             # a degenerate optimum has more than one set of prices (MODEL.md §8.8)
-            assert "degenerate" in note or other_duals, (text, price, solved["shadow_price"])
+            assert "degenerate" in note or other_duals or moved_off, (text, price)
     # and every limit solve prints with a unique price is listed
     printed = {
         f"{r['id']} {r['kind']} {r['index']}"

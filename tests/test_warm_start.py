@@ -21,7 +21,12 @@ from forceplan.pipeline import SolveRequest, run_solve
 from forceplan.workbook.basis_sheet import read_basis
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "ukraine-2026-2035.xlsx"
-REL = 1e-9
+#: Warm and cold runs reach the optimum from different bases; HiGHS proves each optimal to
+#: its tolerances (reduced costs within 1e-7), so their objectives may differ in the ninth
+#: digit: 1.9e-9 relative on the v2 example's max_capability after a funding edit (stage 1:
+#: 21,115.01949 warm vs 21,115.01953 cold). 1e-8 is still 100x tighter than the contract's
+#: sixth significant digit; a warm start that stopped short would miss it by far more.
+REL = 1e-8
 
 
 def solve(path: Path, out: Path, **options: Any):
@@ -90,10 +95,10 @@ PARTNERS_2029 = {"source": "other_partners", "year": 2029}
 @pytest.mark.parametrize(
     ("objective", "sheet", "match", "column", "value"),
     [
-        # one-cell funding edits: a partner's 2029 money (fully spent) cut; other sources
-        # make up for it, so the objective does not move, but the optimal basis does
-        ("max_capability", "Funding", PARTNERS_2029, "amount", 250e9),
-        ("min_cost", "Funding", PARTNERS_2029, "amount", 100e9),
+        # one-cell funding edits: a partner's 2029 money (USD 7 bn, in the source's own
+        # currency since the v2 example) cut; the optimal basis moves
+        ("max_capability", "Funding", PARTNERS_2029, "amount", 6e9),
+        ("min_cost", "Funding", PARTNERS_2029, "amount", 2.4e9),
         # a requirement edit: 5,000 more soldiers in 2027 (value: stored + 5,000)
         ("min_cost", "EndStrength", {"year": 2027}, "min_total", None),
         ("max_capability", "EndStrength", {"year": 2027}, "min_total", None),
@@ -124,7 +129,7 @@ def test_edited_plan_resolves_warm_to_the_cold_objective(
             assert warm.outcome.objective > before * (1 + 1e-6)
     else:
         funding = warm.tables.tables["Plan_Funding"].set_index(["source", "year"])
-        assert funding.loc[("other_partners", 2029), "available"] == value
+        assert funding.loc[("other_partners", 2029), "available_own"] == pytest.approx(value)
     # the re-solve stores its own basis for the next round
     assert read_basis(tmp_path / "warm.xlsx")[0] is not None
 
@@ -186,7 +191,7 @@ def test_cli_cold_flag(plans, tmp_path) -> None:
 def test_basis_survives_an_edit_saved_by_libreoffice(plans, tmp_path) -> None:
     """The loop with Calc: edit a funding cell, save in LibreOffice, solve warm."""
     first = plans["max_capability"]
-    edited = edit(first, tmp_path / "edited.xlsx", "Funding", PARTNERS_2029, "amount", 250e9)
+    edited = edit(first, tmp_path / "edited.xlsx", "Funding", PARTNERS_2029, "amount", 6e9)
     saved = libreoffice_resave(edited, tmp_path / "lo")
     assert openpyxl.load_workbook(saved, read_only=True)[schema.BASIS_SHEET].sheet_state == (
         "hidden"

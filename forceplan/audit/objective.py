@@ -95,7 +95,12 @@ def shortfalls(ctx: Context) -> dict[str, float]:
     p7, p8 = ctx.implied["P7"], ctx.implied["P8"]
     gap = 0.0
     if ctx.funding is not None:
-        gap = float((ctx.pb["spend"] - ctx.pb["paid"]).clip(lower=0.0).sum())
+        # a difference of large values: spend and the allocations paid for it (~1e12 UAH,
+        # float64 spacing 1e-4) differ by rounding; only a gap beyond 1e-9 of their size
+        # is one (austere example: 1e-4 UAH made a plan without shortfalls "with")
+        spend = ctx.pb["spend"]
+        rows = spend - ctx.pb["paid"]
+        gap = float(rows.where(rows > 1e-9 * spend.abs().clip(lower=1.0), 0.0).sum())
     return {
         "manning": float(ctx.pp["shortfall"].fillna(0.0).sum()),
         "end_strength": float(p7["under"].sum() + p7["over"].sum()),

@@ -116,6 +116,9 @@ class HighsLP:
         self.row_of: dict[Any, int] = {}
         self.highs: Any = new_highs()  # None after `release`
         self.kept: _Kept | None = None
+        #: integer columns held at their stage-1 values (`hold_integers`); the model is
+        #: then an LP in HiGHS, but the plan is still a MIP's
+        self.held_integers = 0
         self._compile()
 
     # --- compiling ------------------------------------------------------------------------
@@ -235,6 +238,23 @@ class HighsLP:
         idx = np.fromiter(cols, dtype=np.int32)
         if len(idx):
             self.highs.changeColsBounds(len(idx), idx, lower, upper)
+
+    def hold_integers(self) -> int:
+        """Hold every integer column at its current (rounded) solution value and make it
+        continuous: later stages then solve an LP whose plan keeps these whole decisions.
+        Returns how many columns were held. Not undone: the stage-1 MIP is not run again."""
+        h = self.highs
+        integrality = np.asarray(h.getLp().integrality_, dtype=np.int64)
+        cols = np.flatnonzero(integrality).astype(np.int32)
+        if len(cols):
+            values = np.round(np.asarray(h.getSolution().col_value, dtype=float)[cols])
+            h.changeColsBounds(len(cols), cols, values, values)
+            h.changeColsIntegrality(
+                len(cols), cols, np.full(len(cols), highspy.HighsVarType.kContinuous)
+            )
+        self.held_integers = len(cols)
+        self.is_mip = False
+        return len(cols)
 
     # --- running --------------------------------------------------------------------------
 

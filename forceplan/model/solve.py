@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,18 @@ class SolveOptions:
     #: time.perf_counter() value by which every HiGHS run of this solve (stages and
     #: retries included) must end: `--time-limit` is a deadline for the whole command
     deadline: float | None = None
+    #: a MIP's later stages (cost tie-break, funding priority): False (the default) runs
+    #: them as MIPs, the lexicographic optimum over every whole plan that MODEL.md §4's
+    #: tie-break defines; True holds every integer decision at its stage-1 value and runs
+    #: them as LPs: the plan stays whole, stage 1's optimum is kept, and cost (then the
+    #: priority rule) is minimised given those whole decisions, not over all of them.
+    #: Measured on the v2 example with whole major items: the cost MIP found no plan in
+    #: 284 s; held, the stage is an LP (bench/RESULTS.md, issue 20c)
+    hold_whole_decisions: bool = False
+    #: a MIP's stage 1 starts from its LP relaxation rounded and repaired to a feasible
+    #: plan (forceplan.model.mipstart); off by default: measured on the v2 example it costs
+    #: two or three LP solves and does not shorten the MIP (bench/RESULTS.md, issue 20e)
+    mip_start: bool = False
 
     def remaining(self, limit: float | None = None) -> float | None:
         """Seconds HiGHS may still run: the smaller of `limit` and the time to the deadline
@@ -118,9 +130,12 @@ def solve(
     if on_compiled is not None:
         on_compiled()
     clock = _Clock()
+    start_note = _rounded_start(built, lp, options, clock) if options.mip_start else None
     run = _run(lp, options, options.remaining(options.time_limit), clock)
     outcome = _outcome(run, lp)
     outcome.stages.append(built.data.objective)
+    if start_note is not None:
+        outcome.stage_report.append(start_note)
     if run.has_solution:
         lp.load_values()
     basis = warm.capture(lp.highs, structure) if outcome.optimal and not lp.is_mip else None
@@ -131,26 +146,50 @@ def solve(
         outcome.sensitivity = capture(lp, penalty_cols)
     if outcome.has_solution:
         outcome.stage_report.append(f"{built.data.objective}: {_reported_objective(built):,.10g}")
+    wanted = options.priority_stage and built.data.priority_stage
+    wanted = wanted and built.data.funding is not None
+    held = None
+    later_stages = built.sense == "max" or wanted
+    if lp.is_mip and outcome.optimal and options.hold_whole_decisions and later_stages:
+        held = _hold_whole(lp, outcome)
     if built.sense == "max" and outcome.optimal:
         report = list(outcome.stage_report)
         outcome = _cost_stage(built, lp, options, outcome, started, clock)
         cost = pyo.value(built.model.cost) * built.data.money_scale
         outcome.stage_report = [*report, f"cost tie-break: discounted cost {cost:,.10g}"]
-    wanted = options.priority_stage and built.data.priority_stage
-    if wanted and outcome.optimal and built.data.funding is not None:
+    if held is not None:
+        outcome.bound, outcome.gap = held  # the MIP's (stage 1), not the held LP's
+    if wanted and outcome.optimal:
         from forceplan.model.priority import run_priority_stage
 
+        held_from: list[Any] = []  # the basis every hold starts from: the last stage's optimum
+        # after max_capability's cost tie-break the dual simplex needs 4-12 iterations; the
+        # primal one moved the plan elsewhere on the optimal face, where a limit stage 1
+        # prices was no longer binding (tests/test_sweep_checks.py): min_cost only
+        later = built.sense != "max"
+
         def run_once(retry: bool):
+            if not held_from:
+                held_from.append(lp.highs.getBasis())
             if options.deadline is not None:  # --time-limit: the command's deadline
-                return _run(lp, options, options.remaining(), clock, retry=retry)
+                return _run(lp, options, options.remaining(), clock, retry, later, held_from[0])
             left = (
                 None
                 if options.time_limit is None
                 else max(0.5, options.time_limit - (time.perf_counter() - started))
             )
-            return _run(lp, options, left, clock, retry=retry)
+            return _run(lp, options, left, clock, retry, later, held_from[0])
 
+        # holding the integers discarded HiGHS's solution (the priority stage reads the
+        # objective it holds): stage 1 again, as the LP given the whole decisions (HiGHS's
+        # default simplex: there is no optimal basis yet for the primal to start from)
+        again = held is not None and built.sense != "max"
+        left = options.remaining(options.time_limit)
+        if again and _run(lp, options, left, clock).status == "optimal":
+            lp.load_values()
         outcome = run_priority_stage(built, lp, run_once, outcome)
+    for key in LATER_STAGE:  # options persist: later users of the instance (sweeps) get
+        lp.highs.setOptionValue(key, _DEFAULTS[key])  # HiGHS's defaults back
     outcome.solver_seconds = time.perf_counter() - started
     outcome.compile_seconds = compiled - started
     outcome.highs_seconds = clock.seconds
@@ -158,6 +197,29 @@ def solve(
     if outcome.has_solution:
         outcome.objective = _reported_objective(built)
     return outcome
+
+
+def _rounded_start(
+    built: BuiltModel, lp: HighsLP, options: SolveOptions, clock: _Clock
+) -> str | None:
+    """SolveOptions.mip_start: install the LP plan rounded and repaired as stage 1's first
+    incumbent (forceplan.model.mipstart); the stage report's words for it."""
+    if not lp.is_mip:
+        return None
+    from forceplan.model import mipstart
+
+    def run() -> RunInfo:
+        return _run(lp, options, options.remaining(options.time_limit), clock, retry=False)
+
+    return mipstart.describe(mipstart.find_start(built, lp, run), built)
+
+
+def _hold_whole(lp: HighsLP, outcome: SolveOutcome) -> tuple[float | None, float | None]:
+    """SolveOptions.hold_whole_decisions: fix the stage-1 integer decisions; returns the
+    stage-1 MIP bound and gap, which the later stages' outcome keeps."""
+    count = lp.hold_integers()
+    outcome.stage_report.append(f"whole decisions held at their stage-1 values: {count:,}")
+    return outcome.bound, outcome.gap
 
 
 def _warm_start(lp: HighsLP, structure: str, options: SolveOptions) -> str:
@@ -192,7 +254,23 @@ class _Clock:
 _RETRIES: tuple[dict[str, Any], ...] = ({"presolve": "off"}, {"solver": "ipm"})
 
 #: Options stated on every run: they persist in the HiGHS instance between runs.
-_DEFAULTS = {"random_seed": 0, "presolve": "choose", "solver": "choose"}
+#: simplex_strategy 1 is HiGHS's default (the dual simplex).
+_DEFAULTS = {"random_seed": 0, "presolve": "choose", "solver": "choose", "simplex_strategy": 1}
+
+#: HiGHS's strategy for the funding priority stage (§8.7) and the re-solve that restores
+#: its model if it fails (max_capability's cost tie-break keeps the dual: _cost_stage).
+#: Each starts from the previous stage's optimal basis with a row that optimum satisfies added (or a
+#: bound loosened) and the objective changed: the basis stays primal feasible, so the
+#: primal simplex goes on from it, where the dual simplex first has to regain dual
+#: feasibility. Measured side by side (bench/stages.py, bench/RESULTS.md "issue20d"): the
+#: v2 example's priority stage 139 primal iterations against 3,504 dual. A hold whose
+#: primal run ends without a verdict moves on to the next hold; at the last, the dual
+#: simplex runs from the same basis (the former default) before the retries. A MIP stage
+#: keeps HiGHS's choice (branch and bound). A large LP (LARGE_LP_COLUMNS) keeps the dual
+#: simplex from where the previous run stopped: on the generated M workbook with a
+#: funding priority the primal run found no verdict and the dual simplex did the work
+#: (246 s against 197-208 s, machine loaded); L was not measured.
+LATER_STAGE: dict[str, Any] = {"solver": "simplex", "simplex_strategy": 4}
 
 #: LPs with at least this many columns are solved with HiGHS's presolve off. Measured side
 #: by side (bench/RESULTS.md, "HiGHS options"): presolve takes longer than it saves on
@@ -202,6 +280,14 @@ _DEFAULTS = {"random_seed": 0, "presolve": "choose", "solver": "choose"}
 LARGE_LP_COLUMNS = 50_000
 #: The retries when presolve was off: presolve on first.
 _RETRIES_LARGE: tuple[dict[str, Any], ...] = ({"presolve": "on"}, {"solver": "ipm"})
+#: A retry that is not the last may run at most RETRY_FACTOR times as long as HiGHS has
+#: already run in this call (at least RETRY_FLOOR seconds); then the next strategy is
+#: tried. Seen on the v2 example with 0.64x the national budget (infeasible): the first
+#: run ended without a verdict after 1.6 s, the simplex without presolve then crawled for
+#: 6 minutes (seconds per iteration, a dual objective of 1e17) where interior point proved
+#: the LP infeasible in 0.9 s.
+RETRY_FACTOR = 5.0
+RETRY_FLOOR = 10.0
 #: Largest miss of a row by A·x, relative to the size of its terms, accepted from an LP
 #: optimum (HighsLP.row_residual; the audit's RTOL). A larger miss is cleaned up (_accurate).
 ROW_RESIDUAL = 1e-6
@@ -224,8 +310,15 @@ def _run(
     time_limit: float | None,
     clock: _Clock,
     retry: bool = True,
+    later: bool = False,
+    start: Any = None,
 ) -> RunInfo:
-    """One HiGHS run, retried with other settings if it ends without any verdict."""
+    """One HiGHS run, retried with other settings if it ends without any verdict.
+
+    `later`: a later stage (LATER_STAGE unless the LP is large), started from the basis
+    `start` when it fits the
+    model HiGHS holds (a stage's every hold starts from the previous stage's optimum, not
+    from where a failed hold stopped), else from the basis HiGHS holds."""
     base: dict[str, Any] = dict(_DEFAULTS)
     large = _large_lp(lp)
     if large:
@@ -238,20 +331,88 @@ def _run(
         base["mip_rel_gap"] = options.mip_gap
     if options.threads is not None:
         base["threads"] = options.threads
-    run = lp.run(base, options.remaining(time_limit))
-    clock.seconds += run.highs_seconds
     used = base
-    for extra in (_RETRIES_LARGE if large else _RETRIES) if retry else ():
+    spent_before = clock.seconds
+    if later and not large and not lp.is_mip:
+        if _fits(lp, start):
+            lp.highs.clearSolver()
+            lp.highs.setBasis(start)
+        else:
+            start = lp.highs.getBasis()
+        used = base | LATER_STAGE
+        run = lp.run(used, options.remaining(time_limit))
+        clock.seconds += run.highs_seconds
+        run = _feasible(lp, run, used, options.remaining(time_limit), clock)
+        left = options.remaining(time_limit)
+        if retry and run.status in UNKNOWN and (left is None or left > 0.0):
+            # the dual simplex from the same start, then the retries (not at every hold:
+            # austere example, priority hold 1e-9: the dual simplex ran 100 s to no verdict)
+            lp.highs.clearSolver()
+            lp.highs.setBasis(start)
+            used = base
+            run = lp.run(used, left)
+            clock.seconds += run.highs_seconds
+    else:
+        run = lp.run(base, options.remaining(time_limit))
+        clock.seconds += run.highs_seconds
+    retries = (_RETRIES_LARGE if large else _RETRIES) if retry else ()
+    spent = clock.seconds - spent_before
+    for i, extra in enumerate(retries):
         if run.status not in UNKNOWN:
             break
         left = options.remaining(time_limit)
         if left is not None and left <= 0.0:
             break  # the deadline has passed: no retry
+        last = i == len(retries) - 1
+        cap = max(RETRY_FLOOR, RETRY_FACTOR * spent)
+        capped = not last and (left is None or cap < left)
         lp.highs.clearSolver()
         used = base | extra
-        run = lp.run(used, left)
+        run = lp.run(used, cap if capped else left)
         clock.seconds += run.highs_seconds
+        spent += run.highs_seconds
+        if capped and run.status == "time_limit":
+            run = replace(run, status="not_optimal")  # out of its share: the next strategy
     return _accurate(lp, used, run, options, time_limit, clock, retry)
+
+
+def _fits(lp: HighsLP, basis: Any) -> bool:
+    h = lp.highs
+    return (
+        basis is not None
+        and basis.valid
+        and len(basis.col_status) == int(h.getNumCol())
+        and len(basis.row_status) == int(h.getNumRow())
+    )
+
+
+def _feasible(
+    lp: HighsLP, run: RunInfo, used: dict[str, Any], limit: float | None, clock: _Clock
+) -> RunInfo:
+    """A later stage's primal simplex optimum, its basis factorised afresh with stabler
+    pivots (_REFACTOR, 0 iterations); no verdict if HiGHS then calls it primal infeasible.
+
+    The primal simplex keeps its point feasible only to its tolerances along the way:
+    measured on the v2 example, its priority-stage plan missed a B2 row by 1.9e-5 (the
+    audit's tolerance 1e-6) where the re-factorised one passes; its max_capability cost
+    stage ended "optimal" with a bound missed by 1.5e-6 (primal solution status
+    infeasible) whatever the hold, the same basis re-factorised is a clean optimum
+    (0.02 s) with capability held to 1e-10 and infeasible with it held exactly (where the
+    dual simplex ran 9 s to "unknown"): the stage then holds to the next FLOOR_SLACKS."""
+    if run.status != "optimal":
+        return run
+    if limit is not None and limit <= 0.0:
+        return run if _primal_feasible(lp) else replace(run, status="not_optimal")
+    again = _from_basis(lp, lp.highs.getBasis(), used, limit, clock)
+    if again.status == "optimal" and _primal_feasible(lp):
+        return again
+    if again.status == "infeasible":  # a verdict: the stage moves on to a looser hold
+        return again
+    return replace(again, status="not_optimal", has_solution=False)
+
+
+def _primal_feasible(lp: HighsLP) -> bool:
+    return int(lp.highs.getInfo().primal_solution_status) == 2  # kSolutionStatusFeasible
 
 
 def _accurate(
@@ -310,7 +471,7 @@ def _outcome(run: RunInfo, lp: HighsLP) -> SolveOutcome:
         run.status,
         _MESSAGES.get(run.status, _MESSAGES["not_optimal"]),
         run.has_solution,
-        lp.is_mip,
+        lp.is_mip or lp.held_integers > 0,
         bound=run.bound,
         gap=run.gap,
         lp=lp,
@@ -362,6 +523,11 @@ def _cost_stage(
     Together they imply the score row, and the stage-1 plan satisfies them, so the cost
     stage keeps the capability optimum (to the slack). The stage lives in HiGHS only: the
     Pyomo model is left as built.
+
+    It keeps the dual simplex (not LATER_STAGE): with the primal simplex its optimum lay
+    elsewhere on the optimal face, where a limit stage 1 prices (E2 bradley 2033 on the
+    v2 example) is no longer binding, and the sweep's binding list no longer matched
+    solve's (tests/test_sweep_checks.py); the primal run was 10x faster (bench/RESULTS.md).
     """
     m = built.model
     capability = pyo.value(m.capability)
@@ -384,11 +550,14 @@ def _cost_stage(
     for slack in FLOOR_SLACKS:
         lp.set_row_lower(floor, floor_value(capability, slack), constant_of=m.capability)
         # one plain run per slack; the retries of other settings only at the last one
-        run = _run(lp, options, remaining(), clock, retry=slack == FLOOR_SLACKS[-1])
+        last = slack == FLOOR_SLACKS[-1]
+        run = _run(lp, options, remaining(), clock, retry=last)
         if run.status == "optimal" or run.status == "time_limit":
             break
     outcome = _outcome(run, lp)
     stage = "cost tie-break" + (f" (capability held to {slack:g})" if slack else "")
+    if lp.held_integers:
+        stage += " (whole decisions held)"
     outcome.stages = [*first.stages, stage]
     outcome.sensitivity = first.sensitivity
     if outcome.optimal:

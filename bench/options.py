@@ -78,6 +78,7 @@ def run(lp: Any, options: dict[str, Any], limit: float) -> dict[str, Any]:
         "objective": float(info.objective_function_value),
         "iterations": int(info.simplex_iteration_count),
         "ipm_iterations": int(info.ipm_iteration_count),
+        "basis": bool(h.getBasis().valid),
     }
 
 

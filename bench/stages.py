@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import math
 import os
 import subprocess
 import sys
@@ -202,31 +203,38 @@ def later_stages(built: Any, variant: dict[str, Any] | None, recorder: _Recorder
 
 
 def first_stage(lp: Any, options: dict[str, Any], large: bool) -> dict[str, Any]:
-    from forceplan.model.highs_lp import new_highs
+    from bench.options import run
 
-    h = new_highs()
-    base = {"random_seed": 0, "presolve": "off" if large else "choose"}
-    for key, value in (base | options).items():
-        h.setOptionValue(key, value)
-    h.passModel(lp)
-    started = time.perf_counter()
-    h.run()
-    seconds = time.perf_counter() - started
-    info = h.getInfo()
-    return {
-        "seconds": seconds,
-        "status": h.modelStatusToString(h.getModelStatus()),
-        "objective": float(info.objective_function_value),
-        "iterations": int(info.simplex_iteration_count),
-        "ipm": int(info.ipm_iteration_count),
-        "basis": bool(h.getBasis().valid),
-    }
+    base = {"presolve": "off" if large else "choose"}
+    r = run(lp, base | options, math.inf)
+    r["ipm"] = r.pop("ipm_iterations")
+    return r
 
 
 def _rel(a: float | None, b: float | None) -> str:
     if a is None or b is None:
         return "—"
     return f"{abs(a - b) / max(1.0, abs(b)):.1e}"
+
+
+def _best(
+    variants: dict[str, Any],
+    run: Callable[[Any], dict[str, Any]],
+    key: str,
+    repeat: int,
+    label: str,
+) -> dict[str, dict[str, Any]]:
+    """Each variant's fastest run (by `key`) of `repeat`, the order reversed every other
+    round so that no variant always runs first."""
+    best: dict[str, dict[str, Any]] = {}
+    for k in range(repeat):
+        order = list(variants) if k % 2 == 0 else list(reversed(variants))
+        for variant in order:
+            r = run(variants[variant])
+            print(f"{label} / {variant}: {r}", flush=True)
+            if variant not in best or r[key] < best[variant][key]:
+                best[variant] = r
+    return best
 
 
 def measure(name: str, folder: Path, repeat: int) -> tuple[dict, dict, tuple[int, int]]:
@@ -238,27 +246,25 @@ def measure(name: str, folder: Path, repeat: int) -> tuple[dict, dict, tuple[int
     loaded = load_checked(make(folder), ModelOptions(objective, elastic), build_model=True)
     built = loaded.built
     recorder = _recorder()
-    later: dict[str, dict[str, Any]] = {}
-    for k in range(repeat):
-        order = list(LATER_VARIANTS) if k % 2 == 0 else list(reversed(LATER_VARIANTS))
-        for variant in order:
-            r = later_stages(built, LATER_VARIANTS[variant], recorder)
-            print(f"{name} / {variant}: {r}", flush=True)
-            if variant not in later or r["highs"] < later[variant]["highs"]:
-                later[variant] = r
+    later = _best(
+        LATER_VARIANTS,
+        lambda opts: later_stages(built, opts, recorder),
+        "highs",
+        repeat,
+        name,
+    )
     compiled = HighsLP(built.model)
     lp = compiled.highs.getLp()
     shape = (int(lp.num_row_), int(lp.num_col_))
     large = not compiled.is_mip and shape[1] >= LARGE_LP_COLUMNS
     del compiled
-    first: dict[str, dict[str, Any]] = {}
-    for k in range(repeat):
-        order = list(FIRST_VARIANTS) if k % 2 == 0 else list(reversed(FIRST_VARIANTS))
-        for variant in order:
-            r = first_stage(lp, FIRST_VARIANTS[variant], large)
-            print(f"{name} / stage 1 / {variant}: {r}", flush=True)
-            if variant not in first or r["seconds"] < first[variant]["seconds"]:
-                first[variant] = r
+    first = _best(
+        FIRST_VARIANTS,
+        lambda opts: first_stage(lp, opts, large),
+        "seconds",
+        repeat,
+        f"{name} / stage 1",
+    )
     return later, first, shape
 
 

@@ -50,6 +50,7 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
     from forceplan.errors import ExitCode
     from forceplan.provenance import file_sha256
     from forceplan.sweep.engine import SweepOptions, prepare
+    from forceplan.sweep.interval import line_anchor, outward
     from forceplan.sweep.output import (
         Checkpoint,
         checkpoint_path,
@@ -87,7 +88,11 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
     )
     try:
         prep = prepare(request.workbook, request.vary, options)
-        scenarios = build_scenarios(prep.specs, request.samples, request.seed)
+        # outward from the workbook's own values: see forceplan.sweep.interval
+        scenarios = outward(
+            build_scenarios(prep.specs, request.samples, request.seed),
+            line_anchor(prep.specs, prep.matched),
+        )
     except SpecError as exc:  # specs hold [..]: print them as they are, not as rich markup
         from rich.text import Text
 

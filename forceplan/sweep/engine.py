@@ -620,11 +620,12 @@ class SweepEngine:
 
     def _scenario_budget(self) -> float | None:
         """HiGHS seconds one scenario may take, all strategies together: `--time-limit`,
-        else for an LP SCENARIO_FACTOR × the base solve (at least SCENARIO_FLOOR s; the
-        capped strategies take 5× each, the last one the rest). A budget right
-        at the feasibility threshold can be beyond HiGHS: on the Ukraine example ×0.748 ran
-        57-141 s to no verdict in a sweep, and `forceplan solve` on that workbook had none
-        after 5 minutes; uncapped, that one scenario was most of a 1,000-scenario sweep."""
+        else for an LP SCENARIO_FACTOR × the base solve (at least SCENARIO_FLOOR s; each
+        strategy but the last is capped at 5× too, so a later one may get none). A budget
+        right at the feasibility threshold can be beyond HiGHS: on the Ukraine example
+        ×0.748 ran 57-141 s to no verdict in a sweep, and `forceplan solve` on that
+        workbook had none after 5 minutes; uncapped, that one scenario was most of a
+        1,000-scenario sweep (the rest of it: ~15 s of HiGHS time in all)."""
         if self.options.time_limit is not None:
             return self.options.time_limit
         if self.lp.is_mip:  # a MIP scenario may need far longer than the base: no cap
@@ -676,7 +677,7 @@ class SweepEngine:
 
 #: Without `--time-limit`, a scenario's HiGHS runs together stop after this many times
 #: the base solve's HiGHS time, and never before SCENARIO_FLOOR seconds (see _scenario_budget)
-SCENARIO_FACTOR = 10
+SCENARIO_FACTOR = 5
 SCENARIO_FLOOR = 10.0
 
 

@@ -176,3 +176,17 @@ def test_a_given_time_limit_is_the_scenario_budget(book: Path) -> None:
     assert row["status"] == "time_limit"
     assert sum(c for c in caps if c is not None) == pytest.approx(3.0)
     assert "no verdict within" not in row["message"]  # the user's own limit: no advice
+
+
+def test_cli_counts_the_implied_scenarios(book: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "forceplan", "sweep", str(book), "--vary", FUNDING]
+    args += ["--workers", "2", "-o", str(tmp_path / "sweep.xlsx")]
+    shown = subprocess.run(
+        args, capture_output=True, text=True, env=dict(os.environ, COLUMNS="80"), timeout=300
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "infeasible scenario(s) not solved: implied by a proven one" in shown.stdout

@@ -263,6 +263,8 @@ def _show(ui: Any, result: Any, meta: dict[str, Any], output: Path) -> None:
 
     from rich.table import Table
 
+    from forceplan.sweep.interval import STRATEGY as INTERVAL_RULE
+
     counts = Counter(r["status"] for r in result.rows)
     table = Table(title=f"Sweep: {len(result.rows)} scenarios", header_style="bold")
     table.add_column("status")
@@ -270,6 +272,12 @@ def _show(ui: Any, result: Any, meta: dict[str, Any], output: Path) -> None:
     for status, n in counts.most_common():
         table.add_row(status, str(n))
     ui.out.print(table)
+    implied = sum(r.get("strategy") == INTERVAL_RULE for r in result.rows)
+    if implied:
+        ui.out.print(
+            f"{implied} infeasible scenario(s) not solved: implied by a proven one "
+            "(along one varied input the values with a plan form an interval)"
+        )
     for death in meta.get("worker_deaths", []):
         after = (
             "it was restarted and the scenario solved again"

@@ -18,6 +18,7 @@ from forceplan.prices import (
     is_printed_limit,
 )
 from forceplan.sweep.engine import SweepEngine, SweepOptions, _num
+from forceplan.sweep.interval import STRATEGY, outward
 from forceplan.sweep.scenarios import build_scenarios, cell_values, write_scenario_workbook
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "ukraine-2026-2035.xlsx"
@@ -111,3 +112,21 @@ def test_sweep_binding_limits_follow_the_rules_of_solve(
         if is_printed_limit(r) and "degenerate" not in str(r["price_note"])
     }
     assert printed <= {text for text, _ in listed}
+
+
+def test_implied_budgets_of_the_example_agree_with_a_fresh_solve(tmp_path: Path) -> None:
+    """Solved outward from ×1, the example's first infeasible budget settles the smaller
+    ones (forceplan.sweep.interval); the nearest of those, solved from its own workbook,
+    is infeasible too, and the rule changes no status of the sweep."""
+    spec = "Funding.amount[source=national_budget]=*0.6:1.0:9"
+    engine = SweepEngine(EXAMPLE, [spec], SweepOptions())
+    scenarios = build_scenarios(engine.specs, None, 0)
+    rows = {s.id: engine.evaluate(s) for s in outward(scenarios, 1.0)}
+    implied = [i for i, r in rows.items() if r["strategy"] == STRATEGY]
+    solved = [i for i, r in rows.items() if r["status"] == "infeasible" and i not in implied]
+    assert implied and solved and max(implied) < min(solved)
+    nearest = scenarios[max(implied) - 1]
+    values = cell_values(engine.specs, engine.prep.matched, nearest)
+    write_scenario_workbook(EXAMPLE, tmp_path / "implied.xlsx", values)
+    fresh = run_solve(SolveRequest(tmp_path / "implied.xlsx", write=False, diagnose=False))
+    assert fresh.outcome.status == "infeasible"

@@ -43,6 +43,9 @@ class SolveOptions:
     #: run the funding priority stage when the workbook gives priorities (§8.7); a sweep,
     #: which reports no allocation, re-solves without it
     priority_stage: bool = True
+    #: capture HiGHS's ranging after stage 1 (the prices' ranges, MODEL.md §8.8); a sweep,
+    #: which publishes no ranges, skips it (~1 s per worker on the Ukraine example)
+    ranging: bool = True
     #: MODEL.md §8.9: the basis stored in a plan workbook, used when its structure hash
     #: matches this model's (None: a cold start)
     warm_start: Basis | None = None
@@ -139,7 +142,7 @@ def solve(
     if run.has_solution:
         lp.load_values()
     basis = warm.capture(lp.highs, structure) if outcome.optimal and not lp.is_mip else None
-    if outcome.optimal:
+    if outcome.optimal and options.ranging:
         # prices of the objective the user asked for (for max_capability: capability),
         # read before any later stage (cost tie-break, ...) changes the HiGHS model
         penalty_cols = [lp.col_of[id(v)] for v in built.shortfall_vars()]

@@ -50,6 +50,7 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
     from forceplan.errors import ExitCode
     from forceplan.provenance import file_sha256
     from forceplan.sweep.engine import SweepOptions, prepare
+    from forceplan.sweep.interval import line_anchor, outward
     from forceplan.sweep.output import (
         Checkpoint,
         checkpoint_path,
@@ -87,7 +88,11 @@ def run_sweep_command(request: SweepRequest, ui: Any, json: bool) -> int:
     )
     try:
         prep = prepare(request.workbook, request.vary, options)
-        scenarios = build_scenarios(prep.specs, request.samples, request.seed)
+        # outward from the workbook's own values: see forceplan.sweep.interval
+        scenarios = outward(
+            build_scenarios(prep.specs, request.samples, request.seed),
+            line_anchor(prep.specs, prep.matched),
+        )
     except SpecError as exc:  # specs hold [..]: print them as they are, not as rich markup
         from rich.text import Text
 
@@ -258,6 +263,8 @@ def _show(ui: Any, result: Any, meta: dict[str, Any], output: Path) -> None:
 
     from rich.table import Table
 
+    from forceplan.sweep.interval import STRATEGY as INTERVAL_RULE
+
     counts = Counter(r["status"] for r in result.rows)
     table = Table(title=f"Sweep: {len(result.rows)} scenarios", header_style="bold")
     table.add_column("status")
@@ -265,6 +272,12 @@ def _show(ui: Any, result: Any, meta: dict[str, Any], output: Path) -> None:
     for status, n in counts.most_common():
         table.add_row(status, str(n))
     ui.out.print(table)
+    implied = sum(r.get("strategy") == INTERVAL_RULE for r in result.rows)
+    if implied:
+        ui.out.print(
+            f"{implied} infeasible scenario(s) not solved: implied by a proven one "
+            "(along one varied input the values with a plan form an interval)"
+        )
     for death in meta.get("worker_deaths", []):
         after = (
             "it was restarted and the scenario solved again"

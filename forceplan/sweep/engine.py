@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 
 from forceplan.prices import is_printed_limit
+from forceplan.sweep.interval import STRATEGY as INTERVAL_RULE
+from forceplan.sweep.interval import FeasibleInterval, Point, line_anchor
 from forceplan.sweep.scenarios import Cell, Scenario, build_scenarios, cell_values, match_specs
 from forceplan.sweep.spec import TARGETS, SpecError, VarySpec, parse_spec
 from forceplan.sweep.stages import TieBreak
@@ -177,7 +179,9 @@ class SweepEngine:
         t_build = time.perf_counter()
         outcome = solve(  # the allocation's priority stage (§8.7) changes no sweep figure
             self.built,
-            SolveOptions(options.time_limit, None, options.threads, priority_stage=False),
+            SolveOptions(
+                options.time_limit, None, options.threads, priority_stage=False, ranging=False
+            ),
         )
         t_solve = time.perf_counter()
         self.lp = PersistentLP(outcome, outcome.is_mip)
@@ -198,6 +202,9 @@ class SweepEngine:
         self.base_highs_seconds = outcome.highs_seconds
         self.base_iterations = self.lp.iterations()
         self._last_ok = outcome.optimal
+        self._anchor = line_anchor(self.specs, self.prep.matched)
+        self._last_t: float | None = None
+        self._interval = self._feasible_interval(outcome.status)
         self.base = {
             "status": outcome.status,
             "objective": outcome.objective,
@@ -473,10 +480,15 @@ class SweepEngine:
         row = empty_row(scenario, worker=os.getpid())
         try:
             problem = self._apply(scenario)
+            implied = self._interval.implied(scenario.values[0]) if self._interval else ""
             if problem:
                 row.update(status="invalid_input", message=problem)
+            elif implied:
+                row.update(status="infeasible", strategy=INTERVAL_RULE, message=implied)
             else:
+                self._start_near(scenario)
                 self._solve_into(row)
+                self._learn(scenario, row["status"])
         except Exception as exc:  # one bad scenario is a row, not the end of the sweep
             row.update(status="error", message=f"{type(exc).__name__}: {exc}")
             self._last_ok = False
@@ -509,6 +521,34 @@ class SweepEngine:
         self.coefficients.apply(params)
         return ""
 
+    def _feasible_interval(self, base_status: str) -> FeasibleInterval | None:
+        """The interval rule (forceplan.sweep.interval) if this sweep is one line of bounds
+        through an LP; seeded with the workbook's own verdict when it lies on the line."""
+        if len(self.specs) != 1 or self.lp.is_mip or self.coefficients.params:
+            return None
+        interval = FeasibleInterval("×" if self.specs[0].scale else "=")
+        anchor = self._anchor
+        if anchor is not None and base_status in ("optimal", "infeasible"):
+            label = f"the workbook as it is ({interval.symbol}{anchor:.6g})"
+            interval.learn(Point(anchor, label), base_status == "optimal")
+        return interval
+
+    def _start_near(self, scenario: Scenario) -> None:
+        """Back to the base solve's basis when a one-line sweep crosses the workbook's own
+        values (`outward` goes down, then up): the last basis is a whole side away (the
+        Ukraine example's first budget above ×1 then took 5 s instead of 0.01 s)."""
+        if self._anchor is None or self._tie_break is not None:
+            return
+        t, last = scenario.values[0], self._last_t
+        self._last_t = t
+        if last is not None and (last - self._anchor) * (t - self._anchor) < 0:
+            self.lp.restore_basis()
+
+    def _learn(self, scenario: Scenario, status: str) -> None:
+        if self._interval is not None and status in ("optimal", "infeasible"):
+            point = Point(scenario.values[0], self._interval.label(scenario))
+            self._interval.learn(point, status == "optimal")
+
     def _check_pairs(self, params: dict[tuple[Any, ...], float]) -> str:
         """Checks across parameters (e.g. a minimum and a maximum that are two rows)."""
         for family in dict.fromkeys(self._param_family.values()):
@@ -521,7 +561,8 @@ class SweepEngine:
     def _solve_into(self, row: dict[str, Any]) -> None:
         if self._tie_break is not None:
             self._tie_break.stage_one(self.lp)
-        runs = self._ladder(self._plan())
+        budget = self._scenario_budget()
+        runs = self._ladder(self._plan(), budget)
         run = runs[-1]
         row.update(
             status=run.status,
@@ -544,6 +585,11 @@ class SweepEngine:
                 row["message"] = "not a proven optimum"
         elif run.status == "infeasible":
             row["message"] = "no plan satisfies every requirement"
+        elif budget is not None and self.options.time_limit is None and runs_out(runs, budget):
+            row["message"] = (
+                f"no verdict within {budget:.0f} s, the sweep's time per scenario when none "
+                f"is given ({SCENARIO_FACTOR}× the workbook's own solve); --time-limit sets it"
+            )
 
     def _plan(self) -> list[tuple[str, float | None, int | None]]:
         """HiGHS strategies to try in turn: (strategy, time cap, simplex iteration cap)."""
@@ -555,8 +601,11 @@ class SweepEngine:
         iters = self.base_iterations
         if self.lp.is_mip:
             plan = [("warm", limit, None), ("cold", limit, None)]
-        elif self._last_ok:  # neighbours re-solve in a few iterations from this basis
-            plan = [("warm", warm_cap, max(10_000, 3 * iters)), ("ipm", warm_cap, None)]
+        elif self._last_ok:  # neighbours re-solve in a few iterations from this basis;
+            # more than the base solve's own iterations: probably infeasible, which the dual
+            # simplex proves slowly on the Ukraine example (16 s at the cap of 3× before)
+            # and the interior point method in ~1 s
+            plan = [("warm", warm_cap, max(2_000, iters)), ("ipm", warm_cap, None)]
         else:  # after a failure the basis is poor and neighbours are likely infeasible too:
             # a capped warm dual simplex first (next to an infeasible neighbour it proves
             # infeasibility in ~0.1 s), then a cold interior point solve, which proves it
@@ -569,12 +618,34 @@ class SweepEngine:
         plan.append(("cold", limit, None))
         return plan
 
-    def _ladder(self, plan: list[tuple[str, float | None, int | None]]) -> list[Any]:
-        """Run the strategies of `plan` until one gives a verdict; every run, in order."""
+    def _scenario_budget(self) -> float | None:
+        """HiGHS seconds one scenario may take, all strategies together: `--time-limit`,
+        else for an LP SCENARIO_FACTOR × the base solve (at least SCENARIO_FLOOR s; each
+        strategy but the last is capped at 5× too, so a later one may get none). A budget
+        right at the feasibility threshold can be beyond HiGHS: on the Ukraine example
+        ×0.748 ran 57-141 s to no verdict in a sweep, and `forceplan solve` on that
+        workbook had none after 5 minutes; uncapped, that one scenario was most of a
+        1,000-scenario sweep (the rest of it: ~15 s of HiGHS time in all)."""
+        if self.options.time_limit is not None:
+            return self.options.time_limit
+        if self.lp.is_mip:  # a MIP scenario may need far longer than the base: no cap
+            return None
+        return max(SCENARIO_FLOOR, SCENARIO_FACTOR * self.base_highs_seconds)
+
+    def _ladder(
+        self, plan: list[tuple[str, float | None, int | None]], budget: float | None = None
+    ) -> list[Any]:
+        """Run the strategies of `plan` until one gives a verdict or `budget` seconds are
+        spent; every run, in order."""
         from forceplan.model.persistent import FINAL
 
-        runs = []
+        runs: list[Any] = []
         for strategy, cap, iteration_limit in plan:
+            if budget is not None:
+                left = budget - sum(r.seconds for r in runs)
+                if runs and left <= 0:
+                    break
+                cap = _min(cap, max(0.0, left))
             runs.append(self.lp.run(cap, strategy, self.options.threads, iteration_limit))
             if runs[-1].status in FINAL:
                 break
@@ -602,6 +673,17 @@ class SweepEngine:
             return self.lp.solution()[0]
         row["message"] = "the cost tie-break stage failed, cost is not minimised"
         return x
+
+
+#: Without `--time-limit`, a scenario's HiGHS runs together stop after this many times
+#: the base solve's HiGHS time, and never before SCENARIO_FLOOR seconds (see _scenario_budget)
+SCENARIO_FACTOR = 5
+SCENARIO_FLOOR = 10.0
+
+
+def runs_out(runs: list[Any], budget: float) -> bool:
+    """Whether `runs` ended because the scenario's time was spent (within 1 %)."""
+    return sum(r.seconds for r in runs) >= 0.99 * budget
 
 
 def empty_row(scenario: Scenario, **fields: Any) -> dict[str, Any]:

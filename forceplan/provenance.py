@@ -117,20 +117,25 @@ def _cell_value(value: Any) -> Any:
 def _trim(rows: list[list[Any]]) -> list[list[Any]]:
     """Canonical rows: trailing empty cells and trailing empty rows dropped."""
     out = []
-    # _cell_value of each distinct float once (a plan repeats most of its numbers), and
-    # plain text as it is: the same values, ~3x faster on a plan's Plan_Constraints
-    floats: dict[float, Any] = {}
+    # _cell_value of each distinct number once (a plan repeats most of its numbers), and
+    # text, blanks and booleans as they are: the same values, ~3x faster on a plan's
+    # Plan_Constraints. Equal numbers canonicalise alike: _cell_value goes through
+    # float(), and an int equal to a float converts to it exactly (0.0 and -0.0 both
+    # give 0); booleans (True == 1) never reach the cache.
+    numbers: dict[float, Any] = {}
     for row in rows:
         values = []
         for v in row:
             kind = type(v)
-            if kind is float:
-                found = floats.get(v)  # equal floats (0.0 and -0.0 too) canonicalise alike
-                if found is None:  # never None for a float
-                    found = floats[v] = _cell_value(v)
+            if kind is float or kind is int:
+                found = numbers.get(v)
+                if found is None:  # never None for a number
+                    found = numbers[v] = _cell_value(v)
                 values.append(found)
             elif kind is str:
                 values.append(v if v else None)
+            elif v is None or kind is bool:
+                values.append(v)
             else:
                 values.append(_cell_value(v))
         while values and values[-1] is None:

@@ -145,16 +145,17 @@ def record_from_run(run: Any) -> dict[str, Any]:
         "objective_value": _number(rows.get("objective_value")),
         "options": canonical({k: _plain(rows.get(k)) for k in OPTION_KEYS}),
         "versions": canonical({k: _plain(rows.get(k)) for k in VERSION_KEYS}),
-        "plan_hashes": _plan_hashes(output),
+        "plan_hashes": _plan_hashes(output, getattr(run, "plan_hashes", None)),
     }
 
 
-def _plan_hashes(output: Path | None) -> str | None:
+def _plan_hashes(output: Path | None, known: dict[str, Any] | None = None) -> str | None:
+    """`known`: the hashes the writer computed from the values it wrote (pipeline)."""
     from forceplan.provenance import plan_sheet_hashes
 
     if output is None or not output.exists():
         return None
-    return canonical(plan_sheet_hashes(output))
+    return canonical(plan_sheet_hashes(output, known))
 
 
 def head(path: Path) -> tuple[str, int]:

@@ -72,6 +72,9 @@ class SolveRun:
     deadline: float | None = None  # time.perf_counter() by which the command must end
     notes: list[str] = field(default_factory=list)  # what the deadline cut short, etc.
     provenance: list[tuple[str, Any]] | None = None  # Plan_Run rows, once computed
+    #: Plan_ sheet hashes (provenance.plan_sheet_hashes) of the plan written, for the
+    #: sheets the writer hashed from the values it wrote; the ledger reads the rest back
+    plan_hashes: dict[str, Any] | None = None
 
     @property
     def label(self) -> str:
@@ -287,6 +290,7 @@ def _write(run: SolveRun, target: Any, preparing: Future[Any] | None = None) -> 
         {p for p in run.data.classes if not run.data.active(p)},
     )
     written: list[Any] = []
+    hashes: dict[str, Any] = {}
     run.issues += write_plan(
         run.request.workbook,
         target.path,
@@ -300,8 +304,10 @@ def _write(run: SolveRun, target: Any, preparing: Future[Any] | None = None) -> 
         target=target,
         written=written,
         basis=run.outcome.basis,
+        plan_hashes=hashes,
     )
     run.output, run.output_sha256 = written[0].path, written[0].sha256
+    run.plan_hashes = hashes
 
 
 def summary_rows(run: SolveRun) -> list[tuple[Any, ...]]:

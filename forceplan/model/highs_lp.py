@@ -119,6 +119,11 @@ class HighsLP:
         #: integer columns held at their stage-1 values (`hold_integers`); the model is
         #: then an LP in HiGHS, but the plan is still a MIP's
         self.held_integers = 0
+        #: the options of the last run (forceplan.model.sensitivity copies the stage-1
+        #: optimum with them) and callables run once just before the next HiGHS run starts
+        #: (HiGHS then releases the GIL: a thread started there overlaps the run)
+        self.last_options: dict[str, Any] = {}
+        self.before_run: list[Any] = []
         self._compile()
 
     # --- compiling ------------------------------------------------------------------------
@@ -271,6 +276,10 @@ class HighsLP:
         used = 0.0 if self.is_mip else h.getRunTime()
         limit = math.inf if time_limit is None else used + max(0.0, time_limit)
         h.setOptionValue("time_limit", limit)
+        self.last_options = dict(options)
+        hooks, self.before_run = self.before_run, []
+        for hook in hooks:
+            hook()
         started = time.perf_counter()
         h.run()
         seconds = time.perf_counter() - started

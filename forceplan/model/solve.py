@@ -30,7 +30,7 @@ from forceplan.model import warm
 from forceplan.model.build import BuiltModel
 from forceplan.model.highs_lp import UNKNOWN, HighsLP, RunInfo
 from forceplan.model.objective import reported_objective
-from forceplan.model.sensitivity import Sensitivity, capture
+from forceplan.model.sensitivity import DeferredRanging, Sensitivity, capture, capture_deferred
 from forceplan.model.warm import Basis
 
 
@@ -142,17 +142,23 @@ def solve(
     if run.has_solution:
         lp.load_values()
     basis = warm.capture(lp.highs, structure) if outcome.optimal and not lp.is_mip else None
-    if outcome.optimal and options.ranging:
-        # prices of the objective the user asked for (for max_capability: capability),
-        # read before any later stage (cost tie-break, ...) changes the HiGHS model
-        penalty_cols = [lp.col_of[id(v)] for v in built.shortfall_vars()]
-        outcome.sensitivity = capture(lp, penalty_cols)
-    if outcome.has_solution:
-        outcome.stage_report.append(f"{built.data.objective}: {_reported_objective(built):,.10g}")
     wanted = options.priority_stage and built.data.priority_stage
     wanted = wanted and built.data.funding is not None
-    held = None
     later_stages = built.sense == "max" or wanted
+    ranging: DeferredRanging | None = None
+    if outcome.optimal and options.ranging:
+        # prices of the objective the user asked for (for max_capability: capability),
+        # read before any later stage (cost tie-break, ...) changes the HiGHS model; the
+        # ranging of a small LP is computed on a copy while the later stages run
+        # (forceplan.model.sensitivity, DeferredRanging)
+        penalty_cols = [lp.col_of[id(v)] for v in built.shortfall_vars()]
+        if later_stages and not _large_lp(lp):
+            outcome.sensitivity, ranging = capture_deferred(lp, penalty_cols)
+        else:
+            outcome.sensitivity = capture(lp, penalty_cols)
+    if outcome.has_solution:
+        outcome.stage_report.append(f"{built.data.objective}: {_reported_objective(built):,.10g}")
+    held = None
     if lp.is_mip and outcome.optimal and options.hold_whole_decisions and later_stages:
         held = _hold_whole(lp, outcome)
     if built.sense == "max" and outcome.optimal:
@@ -191,6 +197,9 @@ def solve(
         if again and _run(lp, options, left, clock).status == "optimal":
             lp.load_values()
         outcome = run_priority_stage(built, lp, run_once, outcome)
+    if ranging is not None:
+        ranging.finish()  # the stage-1 ranging, computed beside the later stages
+        lp.before_run.clear()  # no later stage ran HiGHS: computed by finish()
     for key in LATER_STAGE:  # options persist: later users of the instance (sweeps) get
         lp.highs.setOptionValue(key, _DEFAULTS[key])  # HiGHS's defaults back
     outcome.solver_seconds = time.perf_counter() - started

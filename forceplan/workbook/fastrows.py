@@ -134,6 +134,53 @@ def _column_cells(
     return out
 
 
+def written_values(series: Any) -> list[Any]:
+    """The value a reader gets back from each cell `_column_cells` writes for `series`
+    (None for a blank cell): what `forceplan.provenance` hashes for the run ledger
+    without reading the saved file back (tests/test_plan_hash_memory.py compares the two
+    on plans and on a table of every kind of value)."""
+    values = series.to_numpy()
+    kind = values.dtype.kind
+    if kind == "f":
+        return [v if math.isfinite(v) else None for v in values.tolist()]
+    if kind in "iub":
+        return values.tolist()
+    texts: dict[str, str] = {}  # text repeats a lot: each distinct string cleaned once
+    out = []
+    for v in values:
+        if type(v) is str:
+            found = texts.get(v)
+            if found is None:
+                found = texts[v] = _text_read_back(v)
+            out.append(found)
+        else:
+            out.append(_read_back(v))
+    return out
+
+
+def _text_read_back(text: str) -> str:
+    """`_text_tail`'s text as an XML reader returns it: without the characters XML cannot
+    hold, and with its line ends normalised to \n (XML 1.0 §2.11)."""
+    return ILLEGAL_XML.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_back(value: Any) -> Any:
+    """`_cell_writer` and `_text_tail`'s cell, as read back (see written_values)."""
+    if type(value) is str:
+        return _text_read_back(value)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value if not isinstance(value, float) or math.isfinite(value) else None
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalar
+        return _read_back(value.item())
+    return _text_read_back(str(value))
+
+
 def _text_tail(value: str) -> str:
     """Everything of a text cell's XML after its reference and style: an inline string,
     never a formula, whatever it starts with."""

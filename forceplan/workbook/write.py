@@ -141,6 +141,7 @@ def write_plan(
     target: OutputTarget | None = None,
     written: list[Written] | None = None,
     basis: Any = None,
+    plan_hashes: dict[str, Any] | None = None,
 ) -> list[Issue]:
     """Save the inputs plus the Plan_ sheets (`sheets`: name -> DataFrame) to `output`.
 
@@ -148,8 +149,10 @@ def write_plan(
     `target`: where to write under the output policy (default: `output`, replaced only
     with `backup`, after copying it). What was written (path, SHA-256) is appended to
     `written`. `basis`: the solve's `forceplan.model.warm.Basis`, kept in a hidden sheet
-    (MODEL.md §8.9). Returns warnings: features of the input that the copy loses, and the
-    backup made of a file that was replaced.
+    (MODEL.md §8.9). `plan_hashes`: filled with `forceplan.provenance.plan_sheet_hashes`'
+    entries of the streamed table sheets, computed from the values written (the run
+    ledger then reads only the other Plan_ sheets back). Returns warnings: features of
+    the input that the copy loses, and the backup made of a file that was replaced.
     """
     notes: list[Issue] = []
     scan = scan if scan is not None else scan_input(input_path)
@@ -188,6 +191,8 @@ def write_plan(
     done = write_output(target, lambda fh: save_book(book, fh, cached, streamed))
     if written is not None:
         written.append(done)
+    if plan_hashes is not None:
+        plan_hashes.update(_streamed_hashes(book, streamed))
     if done.backup is not None:
         notes.append(
             Issue(
@@ -198,6 +203,20 @@ def write_plan(
             )
         )
     return lost + notes
+
+
+def _streamed_hashes(book: Any, streamed: dict[str, Any]) -> dict[str, Any]:
+    """plan_sheet_hashes' entries of the sheets whose rows `save_book` streamed, from the
+    header openpyxl wrote and the values fastrows wrote (no read-back)."""
+    from forceplan.provenance import plan_table_hash
+    from forceplan.workbook.fastrows import written_values
+
+    out = {}
+    for title, frame in streamed.items():
+        header = [cell.value for cell in book[title][1]]
+        columns = [written_values(frame.iloc[:, j]) for j in range(frame.shape[1])]
+        out[title] = plan_table_hash(title, header, columns)
+    return out
 
 
 def save_book(

@@ -80,6 +80,7 @@ class RunInfo:
     bound: float | None  # MIP dual bound
     gap: float | None  # MIP relative gap
     highs_seconds: float  # HiGHS's own run time of this run
+    iterations: int = 0  # simplex iterations of this run
 
 
 @dataclass
@@ -293,7 +294,8 @@ class HighsLP:
             bound = float(info.mip_dual_bound)
             if has_solution and objective is not None and math.isfinite(bound):
                 gap = abs(objective - bound) / max(1e-10, abs(objective))
-        return RunInfo(status, has_solution, objective, bound, gap, seconds)
+        iterations = max(0, int(info.simplex_iteration_count))  # -1 when HiGHS failed
+        return RunInfo(status, has_solution, objective, bound, gap, seconds, iterations)
 
     # --- reading the solution -------------------------------------------------------------
 

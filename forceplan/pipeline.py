@@ -290,7 +290,8 @@ def _write(run: SolveRun, target: Any, preparing: Future[Any] | None = None) -> 
         {p for p in run.data.classes if not run.data.active(p)},
     )
     written: list[Any] = []
-    hashes: dict[str, Any] = {}
+    # the Plan_ hashes are for the run ledger only: without one, hashing is wasted work
+    hashes: dict[str, Any] | None = {} if run.request.ledger is not None else None
     run.issues += write_plan(
         run.request.workbook,
         target.path,

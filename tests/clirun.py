@@ -28,3 +28,18 @@ def forceplan(
 def sha(path: Path) -> str:
     """SHA-256 of a file's bytes (to show a user's file is unchanged)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def solve_plan_run(workbook: Path, folder: Path, *options: str) -> list[tuple]:
+    """`forceplan solve WORKBOOK OPTIONS` into FOLDER/plan.xlsx (own ledger home); the rows
+    of the plan's Plan_Run sheet. Fails the test if the command does not exit 0."""
+    import openpyxl
+
+    out = folder / "plan.xlsx"
+    done = forceplan("solve", str(workbook), "-o", str(out), *options, home=folder / "home")
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(out, read_only=True)
+    try:
+        return [tuple(r) for r in book["Plan_Run"].iter_rows(values_only=True)]
+    finally:
+        book.close()

@@ -83,14 +83,9 @@ def test_held_priority_stage_is_an_lp_on_the_whole_plan(tmp_path):
 
 def test_cli_hold_whole_reaches_the_plan(tmp_path):
     """`solve --hold-whole`: the plan's Plan_Run names the held stage."""
-    import openpyxl
-    from clirun import forceplan
+    from clirun import solve_plan_run
 
     path = random_workbook(tmp_path / "c.xlsx", 3, 3, 2, 3, integer_orders=True)
-    out = tmp_path / "plan.xlsx"
-    args = ("solve", str(path), "-o", str(out), "--objective", "max_capability")
-    done = forceplan(*args, "--integer-units", "--hold-whole", home=tmp_path / "home")
-    assert done.returncode == 0, done.stderr
-    rows = openpyxl.load_workbook(out, read_only=True)["Plan_Run"].iter_rows(values_only=True)
-    stages = {r[0]: r[1] for r in rows}["solve_stages"]
+    flags = ("--objective", "max_capability", "--integer-units", "--hold-whole")
+    stages = {r[0]: r[1] for r in solve_plan_run(path, tmp_path, *flags)}["solve_stages"]
     assert stages == "max_capability + cost tie-break (whole decisions held)"

@@ -180,14 +180,10 @@ def test_priority_stage_start_keeps_the_optimum(tmp_path, monkeypatch):
 
 def test_cli_mip_start_is_reported(tmp_path):
     """`solve --mip-start`: Plan_Run's stage report says which rounding started the MIP."""
-    import openpyxl
-    from clirun import forceplan
+    from clirun import solve_plan_run
 
     path = random_workbook(tmp_path / "c.xlsx", 3, 3, 2, 3, integer_orders=True)
-    out = tmp_path / "plan.xlsx"
-    args = ("solve", str(path), "-o", str(out), "--objective", "max_capability")
-    done = forceplan(*args, "--integer-units", "--mip-start", home=tmp_path / "home")
-    assert done.returncode == 0, done.stderr
-    rows = openpyxl.load_workbook(out, read_only=True)["Plan_Run"].iter_rows(values_only=True)
+    flags = ("--objective", "max_capability", "--integer-units", "--mip-start")
+    rows = solve_plan_run(path, tmp_path, *flags)
     texts = [str(r[1]) for r in rows if r and r[1] is not None]
     assert any(t.startswith("MIP start: LP plan rounded") for t in texts), texts

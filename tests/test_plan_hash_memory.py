@@ -23,7 +23,8 @@ ROOT = Path(__file__).parent.parent
 
 
 def _check_plan(workbook: Path, out: Path, *args: str) -> None:
-    run = run_solve(SolveRequest(workbook, out, force=True, diagnose=False))
+    ledger = out.parent / "ledger.sqlite"  # the hashes are made for a run ledger only
+    run = run_solve(SolveRequest(workbook, out, force=True, diagnose=False, ledger=ledger))
     assert run.outcome.has_solution
     assert run.plan_hashes, "no sheet was hashed from memory"
     from_file = plan_sheet_hashes(run.output)  # every Plan_ sheet read back
